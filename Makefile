@@ -1,0 +1,168 @@
+# Makefile - builds libalot, the tools and the tests of the ALOT! suite.
+#
+#   make                    libalot (static and shared) and every tool, into build/
+#   make check              install missing Debian packages, build, run every test
+#   make check SANITIZE=1   the same, built and run under ASan and UBSan (build-san/)
+#   make demo               the main job on a throwaway PostgreSQL cluster
+#   make install PREFIX=/usr/local DESTDIR=
+#
+# Sources are found by convention, so adding a file needs no edit here:
+#   lib/core/*.c   the core of libalot (OpenSSL, jansson; never libpq or libcurl)
+#   lib/db/*.c     the database part of libalot (libpq)
+#   lib/cli/*.c    diagnostics shared by the tools (not part of libalot)
+#   TOOL/*.c       alot-TOOL, for TOOL in draw verify ledger, once TOOL/main.c exists;
+#                  TOOL/build.mk, when present, adds that tool's own rules
+#   tests/**/test_*.c   cmocka test programs; tests/**/test_*.sh   shell tests
+
+VERSION   := 1.0.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+LIBDIR    ?= $(PREFIX)/lib
+INCDIR    ?= $(PREFIX)/include
+DESTDIR   ?=
+SANITIZE  ?= 0
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+
+ifeq ($(SANITIZE),1)
+BUILD     ?= build-san
+SANFLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD     ?= build
+SANFLAGS  :=
+endif
+
+# pkg-config runs lazily (recursive '='), so that "make check" can install the
+# -dev packages before anything asks for their flags.
+CORE_PKGS  = libcrypto jansson
+DB_PKGS    = libpq
+CORE_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(CORE_PKGS))
+CORE_LIBS   = $(shell $(PKG_CONFIG) --libs $(CORE_PKGS))
+DB_CFLAGS   = $(shell $(PKG_CONFIG) --cflags $(DB_PKGS))
+DB_LIBS     = $(shell $(PKG_CONFIG) --libs $(DB_PKGS))
+CURL_CFLAGS = $(shell $(PKG_CONFIG) --cflags libcurl)
+CURL_LIBS   = $(shell $(PKG_CONFIG) --libs libcurl)
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
+
+WARNFLAGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+             -Wformat=2 -Wvla
+BASEFLAGS := -std=c11 -D_GNU_SOURCE -DALOT_VERSION='"$(VERSION)"' -O2 -g -fPIC \
+             -Iinclude -Ilib $(WARNFLAGS) $(SANFLAGS)
+ALL_CFLAGS = $(BASEFLAGS) $(CORE_CFLAGS) $(DB_CFLAGS) $(CURL_CFLAGS) $(CFLAGS)
+LINKFLAGS  = $(SANFLAGS) $(LDFLAGS)
+
+CORE_SRC := $(sort $(wildcard lib/core/*.c))
+DB_SRC   := $(sort $(wildcard lib/db/*.c))
+CLI_SRC  := $(sort $(wildcard lib/cli/*.c))
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+CORE_OBJ := $(call obj,$(CORE_SRC))
+DB_OBJ   := $(call obj,$(DB_SRC))
+CLI_OBJ  := $(call obj,$(CLI_SRC))
+
+LIB_CORE   := $(BUILD)/libalot-core.a
+LIB_STATIC := $(BUILD)/libalot.a
+LIB_SHARED := $(BUILD)/libalot.so
+LIB_CLI    := $(BUILD)/libalot-cli.a
+
+# Tools whose main.c exists.  Each links libalot statically; TOOL_LIBS_<tool>
+# names its external libraries (alot-verify overrides this in verify/build.mk
+# so that it never links libpq).
+TOOLS := $(foreach t,draw verify ledger,$(if $(wildcard $(t)/main.c),$(t)))
+TOOL_BINS := $(foreach t,$(TOOLS),$(BUILD)/alot-$(t))
+tool_src = $(sort $(wildcard $(1)/*.c))
+tool_obj = $(call obj,$(call tool_src,$(1)))
+# A tool's objects but its main(), for the tool's own test programs.
+tool_lib_obj = $(filter-out $(BUILD)/obj/$(1)/main.o,$(call tool_obj,$(1)))
+TOOL_LIBS_draw   = $(LIB_STATIC) $(LIB_CLI) $(DB_LIBS) $(CORE_LIBS)
+TOOL_LIBS_verify = $(LIB_CORE) $(LIB_CLI) $(CORE_LIBS)
+TOOL_LIBS_ledger = $(LIB_STATIC) $(LIB_CLI) $(DB_LIBS) $(CORE_LIBS)
+
+# Test programs: tests/**/test_*.c, linked with all of libalot; those under
+# tests/TOOL/ also link alot-TOOL's objects except its main().
+TEST_C_SRC := $(sort $(shell find tests -name 'test_*.c' 2>/dev/null))
+TEST_BINS  := $(patsubst %.c,$(BUILD)/%,$(TEST_C_SRC))
+TEST_LIBS   = $(LIB_STATIC) $(LIB_CLI) $(DB_LIBS) $(CURL_LIBS) $(CORE_LIBS) $(CMOCKA_LIBS)
+
+.PHONY: all libs tools check check-build check-run demo deps install uninstall clean
+.DEFAULT_GOAL := all
+
+all: libs tools
+
+libs: $(LIB_CORE) $(LIB_STATIC) $(LIB_SHARED) $(LIB_CLI)
+tools: $(TOOL_BINS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB_CORE): $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIB_STATIC): $(CORE_OBJ) $(DB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIB_CLI): $(CLI_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIB_SHARED): $(CORE_OBJ) $(DB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libalot.so.1 $(LINKFLAGS) -o $@ $^ $(DB_LIBS) $(CORE_LIBS)
+
+define tool_rules
+$(BUILD)/alot-$(1): $(call tool_obj,$(1)) $(LIB_STATIC) $(LIB_CORE) $(LIB_CLI)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LINKFLAGS) -o $$@ $(call tool_obj,$(1)) $$(TOOL_LIBS_$(1))
+endef
+$(foreach t,$(TOOLS),$(eval $(call tool_rules,$(t))))
+
+# Test programs.
+test_tool = $(firstword $(filter draw verify ledger,$(subst /, ,$(patsubst tests/%,%,$(1)))))
+define test_rules
+$(BUILD)/$(basename $(1)): $(call obj,$(1)) $(LIB_STATIC) $(LIB_CLI) $(if $(call test_tool,$(1)),$(call tool_lib_obj,$(call test_tool,$(1))))
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LINKFLAGS) -o $$@ $(call obj,$(1)) $(if $(call test_tool,$(1)),$(call tool_lib_obj,$(call test_tool,$(1)))) $$(TEST_LIBS)
+endef
+$(foreach t,$(TEST_C_SRC),$(eval $(call test_rules,$(t))))
+
+-include $(foreach t,$(TOOLS),$(wildcard $(t)/build.mk))
+-include $(wildcard tests/*.mk)
+
+deps:
+	@scripts/ensure-deps.sh
+
+# "make check": packages first, then a fresh make (pkg-config needs them).
+check: deps
+	@$(MAKE) --no-print-directory check-build
+	@$(MAKE) --no-print-directory check-run
+
+check-build: all $(TEST_BINS) $(CHECK_EXTRA_BUILD)
+
+check-run:
+	@BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) tests/pg-harness.sh tests/run-tests.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(abspath $(BUILD)) scripts/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/alot
+	$(foreach b,$(TOOL_BINS),install -m 0755 $(b) $(DESTDIR)$(BINDIR)/$(notdir $(b)) &&) true
+	install -m 0644 $(LIB_STATIC) $(LIB_CORE) $(DESTDIR)$(LIBDIR)/
+	install -m 0755 $(LIB_SHARED) $(DESTDIR)$(LIBDIR)/libalot.so.1
+	ln -sf libalot.so.1 $(DESTDIR)$(LIBDIR)/libalot.so
+	install -m 0644 include/alot/*.h $(DESTDIR)$(INCDIR)/alot/
+
+uninstall:
+	rm -f $(foreach t,draw verify ledger,$(DESTDIR)$(BINDIR)/alot-$(t))
+	rm -f $(DESTDIR)$(LIBDIR)/libalot.a $(DESTDIR)$(LIBDIR)/libalot-core.a
+	rm -f $(DESTDIR)$(LIBDIR)/libalot.so $(DESTDIR)$(LIBDIR)/libalot.so.1
+	rm -rf $(DESTDIR)$(INCDIR)/alot
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

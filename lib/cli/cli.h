@@ -1,0 +1,35 @@
+/*
+ * cli.h - helpers shared by the three command-line tools (not part of
+ * libalot's public API: libalot itself never prints).
+ *
+ * Diagnostics follow the PostgreSQL client tools: "prog: message" on
+ * stderr, lowercase, no trailing period, then optional "prog: detail: ..."
+ * and "prog: hint: ..." lines.
+ */
+#ifndef ALOT_CLI_H
+#define ALOT_CLI_H
+
+#include "alot/error.h"
+#include "alot/exit.h"
+
+/* Set the program name used as the prefix of every diagnostic. */
+void cli_set_progname(const char *argv0);
+const char *cli_progname(void);
+
+/* "prog: <message>" on stderr. */
+void cli_error(const char *fmt, ...) ALOT_PRINTF(1, 2);
+/* "prog: detail: <message>" on stderr. */
+void cli_detail(const char *fmt, ...) ALOT_PRINTF(1, 2);
+/* "prog: hint: <message>" on stderr. */
+void cli_hint(const char *fmt, ...) ALOT_PRINTF(1, 2);
+
+/* Print err's message and, when set, its detail line. */
+void cli_report(const alot_error *err);
+
+/* The "Try \"prog --help\" for more information." line after a usage error. */
+void cli_try_help(void);
+
+/* Map a libalot error code to the exit-code contract. */
+alot_exit cli_exit_for(alot_code code);
+
+#endif /* ALOT_CLI_H */

@@ -11,7 +11,7 @@
 #   lib/db/*.c     the database part of libalot (libpq)
 #   lib/cli/*.c    diagnostics shared by the tools (not part of libalot)
 #   TOOL/*.c       alot-TOOL, for TOOL in draw verify ledger, once TOOL/main.c exists;
-#                  TOOL/build.mk, when present, adds that tool's own rules
+#   */build.mk     an area's own rules (a tool's extra builds, the vector generator ...)
 #   tests/**/test_*.c   cmocka test programs; tests/**/test_*.sh   shell tests
 
 VERSION   := 1.0.0
@@ -128,8 +128,9 @@ $(BUILD)/$(basename $(1)): $(call obj,$(1)) $(LIB_STATIC) $(LIB_CLI) $(if $(call
 endef
 $(foreach t,$(TEST_C_SRC),$(eval $(call test_rules,$(t))))
 
--include $(foreach t,$(TOOLS),$(wildcard $(t)/build.mk))
--include $(wildcard tests/*.mk)
+# Each area may add its own rules (generators, static builds, fuzzers) in a
+# build.mk of its own; CHECK_EXTRA_BUILD lists what "make check" must build.
+-include $(sort $(wildcard */build.mk) $(wildcard tests/*/build.mk))
 
 deps:
 	@scripts/ensure-deps.sh

@@ -1,0 +1,759 @@
+/*
+ * record.c - protocol v1's published records: one field table per record
+ * type drives strict parsing, canonical serialization and signing, so the
+ * three can never disagree (docs/protocol.md, "Records").
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "alot/record.h"
+#include "encoding.h"
+
+enum field_kind {
+	K_UUID,     /* alot_uuid, canonical lowercase text */
+	K_HASH,     /* 32 bytes, 64 lowercase hex digits */
+	K_KEY_ID,   /* 8 bytes, 16 hex digits */
+	K_SIG,      /* 64 bytes, 128 hex digits */
+	K_U32,      /* uint32_t */
+	K_U64,      /* uint64_t below 2^53 */
+	K_RULE,     /* beacon rule: [a-z0-9:=+._-], 1..128 characters */
+	K_BEACON,   /* 0..64 bytes of hex; aux = offset of its size_t length */
+	K_TIME,     /* "YYYY-MM-DDTHH:MM:SS.ffffffZ" */
+	K_ATTEMPTS, /* alot_draw_result: the array of tries */
+	K_PATH      /* hashes; aux = offset of the size_t count */
+};
+
+struct field {
+	const char *name;
+	enum field_kind kind;
+	size_t offset;
+	size_t aux;
+};
+
+#define DRAW(f) offsetof(alot_draw_record, f)
+static const struct field draw_fields[] = {
+	{ "room_id", K_UUID, DRAW(lot.room_id), 0 },
+	{ "product_class_id", K_UUID, DRAW(lot.product_class_id), 0 },
+	{ "funding_target_cents", K_U64, DRAW(lot.funding_target_cents), 0 },
+	{ "total_tickets", K_U32, DRAW(lot.total_tickets), 0 },
+	{ "entry_count", K_U32, DRAW(lot.entry_count), 0 },
+	{ "ledger_root", K_HASH, DRAW(lot.ledger_root), 0 },
+	{ "beacon_rule", K_RULE, DRAW(lot.beacon_rule), 0 },
+	{ "beacon_value", K_BEACON, DRAW(lot.beacon_value), DRAW(lot.beacon_value_len) },
+	{ "commitment", K_HASH, DRAW(commitment), 0 },
+	{ "server_seed", K_HASH, DRAW(server_seed), 0 },
+	{ "client_seed", K_HASH, DRAW(client_seed), 0 },
+	{ "attempts", K_ATTEMPTS, DRAW(draw), 0 },
+	{ "nonce", K_U32, DRAW(draw.nonce), 0 },
+	{ "combined_seed", K_HASH, DRAW(combined_seed), 0 },
+	{ "winning_ticket", K_U32, DRAW(draw.winning_ticket), 0 },
+	{ "winner_entry_id", K_UUID, DRAW(winner.entry_id), 0 },
+	{ "winner_user_id", K_UUID, DRAW(winner.user_id), 0 },
+	{ "winner_tickets_start", K_U32, DRAW(winner.tickets_start), 0 },
+	{ "winner_tickets_end", K_U32, DRAW(winner.tickets_end), 0 },
+	{ "winner_leaf_index", K_U32, DRAW(winner_leaf_index), 0 },
+	{ "winner_proof", K_PATH, DRAW(winner_proof), DRAW(winner_proof_len) },
+	{ "committed_at", K_TIME, DRAW(committed_at), 0 },
+	{ "funded_at", K_TIME, DRAW(funded_at), 0 },
+	{ "drawn_at", K_TIME, DRAW(drawn_at), 0 },
+	{ "key_id", K_KEY_ID, DRAW(key_id), 0 },
+	{ "signature", K_SIG, DRAW(signature), 0 },
+};
+
+#define COMMIT(f) offsetof(alot_commitment_record, f)
+static const struct field commitment_fields[] = {
+	{ "room_id", K_UUID, COMMIT(room_id), 0 },
+	{ "commitment", K_HASH, COMMIT(commitment), 0 },
+	{ "beacon_rule", K_RULE, COMMIT(beacon_rule), 0 },
+	{ "committed_at", K_TIME, COMMIT(committed_at), 0 },
+	{ "key_id", K_KEY_ID, COMMIT(key_id), 0 },
+	{ "signature", K_SIG, COMMIT(signature), 0 },
+};
+
+#define HEADER(f) offsetof(alot_ledger_header, f)
+static const struct field ledger_header_fields[] = {
+	{ "room_id", K_UUID, HEADER(room_id), 0 },
+	{ "entry_count", K_U32, HEADER(entry_count), 0 },
+	{ "total_tickets", K_U32, HEADER(total_tickets), 0 },
+	{ "ledger_root", K_HASH, HEADER(ledger_root), 0 },
+};
+
+#define RANGE(f) offsetof(alot_ticket_range, f)
+static const struct field ledger_line_fields[] = {
+	{ "entry_id", K_UUID, RANGE(entry_id), 0 },
+	{ "user_id", K_UUID, RANGE(user_id), 0 },
+	{ "tickets_start", K_U32, RANGE(tickets_start), 0 },
+	{ "tickets_end", K_U32, RANGE(tickets_end), 0 },
+};
+
+#define PROOF(f) offsetof(alot_inclusion_proof, f)
+static const struct field proof_fields[] = {
+	{ "room_id", K_UUID, PROOF(room_id), 0 },
+	{ "ledger_root", K_HASH, PROOF(ledger_root), 0 },
+	{ "entry_count", K_U32, PROOF(entry_count), 0 },
+	{ "leaf_index", K_U32, PROOF(leaf_index), 0 },
+	{ "entry_id", K_UUID, PROOF(entry.entry_id), 0 },
+	{ "user_id", K_UUID, PROOF(entry.user_id), 0 },
+	{ "tickets_start", K_U32, PROOF(entry.tickets_start), 0 },
+	{ "tickets_end", K_U32, PROOF(entry.tickets_end), 0 },
+	{ "audit_path", K_PATH, PROOF(path), PROOF(path_len) },
+};
+
+struct record_kind {
+	const char *type;            /* the "type" field; NULL: none (ledger lines) */
+	const struct field *fields;
+	size_t count;
+};
+
+#define KIND(t, f) { t, f, sizeof(f) / sizeof(f[0]) }
+static const struct record_kind draw_kind = KIND("alot.draw", draw_fields);
+static const struct record_kind commitment_kind = KIND("alot.commitment", commitment_fields);
+static const struct record_kind header_kind = KIND("alot.ledger", ledger_header_fields);
+static const struct record_kind line_kind = KIND(NULL, ledger_line_fields);
+static const struct record_kind proof_kind = KIND("alot.inclusion-proof", proof_fields);
+
+#define AT(base, off, type) ((type *)((char *)(base) + (off)))
+#define CAT(base, off, type) ((const type *)((const char *)(base) + (off)))
+typedef unsigned char hash_t[ALOT_HASH_LEN];
+
+/* ---- timestamps ---------------------------------------------------- */
+
+static int
+digits(const char *s, int n, int *value)
+{
+	int i;
+
+	*value = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		*value = *value * 10 + (s[i] - '0');
+	}
+	return 1;
+}
+
+alot_code
+alot_timestamp_check(const char *t, alot_error *err)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, mo, d, h, mi, s, frac;
+
+	if (strlen(t) != ALOT_TIMESTAMP_LEN || t[4] != '-' || t[7] != '-' || t[10] != 'T' ||
+	    t[13] != ':' || t[16] != ':' || t[19] != '.' || t[26] != 'Z' ||
+	    !digits(t, 4, &y) || !digits(t + 5, 2, &mo) || !digits(t + 8, 2, &d) ||
+	    !digits(t + 11, 2, &h) || !digits(t + 14, 2, &mi) || !digits(t + 17, 2, &s) ||
+	    !digits(t + 20, 6, &frac))
+		return alot_error_set(err, ALOT_ERR_INVALID,
+		                      "\"%.40s\" is not a UTC timestamp of the form 2026-01-31T23:59:59.000000Z", t);
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || s > 59 ||
+	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
+		return alot_error_set(err, ALOT_ERR_INVALID, "\"%s\" is not a valid date and time", t);
+	return ALOT_OK;
+}
+
+/* ---- parsing ------------------------------------------------------- */
+
+static alot_code
+parse_hex_string(json_t *v, unsigned char *out, size_t len, const char *name, alot_error *err)
+{
+	alot_error inner;
+
+	if (!json_is_string(v))
+		return alot_error_set(err, ALOT_ERR_INVALID, "field \"%s\" must be a string", name);
+	if (alot_hex_decode(json_string_value(v), out, len, &inner) != ALOT_OK)
+		return alot_error_set(err, ALOT_ERR_INVALID, "field \"%s\": %s", name, inner.message);
+	return ALOT_OK;
+}
+
+static alot_code
+parse_uint(json_t *v, uint64_t max, uint64_t *out, const char *name, alot_error *err)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    (uint64_t)json_integer_value(v) > max)
+		return alot_error_set(err, ALOT_ERR_INVALID,
+		                      "field \"%s\" must be an integer from 0 to %llu", name,
+		                      (unsigned long long)max);
+	*out = (uint64_t)json_integer_value(v);
+	return ALOT_OK;
+}
+
+static alot_code
+parse_rule(json_t *v, char *out, const char *name, alot_error *err)
+{
+	const char *s = json_string_value(v);
+	size_t i, len = s ? strlen(s) : 0;
+
+	if (s == NULL || len == 0 || len > ALOT_BEACON_RULE_MAX)
+		return alot_error_set(err, ALOT_ERR_INVALID,
+		                      "field \"%s\" must be a string of 1 to %d characters", name,
+		                      ALOT_BEACON_RULE_MAX);
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		      strchr(":=+._-", s[i]) != NULL))
+			return alot_error_set(err, ALOT_ERR_INVALID,
+			                      "field \"%s\" may hold only a-z, 0-9 and :=+._-", name);
+	memcpy(out, s, len + 1);
+	return ALOT_OK;
+}
+
+static alot_code
+parse_beacon(json_t *v, unsigned char *out, size_t *len, const char *name, alot_error *err)
+{
+	const char *s = json_string_value(v);
+	size_t n = s ? strlen(s) : 0;
+
+	if (s == NULL || n % 2 != 0 || n > 2 * ALOT_BEACON_VALUE_MAX)
+		return alot_error_set(err, ALOT_ERR_INVALID,
+		                      "field \"%s\" must be hex of at most %d bytes", name,
+		                      ALOT_BEACON_VALUE_MAX);
+	*len = n / 2;
+	return n == 0 ? ALOT_OK : parse_hex_string(v, out, n / 2, name, err);
+}
+
+static alot_code
+parse_path(json_t *v, unsigned char (*out)[ALOT_HASH_LEN], size_t *len, const char *name,
+           alot_error *err)
+{
+	size_t i;
+	alot_code rc;
+
+	if (!json_is_array(v) || json_array_size(v) > ALOT_MAX_PROOF_LEN)
+		return alot_error_set(err, ALOT_ERR_INVALID, "field \"%s\" must be an array of at most %d hashes",
+		                      name, ALOT_MAX_PROOF_LEN);
+	*len = json_array_size(v);
+	for (i = 0; i < *len; i++)
+		if ((rc = parse_hex_string(json_array_get(v, i), out[i], ALOT_HASH_LEN, name, err)) != ALOT_OK)
+			return rc;
+	return ALOT_OK;
+}
+
+static alot_code parse_fields(json_t *obj, const struct record_kind *kind, void *base,
+                              alot_error *err);
+
+/* One try: {"accepted", "combined_seed", "nonce", "value"}. */
+#define ATTEMPT(f) offsetof(alot_attempt, f)
+static const struct field attempt_fields[] = {
+	{ "combined_seed", K_HASH, ATTEMPT(combined_seed), 0 },
+	{ "nonce", K_U32, ATTEMPT(nonce), 0 },
+	{ "value", K_U32, ATTEMPT(value), 0 },
+};
+static const struct record_kind attempt_kind = KIND(NULL, attempt_fields);
+
+static alot_code
+parse_attempts(json_t *v, alot_draw_result *out, alot_error *err)
+{
+	size_t i;
+	alot_code rc;
+
+	if (!json_is_array(v) || json_array_size(v) == 0 ||
+	    json_array_size(v) > ALOT_MAX_NONCE + 1)
+		return alot_error_set(err, ALOT_ERR_INVALID,
+		                      "field \"attempts\" must be an array of 1 to %u tries",
+		                      ALOT_MAX_NONCE + 1);
+	out->attempt_count = json_array_size(v);
+	for (i = 0; i < out->attempt_count; i++) {
+		json_t *a = json_array_get(v, i), *accepted;
+
+		if (!json_is_object(a))
+			return alot_error_set(err, ALOT_ERR_INVALID, "attempt %zu must be an object", i);
+		/* "accepted" is the one boolean of the protocol: take it out first. */
+		accepted = json_object_get(a, "accepted");
+		if (!json_is_boolean(accepted))
+			return alot_error_set(err, ALOT_ERR_INVALID,
+			                      "attempt %zu: field \"accepted\" must be true or false", i);
+		out->attempts[i].accepted = json_is_true(accepted);
+		json_incref(accepted);
+		json_object_del(a, "accepted");
+		rc = parse_fields(a, &attempt_kind, &out->attempts[i], err);
+		json_object_set_new(a, "accepted", accepted);
+		if (rc != ALOT_OK) {
+			char inner[ALOT_ERROR_MESSAGE_MAX];
+
+			snprintf(inner, sizeof(inner), "%s", err ? err->message : "");
+			return alot_error_set(err, rc, "attempt %zu: %s", i, inner);
+		}
+	}
+	return ALOT_OK;
+}
+
+static alot_code
+parse_field(json_t *v, const struct field *f, void *base, alot_error *err)
+{
+	uint64_t u;
+	alot_code rc;
+
+	switch (f->kind) {
+	case K_UUID:
+		if (!json_is_string(v) || alot_uuid_parse(json_string_value(v), AT(base, f->offset, alot_uuid), NULL) != ALOT_OK)
+			return alot_error_set(err, ALOT_ERR_INVALID, "field \"%s\" must be a lowercase canonical UUID", f->name);
+		return ALOT_OK;
+	case K_HASH:
+		return parse_hex_string(v, AT(base, f->offset, unsigned char), ALOT_HASH_LEN, f->name, err);
+	case K_KEY_ID:
+		return parse_hex_string(v, AT(base, f->offset, unsigned char), ALOT_KEY_ID_LEN, f->name, err);
+	case K_SIG:
+		return parse_hex_string(v, AT(base, f->offset, unsigned char), ALOT_SIG_LEN, f->name, err);
+	case K_U32:
+		if ((rc = parse_uint(v, UINT32_MAX, &u, f->name, err)) == ALOT_OK)
+			*AT(base, f->offset, uint32_t) = (uint32_t)u;
+		return rc;
+	case K_U64:
+		return parse_uint(v, (UINT64_C(1) << 53) - 1, AT(base, f->offset, uint64_t), f->name, err);
+	case K_RULE:
+		return parse_rule(v, AT(base, f->offset, char), f->name, err);
+	case K_BEACON:
+		return parse_beacon(v, AT(base, f->offset, unsigned char), AT(base, f->aux, size_t), f->name, err);
+	case K_TIME:
+		if (!json_is_string(v) || alot_timestamp_check(json_string_value(v), NULL) != ALOT_OK)
+			return alot_error_set(err, ALOT_ERR_INVALID,
+			                      "field \"%s\" must be a UTC timestamp like 2026-01-31T23:59:59.000000Z", f->name);
+		memcpy(AT(base, f->offset, char), json_string_value(v), ALOT_TIMESTAMP_LEN + 1);
+		return ALOT_OK;
+	case K_ATTEMPTS:
+		return parse_attempts(v, AT(base, f->offset, alot_draw_result), err);
+	case K_PATH:
+		return parse_path(v, AT(base, f->offset, hash_t), AT(base, f->aux, size_t), f->name, err);
+	}
+	return alot_error_set(err, ALOT_ERR_INTERNAL, "unknown field kind");
+}
+
+static const struct field *
+find_field(const struct record_kind *kind, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < kind->count; i++)
+		if (strcmp(kind->fields[i].name, name) == 0)
+			return &kind->fields[i];
+	return NULL;
+}
+
+/* Every key known, every field present and well-formed. */
+static alot_code
+parse_fields(json_t *obj, const struct record_kind *kind, void *base, alot_error *err)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+	alot_code rc;
+
+	json_object_foreach(obj, key, v) {
+		if (kind->type != NULL && (strcmp(key, "type") == 0 || strcmp(key, "version") == 0))
+			continue;
+		if (find_field(kind, key) == NULL)
+			return alot_error_set(err, ALOT_ERR_INVALID, "unknown field \"%.64s\"", key);
+	}
+	for (i = 0; i < kind->count; i++) {
+		v = json_object_get(obj, kind->fields[i].name);
+		if (v == NULL)
+			return alot_error_set(err, ALOT_ERR_INVALID, "missing field \"%s\"", kind->fields[i].name);
+		if ((rc = parse_field(v, &kind->fields[i], base, err)) != ALOT_OK)
+			return rc;
+	}
+	return ALOT_OK;
+}
+
+/* Load len bytes of JSON text as one object, strictly. */
+static alot_code
+load_object(const char *text, size_t len, size_t max, json_t **out, alot_error *err)
+{
+	json_error_t jerr;
+
+	*out = NULL;
+	if (len > max)
+		return alot_error_set(err, ALOT_ERR_INVALID, "input of %zu bytes is over the limit of %zu",
+		                      len, max);
+	*out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (*out == NULL)
+		return alot_error_set(err, ALOT_ERR_INVALID, "malformed JSON at line %d, column %d: %s",
+		                      jerr.line, jerr.column, jerr.text);
+	if (!json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return alot_error_set(err, ALOT_ERR_INVALID, "a record must be a JSON object");
+	}
+	return ALOT_OK;
+}
+
+/* The "type" and "version" every record starts with. */
+static alot_code
+check_header(json_t *obj, const char *type, alot_error *err)
+{
+	json_t *v = json_object_get(obj, "version");
+
+	if (!json_is_string(json_object_get(obj, "type")))
+		return alot_error_set(err, ALOT_ERR_INVALID, "missing field \"type\"");
+	if (strcmp(json_string_value(json_object_get(obj, "type")), type) != 0)
+		return alot_error_set(err, ALOT_ERR_INVALID, "field \"type\" must be \"%s\"", type);
+	if (v == NULL)
+		return alot_error_set(err, ALOT_ERR_INVALID, "missing field \"version\"");
+	if (!json_is_integer(v) || json_integer_value(v) != ALOT_PROTOCOL_VERSION)
+		return alot_error_set(err, ALOT_ERR_INVALID,
+		                      "unsupported protocol version: this verifier knows version %d",
+		                      ALOT_PROTOCOL_VERSION);
+	return ALOT_OK;
+}
+
+static alot_code
+parse_kind(const char *text, size_t len, size_t max, const struct record_kind *kind,
+           void *base, size_t size, alot_error *err)
+{
+	json_t *obj;
+	alot_code rc;
+
+	memset(base, 0, size);
+	if ((rc = load_object(text, len, max, &obj, err)) != ALOT_OK)
+		return rc;
+	if (kind->type == NULL || (rc = check_header(obj, kind->type, err)) == ALOT_OK)
+		rc = parse_fields(obj, kind, base, err);
+	json_decref(obj);
+	return rc;
+}
+
+alot_code
+alot_record_parse(const char *text, size_t len, alot_record *out, alot_error *err)
+{
+	json_t *obj, *type;
+	alot_code rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = load_object(text, len, ALOT_RECORD_MAX, &obj, err)) != ALOT_OK)
+		return rc;
+	type = json_object_get(obj, "type");
+	if (json_is_string(type) && strcmp(json_string_value(type), draw_kind.type) == 0) {
+		out->type = ALOT_RECORD_DRAW;
+		if ((rc = check_header(obj, draw_kind.type, err)) == ALOT_OK)
+			rc = parse_fields(obj, &draw_kind, &out->u.draw, err);
+	} else if (json_is_string(type) && strcmp(json_string_value(type), commitment_kind.type) == 0) {
+		out->type = ALOT_RECORD_COMMITMENT;
+		if ((rc = check_header(obj, commitment_kind.type, err)) == ALOT_OK)
+			rc = parse_fields(obj, &commitment_kind, &out->u.commitment, err);
+	} else {
+		rc = alot_error_set(err, ALOT_ERR_INVALID,
+		                    "field \"type\" must be \"alot.draw\" or \"alot.commitment\"");
+	}
+	json_decref(obj);
+	return rc;
+}
+
+alot_code
+alot_ledger_header_parse(const char *text, size_t len, alot_ledger_header *out, alot_error *err)
+{
+	return parse_kind(text, len, ALOT_LEDGER_LINE_MAX, &header_kind, out, sizeof(*out), err);
+}
+
+alot_code
+alot_ledger_line_parse(const char *text, size_t len, alot_ticket_range *out, alot_error *err)
+{
+	return parse_kind(text, len, ALOT_LEDGER_LINE_MAX, &line_kind, out, sizeof(*out), err);
+}
+
+alot_code
+alot_inclusion_proof_parse(const char *text, size_t len, alot_inclusion_proof *out,
+                           alot_error *err)
+{
+	return parse_kind(text, len, ALOT_RECORD_MAX, &proof_kind, out, sizeof(*out), err);
+}
+
+/* ---- serialization ------------------------------------------------- */
+
+static json_t *
+hex_json(const unsigned char *p, size_t len)
+{
+	char buf[2 * ALOT_SIG_LEN + 1];
+
+	alot_hex_encode(p, len, buf);
+	return json_string(buf);
+}
+
+static json_t *build_object(const struct record_kind *kind, const void *base, int with_signature);
+
+static json_t *
+attempts_json(const alot_draw_result *d)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; arr != NULL && i < d->attempt_count && i <= ALOT_MAX_NONCE; i++) {
+		json_t *a = build_object(&attempt_kind, &d->attempts[i], 1);
+
+		if (a != NULL)
+			json_object_set_new(a, "accepted", json_boolean(d->attempts[i].accepted));
+		json_array_append_new(arr, a);
+	}
+	return arr;
+}
+
+static json_t *
+path_json(const unsigned char (*path)[ALOT_HASH_LEN], size_t len)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; arr != NULL && i < len && i < ALOT_MAX_PROOF_LEN; i++)
+		json_array_append_new(arr, hex_json(path[i], ALOT_HASH_LEN));
+	return arr;
+}
+
+static json_t *
+field_json(const struct field *f, const void *base)
+{
+	char uuid[ALOT_UUID_STRLEN];
+
+	switch (f->kind) {
+	case K_UUID:
+		alot_uuid_format(CAT(base, f->offset, alot_uuid), uuid);
+		return json_string(uuid);
+	case K_HASH:
+		return hex_json(CAT(base, f->offset, unsigned char), ALOT_HASH_LEN);
+	case K_KEY_ID:
+		return hex_json(CAT(base, f->offset, unsigned char), ALOT_KEY_ID_LEN);
+	case K_SIG:
+		return hex_json(CAT(base, f->offset, unsigned char), ALOT_SIG_LEN);
+	case K_U32:
+		return json_integer(*CAT(base, f->offset, uint32_t));
+	case K_U64:
+		return json_integer((json_int_t)*CAT(base, f->offset, uint64_t));
+	case K_RULE:
+	case K_TIME:
+		return json_string(CAT(base, f->offset, char));
+	case K_BEACON:
+		return hex_json(CAT(base, f->offset, unsigned char),
+		                *CAT(base, f->aux, size_t) <= ALOT_BEACON_VALUE_MAX ? *CAT(base, f->aux, size_t) : 0);
+	case K_ATTEMPTS:
+		return attempts_json(CAT(base, f->offset, alot_draw_result));
+	case K_PATH:
+		return path_json(CAT(base, f->offset, hash_t), *CAT(base, f->aux, size_t));
+	}
+	return NULL;
+}
+
+static json_t *
+build_object(const struct record_kind *kind, const void *base, int with_signature)
+{
+	json_t *obj = json_object();
+	size_t i;
+
+	if (obj == NULL)
+		return NULL;
+	if (kind->type != NULL) {
+		json_object_set_new(obj, "type", json_string(kind->type));
+		json_object_set_new(obj, "version", json_integer(ALOT_PROTOCOL_VERSION));
+	}
+	for (i = 0; i < kind->count; i++) {
+		json_t *v;
+
+		if (!with_signature && kind->fields[i].kind == K_SIG)
+			continue;
+		v = field_json(&kind->fields[i], base);
+		if (v == NULL || json_object_set_new(obj, kind->fields[i].name, v) != 0) {
+			json_decref(obj);
+			return NULL;
+		}
+	}
+	return obj;
+}
+
+/* Canonical text: keys sorted bytewise, no whitespace.  Values never need escaping. */
+static alot_code
+dump_kind(const struct record_kind *kind, const void *base, int with_signature, char **text,
+          alot_error *err)
+{
+	json_t *obj = build_object(kind, base, with_signature);
+
+	*text = obj ? json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(obj);
+	if (*text == NULL)
+		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory serializing a record");
+	return ALOT_OK;
+}
+
+alot_code
+alot_commitment_record_json(const alot_commitment_record *rec, char **text, alot_error *err)
+{
+	return dump_kind(&commitment_kind, rec, 1, text, err);
+}
+
+alot_code
+alot_draw_record_json(const alot_draw_record *rec, char **text, alot_error *err)
+{
+	return dump_kind(&draw_kind, rec, 1, text, err);
+}
+
+alot_code
+alot_commitment_record_canonical(const alot_commitment_record *rec, char **text, alot_error *err)
+{
+	return dump_kind(&commitment_kind, rec, 0, text, err);
+}
+
+alot_code
+alot_draw_record_canonical(const alot_draw_record *rec, char **text, alot_error *err)
+{
+	return dump_kind(&draw_kind, rec, 0, text, err);
+}
+
+alot_code
+alot_ledger_header_json(const alot_draw_record *rec, char **text, alot_error *err)
+{
+	alot_ledger_header h;
+
+	h.room_id = rec->lot.room_id;
+	h.entry_count = rec->lot.entry_count;
+	h.total_tickets = rec->lot.total_tickets;
+	memcpy(h.ledger_root, rec->lot.ledger_root, ALOT_HASH_LEN);
+	return dump_kind(&header_kind, &h, 1, text, err);
+}
+
+alot_code
+alot_ledger_line_json(const alot_ticket_range *range, char **text, alot_error *err)
+{
+	return dump_kind(&line_kind, range, 1, text, err);
+}
+
+alot_code
+alot_inclusion_proof_json(const alot_inclusion_proof *proof, char **text, alot_error *err)
+{
+	return dump_kind(&proof_kind, proof, 1, text, err);
+}
+
+/* ---- signing ------------------------------------------------------- */
+
+/* The signed message: LP(tag) || canonical text.  Caller frees *msg. */
+static alot_code
+signed_message(const char *canonical, unsigned char **msg, size_t *len, alot_error *err)
+{
+	size_t clen = strlen(canonical);
+
+	*len = 4 + strlen(ALOT_TAG_SIGNATURE) + clen;
+	if ((*msg = malloc(*len)) == NULL)
+		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
+	memcpy(*msg + Alot_put_lp_str(*msg, 0, ALOT_TAG_SIGNATURE), canonical, clen);
+	return ALOT_OK;
+}
+
+static alot_code
+sign_kind(const struct record_kind *kind, void *rec, unsigned char *key_id,
+          unsigned char *signature, const alot_signing_key *key, char **text, alot_error *err)
+{
+	alot_public_key pub;
+	char *canonical = NULL;
+	unsigned char *msg = NULL;
+	size_t len;
+	alot_code rc;
+
+	*text = NULL;
+	alot_signing_key_public(key, &pub);
+	memcpy(key_id, pub.key_id, ALOT_KEY_ID_LEN);
+	if ((rc = dump_kind(kind, rec, 0, &canonical, err)) != ALOT_OK ||
+	    (rc = signed_message(canonical, &msg, &len, err)) != ALOT_OK ||
+	    (rc = alot_sign(key, msg, len, signature, err)) != ALOT_OK)
+		goto out;
+	rc = dump_kind(kind, rec, 1, text, err);
+out:
+	free(canonical);
+	free(msg);
+	return rc;
+}
+
+alot_code
+alot_commitment_record_sign(alot_commitment_record *rec, const alot_signing_key *key,
+                            char **text, alot_error *err)
+{
+	return sign_kind(&commitment_kind, rec, rec->key_id, rec->signature, key, text, err);
+}
+
+alot_code
+alot_draw_record_sign(alot_draw_record *rec, const alot_signing_key *key, char **text,
+                      alot_error *err)
+{
+	return sign_kind(&draw_kind, rec, rec->key_id, rec->signature, key, text, err);
+}
+
+/* ---- computing a draw ---------------------------------------------- */
+
+/* Index of the range holding ticket (ledger sorted and covering 1..N). */
+static size_t
+find_ticket(const alot_ticket_range *ledger, size_t n, uint32_t ticket)
+{
+	size_t lo = 0, hi = n;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ledger[mid].tickets_start <= ticket)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+alot_code
+alot_draw_record_compute(alot_draw_record *rec, const unsigned char server_seed[ALOT_SEED_LEN],
+                         const alot_ticket_range *ledger, size_t n, alot_error *err)
+{
+	alot_coverage cov = ALOT_COVERAGE_INIT;
+	unsigned char (*leaves)[ALOT_HASH_LEN] = NULL;
+	size_t i, w;
+	alot_code rc;
+
+	if (n == 0 || n > ALOT_MAX_TICKETS)
+		return alot_error_set(err, ALOT_ERR_VERIFY, "the room has %zu entries: nothing to draw", n);
+	if ((leaves = malloc(n * sizeof(*leaves))) == NULL)
+		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory for %zu ledger entries", n);
+	for (i = 0; i < n; i++) {
+		if ((rc = alot_coverage_add(&cov, &ledger[i], err)) != ALOT_OK)
+			goto out;
+		alot_merkle_leaf_hash(&ledger[i], leaves[i]);
+	}
+	if ((rc = alot_coverage_finish(&cov, &rec->lot.total_tickets, err)) != ALOT_OK)
+		goto out;
+	rec->lot.entry_count = (uint32_t)n;
+	alot_merkle_root((const unsigned char (*)[ALOT_HASH_LEN])leaves, n, rec->lot.ledger_root);
+	memcpy(rec->server_seed, server_seed, ALOT_SEED_LEN);
+	alot_commitment(&rec->lot.room_id, server_seed, rec->commitment);
+	alot_client_seed(&rec->lot, rec->client_seed);
+	if ((rc = alot_draw_ticket(server_seed, rec->client_seed, rec->lot.total_tickets,
+	                           &rec->draw, err)) != ALOT_OK)
+		goto out;
+	memcpy(rec->combined_seed, rec->draw.attempts[rec->draw.nonce].combined_seed, ALOT_HASH_LEN);
+	w = find_ticket(ledger, n, rec->draw.winning_ticket);
+	rec->winner = ledger[w];
+	rec->winner_leaf_index = (uint32_t)w;
+	rc = alot_merkle_proof((const unsigned char (*)[ALOT_HASH_LEN])leaves, n, w,
+	                       rec->winner_proof, &rec->winner_proof_len, err);
+out:
+	free(leaves);
+	return rc;
+}
+
+alot_code
+alot_inclusion_proof_make(const alot_draw_record *rec, const alot_ticket_range *ledger, size_t n,
+                          size_t index, alot_inclusion_proof *out, alot_error *err)
+{
+	unsigned char (*leaves)[ALOT_HASH_LEN];
+	size_t i;
+	alot_code rc;
+
+	memset(out, 0, sizeof(*out));
+	if (index >= n)
+		return alot_error_set(err, ALOT_ERR_INVALID, "entry index %zu is outside the ledger", index);
+	if ((leaves = malloc(n * sizeof(*leaves))) == NULL)
+		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory for %zu ledger entries", n);
+	for (i = 0; i < n; i++)
+		alot_merkle_leaf_hash(&ledger[i], leaves[i]);
+	out->room_id = rec->lot.room_id;
+	memcpy(out->ledger_root, rec->lot.ledger_root, ALOT_HASH_LEN);
+	out->entry_count = (uint32_t)n;
+	out->leaf_index = (uint32_t)index;
+	out->entry = ledger[index];
+	rc = alot_merkle_proof((const unsigned char (*)[ALOT_HASH_LEN])leaves, n, index, out->path,
+	                       &out->path_len, err);
+	free(leaves);
+	return rc;
+}

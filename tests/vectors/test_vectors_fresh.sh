@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# test_vectors_fresh.sh - the committed vectors are exactly what the committed
+# generator produces now, so they cannot drift from the code.
+set -euo pipefail
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+mkdir -p "$out/v1" "$out/records"
+"$BUILD/vectors/gen-vectors" "$ALOT_SRC/vectors/keys/TEST-ONLY-signing-key.pem" \
+	"$ALOT_SRC/vectors/keys/TEST-ONLY-public-key.pem" "$out"
+diff -r "$out/v1" "$ALOT_SRC/vectors/v1"
+diff -r "$out/records" "$ALOT_SRC/vectors/records"
+echo "vectors are up to date: $(ls "$out/v1" | wc -l) vectors, $(ls "$out/records/invalid" | wc -l) invalid files"

@@ -49,6 +49,16 @@ alot_code alot_db_command(PGconn *conn, const char *sql, int nparams,
  */
 const char *alot_db_last_sqlstate(void);
 
+/*
+ * Decode row row_no of res into row (cleared first) by column name, for
+ * the model of a table or view (alot/model.h); text-format results.
+ * Every column of the model must be in res; columns res has beyond them
+ * are ignored, so "SELECT *" keeps working as migrations add columns.
+ */
+struct alot_model;
+alot_code alot_row_from_pg(const struct alot_model *model, void *row, const PGresult *res,
+                           int row_no, alot_error *err) ALOT_WARN_UNUSED;
+
 /* Column number of name in res, or -1 with err set when it is missing. */
 int alot_db_column(const PGresult *res, const char *name, alot_error *err);
 

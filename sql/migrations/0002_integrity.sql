@@ -238,6 +238,14 @@ BEGIN
       FROM user_universal_credits
      WHERE user_id = NEW.user_id
        FOR UPDATE;
+    -- The ledger is ordered by (created_at, id): a back-dated row would
+    -- reorder history that balances were already computed from.
+    IF EXISTS (SELECT 1 FROM credit_transactions t
+                WHERE t.user_id = NEW.user_id AND t.created_at > NEW.created_at) THEN
+        RAISE EXCEPTION 'credit transaction for user %: created_at % is before the user''s latest transaction',
+                NEW.user_id, NEW.created_at
+            USING ERRCODE = 'check_violation';
+    END IF;
     IF NEW.balance_before IS DISTINCT FROM current_balance THEN
         RAISE EXCEPTION 'credit transaction for user %: balance_before % is not the current balance %',
                 NEW.user_id, NEW.balance_before, current_balance
@@ -279,7 +287,11 @@ BEFORE UPDATE OR DELETE ON credit_transactions
 FOR EACH ROW
 EXECUTE FUNCTION forbid_credit_transaction_change();
 
--- The audit orders each user's ledger by (created_at, id).
+-- The audit orders each user's ledger by (created_at, id).  NOW() is the
+-- transaction's start, so rows written by one transaction would all tie and
+-- fall back to random id order: the clock is taken per row instead.
+ALTER TABLE credit_transactions ALTER COLUMN created_at SET DEFAULT clock_timestamp();
+ALTER TABLE room_entries ALTER COLUMN created_at SET DEFAULT clock_timestamp();
 CREATE INDEX idx_credit_tx_user_created ON credit_transactions(user_id, created_at, id);
 
 -- ---------------------------------------------------------------------

@@ -30,7 +30,7 @@ echo "ok: re-applying is harmless ($n_files migrations)"
 doc=$(new_db doc)
 columns="SELECT c.table_name, c.column_name, c.data_type,
                 coalesce(c.character_maximum_length, -1), coalesce(c.numeric_precision, -1),
-                coalesce(c.numeric_scale, -1), coalesce(c.column_default, '')
+                coalesce(c.numeric_scale, -1)
            FROM information_schema.columns c
           WHERE c.table_schema = 'public' AND c.table_name <> 'schema_migrations'
           ORDER BY 1, 2"

@@ -1,0 +1,233 @@
+/*
+ * commit.c - "alot-draw commit": generate a room's server seed, seal it at
+ * rest, store its commitment and print the signed commitment record, all
+ * before the room opens.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alot/db.h"
+#include "alot/record.h"
+#include "draw.h"
+
+static const char usage[] =
+	"alot-draw commit generates and commits a room's server seed.\n"
+	"\n"
+	"Usage:\n"
+	"  alot-draw commit --room ID [OPTION]...\n"
+	"\n"
+	"Options:\n"
+	"  -r, --room=ID           the room (lot) to commit; it must still be 'created'\n"
+	"  -k, --signing-key=FILE  Ed25519 private key that signs the record [$ALOT_SIGNING_KEY]\n"
+	"  -s, --seal-key=FILE     seal key for the seed at rest [$ALOT_SEAL_KEY]\n"
+	"  -b, --beacon-rule=RULE  the beacon rule fixed by the commitment (default: none)\n"
+	"  -d, --dbname=CONNSTR    database connection string (default: the PG* variables)\n"
+	"  -V, --version           output version information, then exit\n"
+	"  -?, --help              show this help, then exit\n"
+	"\n"
+	"Prints the signed commitment record, to publish before the first ticket is sold.\n";
+
+/* What commit needs of the room, read under its row lock. */
+struct room_state {
+	int exists;
+	int committed;
+	long entries;
+	char status[32];
+	char now[ALOT_TIMESTAMP_LEN + 1];
+};
+
+static const char room_sql[] =
+	"SELECT r.status,"
+	"       (SELECT count(*) FROM room_entries e WHERE e.room_id = r.id),"
+	"       EXISTS (SELECT 1 FROM room_commitments c WHERE c.room_id = r.id),"
+	"       to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+	"  FROM rooms r WHERE r.id = $1 FOR UPDATE OF r";
+
+static const char insert_sql[] =
+	"INSERT INTO room_commitments (room_id, protocol_version, commitment, beacon_rule, key_id,"
+	"                              seed_ciphertext, seed_nonce, seed_tag, committed_at, record)"
+	" VALUES ($1, $2, $3, $4, $5, decode($6, 'hex'), decode($7, 'hex'), decode($8, 'hex'),"
+	"         $9::timestamp, $10)";
+
+static alot_code
+read_room(PGconn *conn, const char *room, struct room_state *st, alot_error *err)
+{
+	const char *params[] = { room };
+	PGresult *res;
+	alot_code rc = alot_db_exec(conn, room_sql, 1, params, &res, err);
+
+	memset(st, 0, sizeof(*st));
+	if (rc != ALOT_OK)
+		return rc;
+	if (PQntuples(res) == 1) {
+		st->exists = 1;
+		snprintf(st->status, sizeof(st->status), "%s", PQgetvalue(res, 0, 0));
+		st->entries = atol(PQgetvalue(res, 0, 1));
+		st->committed = PQgetvalue(res, 0, 2)[0] == 't';
+		snprintf(st->now, sizeof(st->now), "%s", PQgetvalue(res, 0, 3));
+	}
+	PQclear(res);
+	return ALOT_OK;
+}
+
+/* A room may be committed only while nothing was sold and nothing committed. */
+static int
+refuse_room(const char *room, const struct room_state *st)
+{
+	if (!st->exists) {
+		cli_error("room %s does not exist", room);
+		return 1;
+	}
+	if (st->committed) {
+		cli_error("room %s already has a commitment", room);
+		cli_hint("a commitment is published once; \"alot-draw export --room %s\" writes it again", room);
+		return 1;
+	}
+	if (strcmp(st->status, "created") != 0 || st->entries > 0) {
+		cli_error("room %s is %s with %ld entries: its seed must be committed before it opens",
+		          room, st->status, st->entries);
+		return 1;
+	}
+	return 0;
+}
+
+/* Seal the seed, sign the record and insert both; the caller commits. */
+static alot_code
+store_commitment(PGconn *conn, const draw_options *opts, const alot_seal_key *seal,
+                 const alot_signing_key *key, const char *rule, const char *now,
+                 char **record, alot_error *err)
+{
+	unsigned char seed[ALOT_SEED_LEN], cipher[ALOT_SEED_LEN];
+	unsigned char nonce[ALOT_SEAL_NONCE_LEN], tag[ALOT_SEAL_TAG_LEN];
+	char commitment[65], key_id[17], cipher_hex[65], nonce_hex[25], tag_hex[33];
+	alot_commitment_record rec;
+	alot_code rc;
+
+	memset(&rec, 0, sizeof(rec));
+	*record = NULL;
+	if ((rc = alot_random_bytes(seed, sizeof(seed), err)) != ALOT_OK ||
+	    (rc = alot_seal(seal, opts->room_id.b, ALOT_UUID_LEN, seed, sizeof(seed), cipher,
+	                    nonce, tag, err)) != ALOT_OK)
+		goto out;
+	rec.room_id = opts->room_id;
+	alot_commitment(&opts->room_id, seed, rec.commitment);
+	snprintf(rec.beacon_rule, sizeof(rec.beacon_rule), "%s", rule);
+	snprintf(rec.committed_at, sizeof(rec.committed_at), "%s", now);
+	if ((rc = alot_commitment_record_sign(&rec, key, record, err)) != ALOT_OK)
+		goto out;
+	alot_hex_encode(rec.commitment, ALOT_HASH_LEN, commitment);
+	alot_hex_encode(rec.key_id, ALOT_KEY_ID_LEN, key_id);
+	alot_hex_encode(cipher, sizeof(cipher), cipher_hex);
+	alot_hex_encode(nonce, sizeof(nonce), nonce_hex);
+	alot_hex_encode(tag, sizeof(tag), tag_hex);
+	{
+		const char *params[] = { opts->room, "1", commitment, rule, key_id, cipher_hex,
+		                         nonce_hex, tag_hex, now, *record };
+
+		rc = alot_db_command(conn, insert_sql, 10, params, err);
+	}
+out:
+	alot_wipe(seed, sizeof(seed));
+	return rc;
+}
+
+static int
+commit_room(PGconn *conn, const draw_options *opts, const alot_seal_key *seal,
+            const alot_signing_key *key, const char *rule)
+{
+	struct room_state st;
+	alot_error err;
+	char *record = NULL;
+	int rc = ALOT_EXIT_ERROR;
+
+	if (alot_db_command(conn, "BEGIN", 0, NULL, &err) != ALOT_OK ||
+	    read_room(conn, opts->room, &st, &err) != ALOT_OK) {
+		rc = db_failure("could not read the room", &err);
+		goto out;
+	}
+	if (refuse_room(opts->room, &st)) {
+		rc = ALOT_EXIT_FAILED;
+		goto out;
+	}
+	if (store_commitment(conn, opts, seal, key, rule, st.now, &record, &err) != ALOT_OK ||
+	    alot_db_command(conn, "COMMIT", 0, NULL, &err) != ALOT_OK) {
+		/* Two commits at once: the loser hits the primary key. */
+		if (strcmp(alot_db_last_sqlstate(), "23505") == 0) {
+			cli_error("room %s already has a commitment", opts->room);
+			rc = ALOT_EXIT_FAILED;
+		} else {
+			rc = err.code == ALOT_ERR_DB ? db_failure("could not store the commitment", &err)
+			                             : report_failure(&err);
+		}
+		goto out;
+	}
+	printf("%s\n", record);
+	fprintf(stderr, "%s: committed the server seed of room %s\n", cli_progname(), opts->room);
+	rc = ALOT_EXIT_OK;
+out:
+	if (rc != ALOT_EXIT_OK)
+		(void)!alot_db_command(conn, "ROLLBACK", 0, NULL, NULL);
+	free(record);
+	return rc;
+}
+
+int
+cmd_commit(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "room", required_argument, NULL, 'r' },
+		{ "signing-key", required_argument, NULL, 'k' },
+		{ "seal-key", required_argument, NULL, 's' },
+		{ "beacon-rule", required_argument, NULL, 'b' },
+		{ "dbname", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 }
+	};
+	draw_options opts;
+	const char *rule = "none";
+	alot_signing_key *key = NULL;
+	alot_seal_key *seal = NULL;
+	alot_error err;
+	PGconn *conn = NULL;
+	int c, rc;
+
+	if (command_preamble(argc, argv, usage, &rc))
+		return rc;
+	draw_options_defaults(&opts);
+	while ((c = getopt_long(argc, argv, "r:k:s:b:d:", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'r': opts.room = optarg; break;
+		case 'k': opts.signing_key = optarg; break;
+		case 's': opts.seal_key = optarg; break;
+		case 'b': rule = optarg; break;
+		case 'd': opts.conninfo = optarg; break;
+		default: return usage_error();
+		}
+	}
+	if (optind < argc || opts.room == NULL || opts.signing_key == NULL || opts.seal_key == NULL) {
+		cli_error(optind < argc ? "too many arguments" : "--room, --signing-key and --seal-key are required");
+		return usage_error();
+	}
+	if (!parse_uuid_option("--room", opts.room, &opts.room_id))
+		return ALOT_EXIT_ERROR;
+	if (!alot_beacon_rule_known(rule)) {
+		cli_error("unknown beacon rule \"%s\": protocol v1 defines only \"none\"", rule);
+		return ALOT_EXIT_ERROR;
+	}
+	if (alot_seal_key_load(opts.seal_key, &seal, &err) != ALOT_OK ||
+	    alot_signing_key_load(opts.signing_key, &key, &err) != ALOT_OK) {
+		rc = report_failure(&err);
+		goto out;
+	}
+	if ((conn = draw_connect(&opts)) == NULL) {
+		rc = ALOT_EXIT_ERROR;
+		goto out;
+	}
+	rc = commit_room(conn, &opts, seal, key, rule);
+out:
+	PQfinish(conn);
+	alot_seal_key_free(seal);
+	alot_signing_key_free(key);
+	return rc;
+}

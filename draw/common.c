@@ -1,0 +1,85 @@
+/*
+ * common.c - helpers shared by alot-draw's commands.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alot/db.h"
+#include "draw.h"
+
+void
+draw_options_defaults(draw_options *opts)
+{
+	opts->conninfo = NULL;
+	opts->signing_key = getenv("ALOT_SIGNING_KEY");
+	opts->seal_key = getenv("ALOT_SEAL_KEY");
+	opts->room = NULL;
+}
+
+int
+parse_uuid_option(const char *option, const char *value, alot_uuid *out)
+{
+	if (alot_uuid_parse(value, out, NULL) != ALOT_OK) {
+		cli_error("invalid value \"%s\" for option %s: not a lowercase UUID", value, option);
+		cli_try_help();
+		return 0;
+	}
+	return 1;
+}
+
+PGconn *
+draw_connect(const draw_options *opts)
+{
+	PGconn *conn = NULL;
+	alot_error err;
+
+	if (alot_db_connect(opts->conninfo, "alot-draw", &conn, &err) != ALOT_OK) {
+		cli_report(&err);
+		return NULL;
+	}
+	return conn;
+}
+
+int
+report_failure(const alot_error *err)
+{
+	cli_report(err);
+	return cli_exit_for(err->code);
+}
+
+int
+command_preamble(int argc, char **argv, const char *usage, int *rc)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-?") == 0) {
+			fputs(usage, stdout);
+			*rc = ALOT_EXIT_OK;
+			return 1;
+		}
+		if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {
+			printf("alot-draw (ALOT!) %s\n", ALOT_VERSION);
+			*rc = ALOT_EXIT_OK;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+usage_error(void)
+{
+	cli_try_help();
+	return ALOT_EXIT_ERROR;
+}
+
+int
+db_failure(const char *what, const alot_error *err)
+{
+	cli_error("%s: %s", what, err->message);
+	if (err->detail[0])
+		cli_detail("%s", err->detail);
+	return ALOT_EXIT_ERROR;
+}

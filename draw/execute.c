@@ -1,0 +1,513 @@
+/*
+ * execute.c - "alot-draw execute": draw a funded room's winner.  Everything
+ * happens in one transaction that holds the room's row lock: the ledger is
+ * frozen and checked, the seed unsealed, the draw computed and signed, and
+ * every table the draw touches updated.  A second run, concurrent or later,
+ * finds the draw and prints the same record; a crash leaves nothing.
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alot/db.h"
+#include "alot/model.h"
+#include "alot/record.h"
+#include "draw.h"
+
+static const char usage[] =
+	"alot-draw execute draws the winner of a funded room.\n"
+	"\n"
+	"Usage:\n"
+	"  alot-draw execute --room ID --admin ADMIN_ID [OPTION]...\n"
+	"\n"
+	"Options:\n"
+	"  -r, --room=ID           the funded room to draw\n"
+	"  -a, --admin=ADMIN_ID    the admin_users id of the admin executing the draw\n"
+	"  -k, --signing-key=FILE  Ed25519 private key that signs the record [$ALOT_SIGNING_KEY]\n"
+	"  -s, --seal-key=FILE     seal key of the room's server seed [$ALOT_SEAL_KEY]\n"
+	"  -d, --dbname=CONNSTR    database connection string (default: the PG* variables)\n"
+	"  -V, --version           output version information, then exit\n"
+	"  -?, --help              show this help, then exit\n"
+	"\n"
+	"Prints the signed draw record. Running it again prints the same record.\n";
+
+/* The room and its commitment, as read under the room's lock. */
+struct draw_input {
+	int exists;
+	int drawn;
+	char status[32];
+	char product_class_id[ALOT_UUID_STRLEN];
+	char funding_target[32];
+	char funded_at[ALOT_TIMESTAMP_LEN + 1];
+	int rooms_total_tickets;
+	char *stored_record;          /* lottery_draws.record of an earlier run */
+	int committed;
+	char commitment_hex[65];
+	char sealed_hex[65], nonce_hex[25], tag_hex[33];
+	char *commitment_record;
+};
+
+static void
+draw_input_free(struct draw_input *in)
+{
+	free(in->stored_record);
+	free(in->commitment_record);
+}
+
+static char *
+dup_value(const PGresult *res, int col)
+{
+	return PQgetisnull(res, 0, col) ? NULL : strdup(PQgetvalue(res, 0, col));
+}
+
+static const char room_sql[] =
+	"SELECT r.status, r.product_class_id, r.funding_target,"
+	"       to_char(r.funded_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), r.total_tickets,"
+	"       d.id IS NOT NULL, d.record"
+	"  FROM rooms r LEFT JOIN lottery_draws d ON d.room_id = r.id"
+	" WHERE r.id = $1 FOR UPDATE OF r";
+
+static const char commitment_sql[] =
+	"SELECT commitment, encode(seed_ciphertext, 'hex'), encode(seed_nonce, 'hex'),"
+	"       encode(seed_tag, 'hex'), record"
+	"  FROM room_commitments WHERE room_id = $1";
+
+static alot_code
+read_input(PGconn *conn, const char *room, struct draw_input *in, alot_error *err)
+{
+	const char *params[] = { room };
+	PGresult *res;
+	alot_code rc;
+
+	memset(in, 0, sizeof(*in));
+	if ((rc = alot_db_exec(conn, room_sql, 1, params, &res, err)) != ALOT_OK)
+		return rc;
+	if ((in->exists = PQntuples(res) == 1)) {
+		snprintf(in->status, sizeof(in->status), "%s", PQgetvalue(res, 0, 0));
+		snprintf(in->product_class_id, sizeof(in->product_class_id), "%s", PQgetvalue(res, 0, 1));
+		snprintf(in->funding_target, sizeof(in->funding_target), "%s", PQgetvalue(res, 0, 2));
+		snprintf(in->funded_at, sizeof(in->funded_at), "%s", PQgetvalue(res, 0, 3));
+		in->rooms_total_tickets = atoi(PQgetvalue(res, 0, 4));
+		in->drawn = PQgetvalue(res, 0, 5)[0] == 't';
+		in->stored_record = dup_value(res, 6);
+	}
+	PQclear(res);
+	if (!in->exists || in->drawn)
+		return ALOT_OK;
+	if ((rc = alot_db_exec(conn, commitment_sql, 1, params, &res, err)) != ALOT_OK)
+		return rc;
+	if ((in->committed = PQntuples(res) == 1)) {
+		snprintf(in->commitment_hex, sizeof(in->commitment_hex), "%s", PQgetvalue(res, 0, 0));
+		snprintf(in->sealed_hex, sizeof(in->sealed_hex), "%s", PQgetvalue(res, 0, 1));
+		snprintf(in->nonce_hex, sizeof(in->nonce_hex), "%s", PQgetvalue(res, 0, 2));
+		snprintf(in->tag_hex, sizeof(in->tag_hex), "%s", PQgetvalue(res, 0, 3));
+		in->commitment_record = dup_value(res, 4);
+	}
+	PQclear(res);
+	return ALOT_OK;
+}
+
+/* ---- the admin ------------------------------------------------------ */
+
+static const char admin_sql[] =
+	"SELECT active IS TRUE, coalesce(permissions -> 'can_execute_draws' = 'true'::jsonb, false)"
+	"  FROM admin_users WHERE id = $1";
+
+/* NULL when the admin may draw, else why not. */
+static const char *
+admin_refusal(PGconn *conn, const char *admin, alot_error *err, int *failed)
+{
+	const char *params[] = { admin };
+	const char *why = NULL;
+	PGresult *res;
+
+	*failed = alot_db_exec(conn, admin_sql, 1, params, &res, err) != ALOT_OK;
+	if (*failed)
+		return NULL;
+	if (PQntuples(res) == 0)
+		why = "no such admin user";
+	else if (PQgetvalue(res, 0, 0)[0] != 't')
+		why = "the admin user is not active";
+	else if (PQgetvalue(res, 0, 1)[0] != 't')
+		why = "the admin user lacks the can_execute_draws permission";
+	PQclear(res);
+	return why;
+}
+
+/* A refused attempt is itself audited, in a transaction of its own. */
+static void
+log_refusal(PGconn *conn, const char *admin, const char *room, const char *why)
+{
+	static const char sql[] =
+		"INSERT INTO audit_logs (admin_user_id, user_id, action, entity_type, entity_id, details)"
+		" SELECT a.id, a.user_id, 'draw_refused', 'lot', $2::uuid,"
+		"        jsonb_build_object('reason', $3::text, 'admin_user_id', $1::text)"
+		"   FROM (SELECT 1) AS one LEFT JOIN admin_users a ON a.id = $1::uuid";
+	const char *params[] = { admin, room, why };
+	alot_error err;
+
+	if (alot_db_command(conn, sql, 3, params, &err) != ALOT_OK)
+		cli_error("could not write the refusal to the audit log: %s", err.message);
+}
+
+/* ---- computing and storing the draw --------------------------------- */
+
+/* Refusals before any secret is touched; 1 when refused (message printed). */
+static int
+refuse_room(const char *room, const struct draw_input *in)
+{
+	if (!in->exists)
+		cli_error("room %s does not exist", room);
+	else if (strcmp(in->status, "funded") != 0)
+		cli_error("room %s is %s, not funded: it cannot be drawn", room, in->status);
+	else if (!in->committed)
+		cli_error("room %s has no seed commitment: it cannot be drawn", room);
+	else if (in->funded_at[0] == '\0')
+		cli_error("room %s is funded but has no funded_at time", room);
+	else
+		return 0;
+	return 1;
+}
+
+/* Unseal the seed and check it against the published commitment. */
+static alot_code
+unseal_seed(const struct draw_input *in, const alot_uuid *room, const alot_seal_key *seal,
+            unsigned char seed[ALOT_SEED_LEN], alot_error *err)
+{
+	unsigned char cipher[ALOT_SEED_LEN], nonce[ALOT_SEAL_NONCE_LEN], tag[ALOT_SEAL_TAG_LEN];
+	unsigned char stored[ALOT_HASH_LEN], computed[ALOT_HASH_LEN];
+	alot_code rc;
+
+	if (alot_hex_decode(in->sealed_hex, cipher, sizeof(cipher), NULL) != ALOT_OK ||
+	    alot_hex_decode(in->nonce_hex, nonce, sizeof(nonce), NULL) != ALOT_OK ||
+	    alot_hex_decode(in->tag_hex, tag, sizeof(tag), NULL) != ALOT_OK ||
+	    alot_hex_decode(in->commitment_hex, stored, sizeof(stored), NULL) != ALOT_OK)
+		return alot_error_set(err, ALOT_ERR_DB, "the room's stored commitment is malformed");
+	if ((rc = alot_unseal(seal, room->b, ALOT_UUID_LEN, cipher, sizeof(cipher), nonce, tag, seed, err)) != ALOT_OK)
+		return alot_error_detail(err, "check that --seal-key is the key the room was committed with");
+	alot_commitment(room, seed, computed);
+	if (!alot_ct_equal(computed, stored, ALOT_HASH_LEN))
+		return alot_error_set(err, ALOT_ERR_VERIFY, "the unsealed seed does not match the published commitment");
+	return ALOT_OK;
+}
+
+/* The lot's inputs and the timestamps, from the room and its commitment record. */
+static alot_code
+fill_lot(alot_draw_record *rec, const struct draw_input *in, const alot_uuid *room,
+         const alot_signing_key *key, const char *now, alot_error *err)
+{
+	alot_record *commitment = malloc(sizeof(*commitment));
+	alot_public_key pub;
+	int64_t cents;
+	alot_code rc;
+
+	if (commitment == NULL)
+		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
+	memset(rec, 0, sizeof(*rec));
+	rec->lot.room_id = *room;
+	if ((rc = alot_record_parse(in->commitment_record, strlen(in->commitment_record), commitment, err)) != ALOT_OK ||
+	    (rc = alot_uuid_parse(in->product_class_id, &rec->lot.product_class_id, err)) != ALOT_OK ||
+	    (rc = alot_money_parse(in->funding_target, &cents, err)) != ALOT_OK)
+		goto out;
+	alot_signing_key_public(key, &pub);
+	if (memcmp(pub.key_id, commitment->u.commitment.key_id, ALOT_KEY_ID_LEN) != 0) {
+		rc = alot_error_set(err, ALOT_ERR_REFUSED,
+		                    "the room's commitment was signed with another key than --signing-key");
+		goto out;
+	}
+	rec->lot.funding_target_cents = (uint64_t)cents;
+	memcpy(rec->lot.beacon_rule, commitment->u.commitment.beacon_rule, sizeof(rec->lot.beacon_rule));
+	memcpy(rec->committed_at, commitment->u.commitment.committed_at, sizeof(rec->committed_at));
+	snprintf(rec->funded_at, sizeof(rec->funded_at), "%s", in->funded_at);
+	snprintf(rec->drawn_at, sizeof(rec->drawn_at), "%s", now);
+out:
+	free(commitment);
+	return rc;
+}
+
+/* The values a draw writes, by name; each statement picks its own. */
+enum draw_value {
+	V_ROOM, V_SEED, V_CLIENT, V_NONCE, V_TOTAL, V_COMBINED, V_TICKET, V_USER, V_ENTRY,
+	V_DRAWN_AT, V_ROOT, V_RECORD, V_ADMIN, V_DIGEST, V_COUNT
+};
+
+struct statement {
+	const char *sql;
+	int nparams;
+	enum draw_value params[12];
+};
+
+static const struct statement store_statements[] = {
+	{ "INSERT INTO lottery_draws (room_id, server_seed, client_seed, nonce, total_tickets, combined_seed,"
+	  "                           winning_ticket, winner_user_id, winner_entry_id, drawn_at,"
+	  "                           protocol_version, ledger_root, record)"
+	  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::timestamp, 1, $11, $12)",
+	  12, { V_ROOM, V_SEED, V_CLIENT, V_NONCE, V_TOTAL, V_COMBINED, V_TICKET, V_USER, V_ENTRY,
+	        V_DRAWN_AT, V_ROOT, V_RECORD } },
+	{ "UPDATE room_entries SET is_winner = (id = $2) WHERE room_id = $1 AND is_winner IS DISTINCT FROM (id = $2)",
+	  2, { V_ROOM, V_ENTRY } },
+	{ "INSERT INTO reveals (user_id, room_id, room_entry_id, status)"
+	  " SELECT DISTINCT ON (e.user_id) e.user_id, e.room_id, e.id, 'pending'"
+	  "   FROM room_entries e"
+	  "  WHERE e.room_id = $1"
+	  "    AND NOT EXISTS (SELECT 1 FROM reveals v WHERE v.room_id = $1 AND v.user_id = e.user_id)"
+	  "  ORDER BY e.user_id, e.tickets_start",
+	  1, { V_ROOM } },
+	{ "UPDATE reveals SET status = CASE WHEN user_id = $2 THEN 'revealed_won' ELSE 'revealed_lost' END,"
+	  "                   room_entry_id = CASE WHEN user_id = $2 THEN $3 ELSE room_entry_id END,"
+	  "                   revealed_at = $4::timestamp"
+	  " WHERE room_id = $1",
+	  4, { V_ROOM, V_USER, V_ENTRY, V_DRAWN_AT } },
+	{ "UPDATE rooms SET status = 'settled', drawn_at = $2::timestamp, settled_at = $2::timestamp WHERE id = $1",
+	  2, { V_ROOM, V_DRAWN_AT } },
+	{ "UPDATE users SET total_won = total_won + 1, updated_at = $2::timestamp WHERE id = $1",
+	  2, { V_USER, V_DRAWN_AT } },
+	{ "UPDATE admin_users SET last_action_at = $2::timestamp WHERE id = $1",
+	  2, { V_ADMIN, V_DRAWN_AT } },
+	{ "INSERT INTO audit_logs (admin_user_id, user_id, action, entity_type, entity_id, details, created_at)"
+	  " SELECT a.id, a.user_id, 'draw_executed', 'lot', $2,"
+	  "        jsonb_build_object('winning_ticket', $3::int, 'winner_entry_id', $4::text,"
+	  "                           'winner_user_id', $5::text, 'ledger_root', $6::text,"
+	  "                           'nonce', $7::int, 'total_tickets', $8::int,"
+	  "                           'record_sha256', $9::text, 'protocol_version', 1),"
+	  "        $10::timestamp"
+	  "   FROM admin_users a WHERE a.id = $1",
+	  10, { V_ADMIN, V_ROOM, V_TICKET, V_ENTRY, V_USER, V_ROOT, V_NONCE, V_TOTAL, V_DIGEST,
+	        V_DRAWN_AT } },
+};
+
+/* Write the draw everywhere it belongs, in the caller's transaction. */
+static alot_code
+store_draw(PGconn *conn, const alot_draw_record *rec, const char *room, const char *admin,
+           const char *record, alot_error *err)
+{
+	char seed[65], client[65], combined[65], root[65], digest_hex[65];
+	char nonce[16], total[16], ticket[16], entry[ALOT_UUID_STRLEN], user[ALOT_UUID_STRLEN];
+	unsigned char digest[ALOT_HASH_LEN];
+	const char *values[V_COUNT], *params[12];
+	size_t i;
+	int j;
+	alot_code rc = ALOT_OK;
+
+	alot_hex_encode(rec->server_seed, ALOT_SEED_LEN, seed);
+	alot_hex_encode(rec->client_seed, ALOT_HASH_LEN, client);
+	alot_hex_encode(rec->combined_seed, ALOT_HASH_LEN, combined);
+	alot_hex_encode(rec->lot.ledger_root, ALOT_HASH_LEN, root);
+	alot_sha256(record, strlen(record), digest);
+	alot_hex_encode(digest, ALOT_HASH_LEN, digest_hex);
+	snprintf(nonce, sizeof(nonce), "%u", rec->draw.nonce);
+	snprintf(total, sizeof(total), "%u", rec->lot.total_tickets);
+	snprintf(ticket, sizeof(ticket), "%u", rec->draw.winning_ticket);
+	alot_uuid_format(&rec->winner.entry_id, entry);
+	alot_uuid_format(&rec->winner.user_id, user);
+	values[V_ROOM] = room; values[V_SEED] = seed; values[V_CLIENT] = client;
+	values[V_NONCE] = nonce; values[V_TOTAL] = total; values[V_COMBINED] = combined;
+	values[V_TICKET] = ticket; values[V_USER] = user; values[V_ENTRY] = entry;
+	values[V_DRAWN_AT] = rec->drawn_at; values[V_ROOT] = root; values[V_RECORD] = record;
+	values[V_ADMIN] = admin; values[V_DIGEST] = digest_hex;
+	for (i = 0; i < sizeof(store_statements) / sizeof(store_statements[0]) && rc == ALOT_OK; i++) {
+		const struct statement *st = &store_statements[i];
+
+		for (j = 0; j < st->nparams; j++)
+			params[j] = values[st->params[j]];
+		rc = alot_db_command(conn, st->sql, st->nparams, params, err);
+	}
+	alot_wipe(seed, sizeof(seed));
+	return rc;
+}
+
+/* A debugging and testing aid: stop inside the transaction, just before COMMIT. */
+static void
+pause_if_asked(void)
+{
+	const char *file = getenv("ALOT_DRAW_PAUSE_BEFORE_COMMIT");
+	int fd, i;
+
+	if (file == NULL || *file == '\0')
+		return;
+	if ((fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0)
+		close(fd);
+	for (i = 0; i < 600 && access(file, F_OK) == 0; i++)
+		usleep(100000);
+}
+
+static alot_code
+current_time(PGconn *conn, char out[ALOT_TIMESTAMP_LEN + 1], alot_error *err)
+{
+	PGresult *res;
+	alot_code rc = alot_db_exec(conn,
+		"SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
+		0, NULL, &res, err);
+
+	if (rc == ALOT_OK) {
+		snprintf(out, ALOT_TIMESTAMP_LEN + 1, "%s", PQgetvalue(res, 0, 0));
+		PQclear(res);
+	}
+	return rc;
+}
+
+/* Compute, sign and store the draw; the caller commits.  *record is the text. */
+static alot_code
+compute_draw(PGconn *conn, const struct draw_input *in, const draw_options *opts,
+             const char *admin, const alot_seal_key *seal, const alot_signing_key *key,
+             char **record, alot_error *err)
+{
+	alot_draw_record *rec = calloc(1, sizeof(*rec));
+	alot_ticket_range *ledger = NULL;
+	unsigned char seed[ALOT_SEED_LEN];
+	char now[ALOT_TIMESTAMP_LEN + 1];
+	size_t n = 0;
+	alot_code rc;
+
+	*record = NULL;
+	if (rec == NULL)
+		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
+	if ((rc = load_ledger(conn, opts->room, &ledger, &n, err)) != ALOT_OK ||
+	    (rc = current_time(conn, now, err)) != ALOT_OK ||
+	    (rc = fill_lot(rec, in, &opts->room_id, key, now, err)) != ALOT_OK)
+		goto out;
+	if (n > 0 && (int64_t)ledger[n - 1].tickets_end != in->rooms_total_tickets)
+		fprintf(stderr, "%s: warning: room %s counts %d tickets, its entries hold %u; drawing over the entries\n",
+		        cli_progname(), opts->room, in->rooms_total_tickets, ledger[n - 1].tickets_end);
+	if ((rc = unseal_seed(in, &opts->room_id, seal, seed, err)) != ALOT_OK)
+		goto out;
+	rc = alot_draw_record_compute(rec, seed, ledger, n, err);
+	alot_wipe(seed, sizeof(seed));
+	if (rc == ALOT_OK)
+		rc = alot_draw_record_sign(rec, key, record, err);
+	if (rc == ALOT_OK)
+		rc = store_draw(conn, rec, opts->room, admin, *record, err);
+out:
+	if (rc == ALOT_ERR_VERIFY)
+		alot_error_set(err, ALOT_ERR_VERIFY, "room %s: %s", opts->room, err->message);
+	alot_wipe(rec, sizeof(*rec)); /* the seed stays secret unless the draw commits */
+	free(rec);
+	free(ledger);
+	if (rc != ALOT_OK) {
+		free(*record);
+		*record = NULL;
+	}
+	return rc;
+}
+
+static int
+execute_room(PGconn *conn, const draw_options *opts, const char *admin,
+             const alot_seal_key *seal, const alot_signing_key *key)
+{
+	struct draw_input in;
+	alot_error err;
+	char *record = NULL;
+	int rc = ALOT_EXIT_ERROR;
+
+	memset(&in, 0, sizeof(in));
+	if (alot_db_command(conn, "BEGIN", 0, NULL, &err) != ALOT_OK ||
+	    read_input(conn, opts->room, &in, &err) != ALOT_OK) {
+		rc = db_failure("could not read the room", &err);
+		goto out;
+	}
+	if (in.drawn) {
+		if (in.stored_record == NULL) {
+			cli_error("room %s was drawn without a protocol record", opts->room);
+			rc = ALOT_EXIT_FAILED;
+			goto out;
+		}
+		printf("%s\n", in.stored_record);
+		fprintf(stderr, "%s: room %s was already drawn; this is its record\n", cli_progname(), opts->room);
+		rc = ALOT_EXIT_OK;
+		goto out;
+	}
+	if (refuse_room(opts->room, &in)) {
+		rc = ALOT_EXIT_FAILED;
+		goto out;
+	}
+	if (compute_draw(conn, &in, opts, admin, seal, key, &record, &err) != ALOT_OK) {
+		rc = err.code == ALOT_ERR_DB ? db_failure("the draw failed", &err) : report_failure(&err);
+		goto out;
+	}
+	pause_if_asked();
+	if (alot_db_command(conn, "COMMIT", 0, NULL, &err) != ALOT_OK) {
+		rc = db_failure("the draw was not committed", &err);
+		goto out;
+	}
+	printf("%s\n", record);
+	fprintf(stderr, "%s: drew room %s\n", cli_progname(), opts->room);
+	draw_input_free(&in);
+	free(record);
+	return ALOT_EXIT_OK;
+out:
+	(void)!alot_db_command(conn, "ROLLBACK", 0, NULL, NULL);
+	draw_input_free(&in);
+	free(record);
+	return rc;
+}
+
+int
+cmd_execute(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "room", required_argument, NULL, 'r' },
+		{ "admin", required_argument, NULL, 'a' },
+		{ "signing-key", required_argument, NULL, 'k' },
+		{ "seal-key", required_argument, NULL, 's' },
+		{ "dbname", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 }
+	};
+	draw_options opts;
+	const char *admin = NULL, *why;
+	alot_uuid admin_id;
+	alot_signing_key *key = NULL;
+	alot_seal_key *seal = NULL;
+	alot_error err;
+	PGconn *conn = NULL;
+	int c, rc, failed;
+
+	if (command_preamble(argc, argv, usage, &rc))
+		return rc;
+	draw_options_defaults(&opts);
+	while ((c = getopt_long(argc, argv, "r:a:k:s:d:", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'r': opts.room = optarg; break;
+		case 'a': admin = optarg; break;
+		case 'k': opts.signing_key = optarg; break;
+		case 's': opts.seal_key = optarg; break;
+		case 'd': opts.conninfo = optarg; break;
+		default: return usage_error();
+		}
+	}
+	if (optind < argc || opts.room == NULL || admin == NULL || opts.signing_key == NULL ||
+	    opts.seal_key == NULL) {
+		cli_error(optind < argc ? "too many arguments"
+		                        : "--room, --admin, --signing-key and --seal-key are required");
+		return usage_error();
+	}
+	if (!parse_uuid_option("--room", opts.room, &opts.room_id) ||
+	    !parse_uuid_option("--admin", admin, &admin_id))
+		return ALOT_EXIT_ERROR;
+	if (alot_seal_key_load(opts.seal_key, &seal, &err) != ALOT_OK ||
+	    alot_signing_key_load(opts.signing_key, &key, &err) != ALOT_OK) {
+		rc = report_failure(&err);
+		goto out;
+	}
+	if ((conn = draw_connect(&opts)) == NULL) {
+		rc = ALOT_EXIT_ERROR;
+		goto out;
+	}
+	why = admin_refusal(conn, admin, &err, &failed);
+	if (failed) {
+		rc = db_failure("could not check the admin", &err);
+	} else if (why != NULL) {
+		cli_error("admin %s may not draw room %s: %s", admin, opts.room, why);
+		log_refusal(conn, admin, opts.room, why);
+		rc = ALOT_EXIT_FAILED;
+	} else {
+		rc = execute_room(conn, &opts, admin, seal, key);
+	}
+out:
+	PQfinish(conn);
+	alot_seal_key_free(seal);
+	alot_signing_key_free(key);
+	return rc;
+}

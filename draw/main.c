@@ -1,0 +1,70 @@
+/*
+ * main.c - alot-draw: for admins.  Generates keys, commits server seeds,
+ * executes draws atomically and exports the signed records
+ * (docs/alot-draw.md).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+
+static const char usage[] =
+	"alot-draw commits server seeds, executes draws and publishes signed draw records.\n"
+	"\n"
+	"Usage:\n"
+	"  alot-draw COMMAND [OPTION]...\n"
+	"\n"
+	"Commands:\n"
+	"  keygen    make an Ed25519 signing key pair, or a seal key for server seeds\n"
+	"  commit    generate and commit a room's server seed before it opens\n"
+	"  execute   draw a funded room's winner, in one transaction\n"
+	"  export    write published records, ticket ledgers and inclusion proofs\n"
+	"  status    list rooms waiting for a commitment, ready to draw, and drawn\n"
+	"\n"
+	"Options:\n"
+	"  -V, --version    output version information, then exit\n"
+	"  -?, --help       show this help, then exit\n"
+	"\n"
+	"Run \"alot-draw COMMAND --help\" for a command's options.\n"
+	"Exit status: 0 done, 1 refused (room not ready, no permission, ...), 2 could not run.\n";
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "keygen", cmd_keygen },
+	{ "commit", cmd_commit },
+	{ "execute", cmd_execute },
+	{ "export", cmd_export },
+	{ "status", cmd_status },
+};
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	cli_set_progname(argv[0]);
+	if (argc < 2) {
+		cli_error("no command given");
+		cli_try_help();
+		return ALOT_EXIT_ERROR;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-?") == 0) {
+		fputs(usage, stdout);
+		return ALOT_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		puts("alot-draw (ALOT!) " ALOT_VERSION);
+		return ALOT_EXIT_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	cli_error("unknown command \"%s\"", argv[1]);
+	cli_try_help();
+	return ALOT_EXIT_ERROR;
+}

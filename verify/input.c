@@ -1,0 +1,60 @@
+/*
+ * input.c - reading untrusted input line by line in bounded memory:
+ * record files, JSON-lines bundles, ledgers.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verify.h"
+
+int
+line_reader_open(line_reader *r, const char *path, size_t max)
+{
+	memset(r, 0, sizeof(*r));
+	r->max = max;
+	r->f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (r->f == NULL)
+		return 0;
+	if ((r->buf = malloc(max + 1)) == NULL) {
+		line_reader_close(r);
+		errno = ENOMEM;
+		return 0;
+	}
+	return 1;
+}
+
+void
+line_reader_close(line_reader *r)
+{
+	if (r->f != NULL && r->f != stdin)
+		fclose(r->f);
+	free(r->buf);
+	r->f = NULL;
+	r->buf = NULL;
+}
+
+int
+line_reader_next(line_reader *r, const char **line, size_t *len)
+{
+	size_t n = 0;
+	int c, too_long = 0;
+
+	while ((c = getc(r->f)) != EOF && c != '\n') {
+		if (n < r->max)
+			r->buf[n++] = (char)c;
+		else
+			too_long = 1;
+	}
+	if (ferror(r->f))
+		return -1;
+	if (c == EOF && n == 0 && !too_long)
+		return 0;
+	r->line_no++;
+	if (n > 0 && r->buf[n - 1] == '\r')
+		n--;
+	r->buf[n] = '\0';
+	*line = r->buf;
+	*len = too_long ? (size_t)-1 : n;
+	return 1;
+}

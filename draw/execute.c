@@ -63,12 +63,17 @@ dup_value(const PGresult *res, int col)
 	return PQgetisnull(res, 0, col) ? NULL : strdup(PQgetvalue(res, 0, col));
 }
 
+/*
+ * The room's lock comes first, in a statement of its own: under READ
+ * COMMITTED, a run that waited for the lock sees the other run's draw only
+ * in the statements it starts after the lock is granted.
+ */
 static const char room_sql[] =
 	"SELECT r.status, r.product_class_id, r.funding_target,"
-	"       to_char(r.funded_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), r.total_tickets,"
-	"       d.id IS NOT NULL, d.record"
-	"  FROM rooms r LEFT JOIN lottery_draws d ON d.room_id = r.id"
-	" WHERE r.id = $1 FOR UPDATE OF r";
+	"       to_char(r.funded_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), r.total_tickets"
+	"  FROM rooms r WHERE r.id = $1 FOR UPDATE";
+
+static const char drawn_sql[] = "SELECT record FROM lottery_draws WHERE room_id = $1";
 
 static const char commitment_sql[] =
 	"SELECT commitment, encode(seed_ciphertext, 'hex'), encode(seed_nonce, 'hex'),"
@@ -91,11 +96,16 @@ read_input(PGconn *conn, const char *room, struct draw_input *in, alot_error *er
 		snprintf(in->funding_target, sizeof(in->funding_target), "%s", PQgetvalue(res, 0, 2));
 		snprintf(in->funded_at, sizeof(in->funded_at), "%s", PQgetvalue(res, 0, 3));
 		in->rooms_total_tickets = atoi(PQgetvalue(res, 0, 4));
-		in->drawn = PQgetvalue(res, 0, 5)[0] == 't';
-		in->stored_record = dup_value(res, 6);
 	}
 	PQclear(res);
-	if (!in->exists || in->drawn)
+	if (!in->exists)
+		return ALOT_OK;
+	if ((rc = alot_db_exec(conn, drawn_sql, 1, params, &res, err)) != ALOT_OK)
+		return rc;
+	if ((in->drawn = PQntuples(res) == 1))
+		in->stored_record = dup_value(res, 0);
+	PQclear(res);
+	if (in->drawn)
 		return ALOT_OK;
 	if ((rc = alot_db_exec(conn, commitment_sql, 1, params, &res, err)) != ALOT_OK)
 		return rc;
@@ -382,7 +392,7 @@ compute_draw(PGconn *conn, const struct draw_input *in, const draw_options *opts
 		rc = store_draw(conn, rec, opts->room, admin, *record, err);
 out:
 	if (rc == ALOT_ERR_VERIFY)
-		alot_error_set(err, ALOT_ERR_VERIFY, "room %s: %s", opts->room, err->message);
+		alot_error_prefix(err, "room %s", opts->room);
 	alot_wipe(rec, sizeof(*rec)); /* the seed stays secret unless the draw commits */
 	free(rec);
 	free(ledger);

@@ -63,6 +63,13 @@ alot_code alot_error_set(alot_error *err, alot_code code, const char *fmt, ...)
 alot_code alot_error_detail(alot_error *err, const char *fmt, ...)
 	ALOT_PRINTF(2, 3);
 
+/*
+ * Prefix err's message with a printf-formatted context and ": ", keeping
+ * its code and detail ("room 42: " + "tickets 6-6 are in no entry").
+ * Returns err->code.
+ */
+alot_code alot_error_prefix(alot_error *err, const char *fmt, ...) ALOT_PRINTF(2, 3);
+
 /* A static, lowercase name for code ("invalid input", "verification failed"...). */
 const char *alot_code_name(alot_code code);
 

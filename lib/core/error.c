@@ -45,6 +45,38 @@ alot_error_detail(alot_error *err, const char *fmt, ...)
 	return err->code;
 }
 
+/* Append src to the NUL-terminated dst of size cap, truncating. */
+static void
+append(char *dst, size_t cap, const char *src)
+{
+	size_t used = strlen(dst), n = strlen(src);
+
+	if (n > cap - 1 - used)
+		n = cap - 1 - used;
+	memcpy(dst + used, src, n);
+	dst[used + n] = '\0';
+}
+
+alot_code
+alot_error_prefix(alot_error *err, const char *fmt, ...)
+{
+	char context[ALOT_ERROR_MESSAGE_MAX], message[ALOT_ERROR_MESSAGE_MAX];
+	va_list ap;
+
+	if (err == NULL)
+		return ALOT_ERR_INTERNAL;
+	va_start(ap, fmt);
+	vsnprintf(context, sizeof(context), fmt, ap);
+	va_end(ap);
+	memcpy(message, err->message, sizeof(message));
+	err->message[0] = '\0';
+	/* Truncation is fine: a long context cuts the tail of the message. */
+	append(err->message, sizeof(err->message), context);
+	append(err->message, sizeof(err->message), ": ");
+	append(err->message, sizeof(err->message), message);
+	return err->code;
+}
+
 const char *
 alot_code_name(alot_code code)
 {

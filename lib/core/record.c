@@ -272,10 +272,8 @@ parse_attempts(json_t *v, alot_draw_result *out, alot_error *err)
 		rc = parse_fields(a, &attempt_kind, &out->attempts[i], err);
 		json_object_set_new(a, "accepted", accepted);
 		if (rc != ALOT_OK) {
-			char inner[ALOT_ERROR_MESSAGE_MAX];
-
-			snprintf(inner, sizeof(inner), "%s", err ? err->message : "");
-			return alot_error_set(err, rc, "attempt %zu: %s", i, inner);
+			alot_error_prefix(err, "attempt %zu", i);
+			return rc;
 		}
 	}
 	return ALOT_OK;

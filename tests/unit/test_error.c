@@ -49,6 +49,19 @@ long_message_is_truncated_not_overflowed(void **state)
 }
 
 static void
+prefix_keeps_code_and_detail(void **state)
+{
+	alot_error err;
+
+	(void)state;
+	alot_error_set(&err, ALOT_ERR_VERIFY, "tickets %d-%d are in no entry", 6, 6);
+	alot_error_detail(&err, "the previous entry ends at ticket 5");
+	assert_int_equal(alot_error_prefix(&err, "room %s", "r1"), ALOT_ERR_VERIFY);
+	assert_string_equal(err.message, "room r1: tickets 6-6 are in no entry");
+	assert_string_equal(err.detail, "the previous entry ends at ticket 5");
+}
+
+static void
 code_names_are_distinct(void **state)
 {
 	(void)state;
@@ -64,6 +77,7 @@ main(void)
 		cmocka_unit_test(set_formats_message_and_clears_detail),
 		cmocka_unit_test(null_error_is_allowed),
 		cmocka_unit_test(long_message_is_truncated_not_overflowed),
+		cmocka_unit_test(prefix_keeps_code_and_detail),
 		cmocka_unit_test(code_names_are_distinct),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

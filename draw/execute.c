@@ -259,18 +259,22 @@ static const struct statement store_statements[] = {
 	        V_DRAWN_AT, V_ROOT, V_RECORD } },
 	{ "UPDATE room_entries SET is_winner = (id = $2) WHERE room_id = $1 AND is_winner IS DISTINCT FROM (id = $2)",
 	  2, { V_ROOM, V_ENTRY } },
-	{ "INSERT INTO reveals (user_id, room_id, room_entry_id, status)"
-	  " SELECT DISTINCT ON (e.user_id) e.user_id, e.room_id, e.id, 'pending'"
-	  "   FROM room_entries e"
-	  "  WHERE e.room_id = $1"
-	  "    AND NOT EXISTS (SELECT 1 FROM reveals v WHERE v.room_id = $1 AND v.user_id = e.user_id)"
-	  "  ORDER BY e.user_id, e.tickets_start",
-	  1, { V_ROOM } },
-	{ "UPDATE reveals SET status = CASE WHEN user_id = $2 THEN 'revealed_won' ELSE 'revealed_lost' END,"
-	  "                   room_entry_id = CASE WHEN user_id = $2 THEN $3 ELSE room_entry_id END,"
-	  "                   revealed_at = $4::timestamp"
-	  " WHERE room_id = $1",
+	/* Every buyer's reveal, in one pass: created if missing, revealed either way. */
+	{ "INSERT INTO reveals AS v (user_id, room_id, room_entry_id, status, revealed_at)"
+	  " SELECT DISTINCT ON (e.user_id) e.user_id, e.room_id,"
+	  "        CASE WHEN e.user_id = $2 THEN $3 ELSE e.id END,"
+	  "        CASE WHEN e.user_id = $2 THEN 'revealed_won' ELSE 'revealed_lost' END, $4::timestamp"
+	  "   FROM room_entries e WHERE e.room_id = $1"
+	  "  ORDER BY e.user_id, e.tickets_start"
+	  " ON CONFLICT (user_id, room_id) DO UPDATE"
+	  "    SET status = EXCLUDED.status, revealed_at = EXCLUDED.revealed_at,"
+	  "        room_entry_id = CASE WHEN EXCLUDED.status = 'revealed_won' THEN EXCLUDED.room_entry_id"
+	  "                             ELSE v.room_entry_id END",
 	  4, { V_ROOM, V_USER, V_ENTRY, V_DRAWN_AT } },
+	/* A reveal whose owner has no entry left in the room lost too. */
+	{ "UPDATE reveals SET status = 'revealed_lost', revealed_at = $2::timestamp"
+	  " WHERE room_id = $1 AND status = 'pending'",
+	  2, { V_ROOM, V_DRAWN_AT } },
 	{ "UPDATE rooms SET status = 'settled', drawn_at = $2::timestamp, settled_at = $2::timestamp WHERE id = $1",
 	  2, { V_ROOM, V_DRAWN_AT } },
 	{ "UPDATE users SET total_won = total_won + 1, updated_at = $2::timestamp WHERE id = $1",

@@ -40,7 +40,8 @@ line_reader_next(line_reader *r, const char **line, size_t *len)
 	size_t n = 0;
 	int c, too_long = 0;
 
-	while ((c = getc(r->f)) != EOF && c != '\n') {
+	/* One reader per stream: the unlocked getc is safe and several times faster. */
+	while ((c = getc_unlocked(r->f)) != EOF && c != '\n') {
 		if (n < r->max)
 			r->buf[n++] = (char)c;
 		else

@@ -185,11 +185,8 @@ cmd_commit(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	draw_options opts;
+	draw_session session;
 	const char *rule = "none";
-	alot_signing_key *key = NULL;
-	alot_seal_key *seal = NULL;
-	alot_error err;
-	PGconn *conn = NULL;
 	int c, rc;
 
 	if (command_preamble(argc, argv, usage, &rc))
@@ -215,19 +212,8 @@ cmd_commit(int argc, char **argv)
 		cli_error("unknown beacon rule \"%s\": protocol v1 defines only \"none\"", rule);
 		return ALOT_EXIT_ERROR;
 	}
-	if (alot_seal_key_load(opts.seal_key, &seal, &err) != ALOT_OK ||
-	    alot_signing_key_load(opts.signing_key, &key, &err) != ALOT_OK) {
-		rc = report_failure(&err);
-		goto out;
-	}
-	if ((conn = draw_connect(&opts)) == NULL) {
-		rc = ALOT_EXIT_ERROR;
-		goto out;
-	}
-	rc = commit_room(conn, &opts, seal, key, rule);
-out:
-	PQfinish(conn);
-	alot_seal_key_free(seal);
-	alot_signing_key_free(key);
+	if ((rc = draw_session_open(&opts, &session)) == ALOT_EXIT_OK)
+		rc = commit_room(session.conn, &opts, session.seal, session.key, rule);
+	draw_session_close(&session);
 	return rc;
 }

@@ -83,3 +83,26 @@ db_failure(const char *what, const alot_error *err)
 		cli_detail("%s", err->detail);
 	return ALOT_EXIT_ERROR;
 }
+
+int
+draw_session_open(const draw_options *opts, draw_session *s)
+{
+	alot_error err;
+
+	memset(s, 0, sizeof(*s));
+	if (alot_seal_key_load(opts->seal_key, &s->seal, &err) != ALOT_OK ||
+	    alot_signing_key_load(opts->signing_key, &s->key, &err) != ALOT_OK)
+		return report_failure(&err);
+	if ((s->conn = draw_connect(opts)) == NULL)
+		return ALOT_EXIT_ERROR;
+	return ALOT_EXIT_OK;
+}
+
+void
+draw_session_close(draw_session *s)
+{
+	PQfinish(s->conn);
+	alot_seal_key_free(s->seal);
+	alot_signing_key_free(s->key);
+	memset(s, 0, sizeof(*s));
+}

@@ -36,6 +36,21 @@ void draw_options_defaults(draw_options *opts);
 /* Parse a UUID option; prints the error and returns 0 when it is not one. */
 int parse_uuid_option(const char *option, const char *value, alot_uuid *out);
 
+/* The keys and the connection that commit and execute work with. */
+typedef struct draw_session {
+	alot_signing_key *key;
+	alot_seal_key *seal;
+	PGconn *conn;
+} draw_session;
+
+/*
+ * Load both keys (refusing files others can read) and connect.  Returns
+ * ALOT_EXIT_OK, or the exit code with the reason printed.  Close the
+ * session on every path: it wipes the keys.
+ */
+int draw_session_open(const draw_options *opts, draw_session *s);
+void draw_session_close(draw_session *s);
+
 /* Connect, or print why not; NULL on failure. */
 PGconn *draw_connect(const draw_options *opts);
 

@@ -470,12 +470,10 @@ cmd_execute(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	draw_options opts;
+	draw_session session;
 	const char *admin = NULL, *why;
 	alot_uuid admin_id;
-	alot_signing_key *key = NULL;
-	alot_seal_key *seal = NULL;
 	alot_error err;
-	PGconn *conn = NULL;
 	int c, rc, failed;
 
 	if (command_preamble(argc, argv, usage, &rc))
@@ -500,28 +498,19 @@ cmd_execute(int argc, char **argv)
 	if (!parse_uuid_option("--room", opts.room, &opts.room_id) ||
 	    !parse_uuid_option("--admin", admin, &admin_id))
 		return ALOT_EXIT_ERROR;
-	if (alot_seal_key_load(opts.seal_key, &seal, &err) != ALOT_OK ||
-	    alot_signing_key_load(opts.signing_key, &key, &err) != ALOT_OK) {
-		rc = report_failure(&err);
+	if ((rc = draw_session_open(&opts, &session)) != ALOT_EXIT_OK)
 		goto out;
-	}
-	if ((conn = draw_connect(&opts)) == NULL) {
-		rc = ALOT_EXIT_ERROR;
-		goto out;
-	}
-	why = admin_refusal(conn, admin, &err, &failed);
+	why = admin_refusal(session.conn, admin, &err, &failed);
 	if (failed) {
 		rc = db_failure("could not check the admin", &err);
 	} else if (why != NULL) {
 		cli_error("admin %s may not draw room %s: %s", admin, opts.room, why);
-		log_refusal(conn, admin, opts.room, why);
+		log_refusal(session.conn, admin, opts.room, why);
 		rc = ALOT_EXIT_FAILED;
 	} else {
-		rc = execute_room(conn, &opts, admin, seal, key);
+		rc = execute_room(session.conn, &opts, admin, session.seal, session.key);
 	}
 out:
-	PQfinish(conn);
-	alot_seal_key_free(seal);
-	alot_signing_key_free(key);
+	draw_session_close(&session);
 	return rc;
 }

@@ -472,9 +472,13 @@ add_invalid(const char *check_name, const char *what, const char *text, const ch
 	json_array_append_new(invalid_index, companions);
 }
 
-/* A semantic tamper, signed again with the operator's key (a lying operator). */
+/*
+ * A tampered record: signed again with the operator's key (resign: a lying
+ * operator), or left with its old signature (someone changed the published
+ * record).
+ */
 static void
-resigned(const alot_draw_record *base, const char *check_name, const char *what,
+tampered(const alot_draw_record *base, int resign, const char *check_name, const char *what,
          const char *description, void (*mutate)(alot_draw_record *))
 {
 	alot_draw_record *rec = malloc(sizeof(*rec));
@@ -482,27 +486,14 @@ resigned(const alot_draw_record *base, const char *check_name, const char *what,
 
 	*rec = *base;
 	mutate(rec);
-	text = draw_text(rec, 1);
+	text = draw_text(rec, resign);
 	add_invalid(check_name, what, text, description, NULL);
 	free(text);
 	free(rec);
 }
 
-/* A tamper after signing (someone changed the published record). */
-static void
-unsigned_tamper(const alot_draw_record *base, const char *check_name, const char *what,
-                const char *description, void (*mutate)(alot_draw_record *))
-{
-	alot_draw_record *rec = malloc(sizeof(*rec));
-	char *text;
-
-	*rec = *base;
-	mutate(rec);
-	text = draw_text(rec, 0);
-	add_invalid(check_name, what, text, description, NULL);
-	free(text);
-	free(rec);
-}
+#define resigned(base, ...) tampered(base, 1, __VA_ARGS__)
+#define unsigned_tamper(base, ...) tampered(base, 0, __VA_ARGS__)
 
 static void flip_signature(alot_draw_record *r) { r->signature[10] ^= 0x01; }
 static void flip_key_id(alot_draw_record *r) { r->key_id[0] ^= 0x80; }

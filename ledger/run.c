@@ -1,0 +1,171 @@
+/*
+ * run.c - running queries in single-row mode (memory: one row), turning
+ * rows into findings, and collecting and printing them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "alot/db.h"
+#include "ledger.h"
+
+alot_code
+stream_params(PGconn *conn, const char *sql, int nparams, const char *const *params,
+              row_fn row, void *arg, alot_error *err)
+{
+	PGresult *res;
+	alot_code rc = ALOT_OK;
+
+	if (!PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0) || !PQsetSingleRowMode(conn))
+		return alot_error_set(err, PQstatus(conn) == CONNECTION_BAD ? ALOT_ERR_DB : ALOT_ERR_DB,
+		                      PQstatus(conn) == CONNECTION_BAD ? "connection to the database lost"
+		                                                       : "could not send a query");
+	/* Every result is read, even after a failure, so the connection stays usable. */
+	while ((res = PQgetResult(conn)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+
+		if (st == PGRES_SINGLE_TUPLE && rc == ALOT_OK)
+			rc = row(res, arg, err);
+		else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && rc == ALOT_OK) {
+			if (PQstatus(conn) == CONNECTION_BAD)
+				rc = alot_error_set(err, ALOT_ERR_DB, "connection to the database lost");
+			else
+				rc = alot_error_set(err, ALOT_ERR_DB, "%s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
+				                    ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(conn));
+		}
+		PQclear(res);
+	}
+	if (rc == ALOT_OK && PQstatus(conn) == CONNECTION_BAD)
+		rc = alot_error_set(err, ALOT_ERR_DB, "connection to the database lost");
+	return rc;
+}
+
+alot_code
+stream_query(PGconn *conn, const char *sql, const audit *a, row_fn row, void *arg, alot_error *err)
+{
+	const char *params[] = { a->user, a->room };
+
+	return stream_params(conn, sql, 2, params, row, arg, err);
+}
+
+struct sql_row_ctx {
+	const check *c;
+	audit *a;
+};
+
+static const char *
+value(PGresult *res, int col)
+{
+	return PQgetisnull(res, 0, col) ? NULL : PQgetvalue(res, 0, col);
+}
+
+static alot_code
+sql_row(PGresult *res, void *arg, alot_error *err)
+{
+	struct sql_row_ctx *ctx = arg;
+	finding f;
+
+	(void)err;
+	f.check = ctx->c->name;
+	f.table = value(res, 0);
+	f.id = value(res, 1);
+	f.expected = value(res, 2);
+	f.actual = value(res, 3);
+	f.message = value(res, 4);
+	f.amount = value(res, 5) ? atof(value(res, 5)) : 0;
+	f.unit = value(res, 6);
+	f.severity = value(res, 7) ? value(res, 7) : "error";
+	report_finding(ctx->a, ctx->c, &f);
+	return ALOT_OK;
+}
+
+alot_code
+run_sql_check(const check *c, audit *a, PGconn *conn, alot_error *err)
+{
+	struct sql_row_ctx ctx = { c, a };
+
+	return stream_query(conn, c->sql, a, sql_row, &ctx, err);
+}
+
+static void
+print_json_finding(const finding *f)
+{
+	json_t *obj = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}",
+	                        "check", f->check, "severity", f->severity, "table", f->table,
+	                        "id", f->id, "expected", f->expected, "actual", f->actual,
+	                        "message", f->message);
+	char *text;
+
+	if (obj == NULL)
+		return;
+	if (f->unit != NULL && f->amount != 0) {
+		json_object_set_new(obj, "amount", json_real(f->amount));
+		json_object_set_new(obj, "unit", json_string(f->unit));
+	}
+	text = json_dumps(obj, JSON_COMPACT);
+	if (text != NULL)
+		printf("%s\n", text);
+	free(text);
+	json_decref(obj);
+}
+
+void
+report_finding(audit *a, const check *c, const finding *f)
+{
+	check_tally *t;
+
+	pthread_mutex_lock(&a->lock);
+	t = &a->tallies[c->index];
+	if (t->count < MAX_EXAMPLES)
+		snprintf(t->examples[t->count], sizeof(t->examples[0]), "%s %s: %s (expected %s, actual %s)",
+		         f->table ? f->table : "?", f->id ? f->id : "?", f->message ? f->message : "",
+		         f->expected ? f->expected : "-", f->actual ? f->actual : "-");
+	t->count++;
+	if (f->unit != NULL && strcmp(f->unit, "USD") == 0)
+		t->usd += f->amount;
+	else if (f->unit != NULL)
+		t->credits += f->amount;
+	a->total++;
+	if (a->format == FORMAT_JSON)
+		print_json_finding(f);
+	pthread_mutex_unlock(&a->lock);
+}
+
+void
+print_report(const audit *a, const int *selected)
+{
+	unsigned long failing = 0, run = 0;
+	size_t i;
+	int j;
+
+	if (a->format != FORMAT_TEXT)
+		return;
+	for (i = 0; i < check_count; i++) {
+		const check_tally *t = &a->tallies[i];
+
+		if (!selected[i])
+			continue;
+		run++;
+		if (t->count == 0) {
+			printf("ok    %-24s %s\n", checks[i].name, checks[i].title);
+			continue;
+		}
+		failing++;
+		printf("FAIL  %-24s %lu finding%s", checks[i].name, t->count, t->count == 1 ? "" : "s");
+		if (t->usd != 0)
+			printf(", $%.2f involved", t->usd);
+		if (t->credits != 0)
+			printf(", %.0f credits involved", t->credits);
+		printf("\n");
+		for (j = 0; j < MAX_EXAMPLES && (unsigned long)j < t->count; j++)
+			printf("        %s\n", t->examples[j]);
+		if (t->count > MAX_EXAMPLES)
+			printf("        ... and %lu more (--format json lists them all)\n", t->count - MAX_EXAMPLES);
+	}
+	if (failing == 0)
+		printf("clean: %lu checks, no findings\n", run);
+	else
+		printf("%lu finding%s in %lu of %lu checks\n", a->total, a->total == 1 ? "" : "s", failing, run);
+}

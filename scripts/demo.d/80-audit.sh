@@ -1,0 +1,38 @@
+# 80-audit.sh - audit the demo database (clean), then a deliberately
+# corrupted copy of it, with alot-ledger.
+set -euo pipefail
+ledger="$BUILD/alot-ledger"
+echo
+echo "== alot-ledger: the demo database, after its draws"
+"$ledger" -d "dbname=$DEMO_DB" --pubkey "$DEMO_OUT/records/pubkey.pem" | sed 's/^/   /'
+echo
+echo "== a corrupted copy: lost credits, a moved ticket range, a double refund, a forged winner"
+copy="${DEMO_DB}_corrupted"
+psql -X -q -d postgres -c "CREATE DATABASE $copy TEMPLATE $DEMO_DB"
+psql -X -q -v ON_ERROR_STOP=1 -d "$copy" <<'SQL'
+-- What the design document's triggers let happen, and worse: done with the
+-- safeguards of our schema switched off, as on a database built from the document.
+ALTER TABLE credit_transactions DISABLE TRIGGER USER;
+ALTER TABLE room_entries DISABLE TRIGGER USER;
+ALTER TABLE room_entries DROP CONSTRAINT excl_room_entries_no_overlap;
+-- 100 credits vanish: a transaction from a stale balance (defect f).
+INSERT INTO credit_transactions (user_id, amount, balance_before, balance_after, transaction_type, description)
+SELECT user_id, 100, 0, 100, 'admin_grant', 'stale balance' FROM user_universal_credits WHERE balance > 500 ORDER BY user_id LIMIT 1;
+-- An open room's entry slides into its neighbour's tickets.
+UPDATE room_entries SET tickets_start = tickets_start - 1, ticket_count = ticket_count + 1
+ WHERE id = (SELECT e.id FROM room_entries e JOIN rooms r ON r.id = e.room_id
+              WHERE r.status = 'open' ORDER BY e.room_id, e.tickets_start OFFSET 3 LIMIT 1);
+-- A drawn room's buyer is refunded as well.
+UPDATE room_entry_purchases SET status = 'refunded', refunded_amount = amount, refund_choice = 'cash'
+ WHERE id = (SELECT p.id FROM room_entry_purchases p JOIN lottery_draws d ON d.room_id = p.room_id ORDER BY p.id LIMIT 1);
+-- Someone marks a second winner in a drawn room.
+UPDATE room_entries SET is_winner = true
+ WHERE id = (SELECT e.id FROM room_entries e JOIN lottery_draws d ON d.room_id = e.room_id
+              WHERE e.id <> d.winner_entry_id ORDER BY e.id LIMIT 1);
+SQL
+set +e
+"$ledger" -d "dbname=$copy" | sed 's/^/   /'
+rc=${PIPESTATUS[0]}
+set -e
+echo "   alot-ledger exit status: $rc (1: the audit found problems)"
+[ "$rc" = 1 ]

@@ -89,7 +89,7 @@ judge(struct chain *ch, const tx *next, const tx *last)
 		return 0;
 	}
 	if (last != NULL && duplicate_of(last, cur)) {
-		snprintf(detail, sizeof(detail), "duplicate: the row repeats transaction %s", last->id);
+		snprintf(detail, sizeof(detail), "the row repeats transaction %s", last->id);
 		chain_finding(ch, cur, "duplicate", detail);
 		return 0; /* the chain stands where it was */
 	}

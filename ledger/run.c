@@ -11,6 +11,30 @@
 #include "alot/db.h"
 #include "ledger.h"
 
+/*
+ * A failed result is a lost connection when libpq made it up itself (no
+ * SQLSTATE: the server closed the socket), or the server said so: class
+ * 08 (connection exception) or 57P (shutdown, crash, restart).
+ */
+static int
+connection_lost(const PGresult *res)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+	return state == NULL || strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0;
+}
+
+static alot_code
+lost(PGconn *conn, alot_error *err)
+{
+	char why[ALOT_ERROR_DETAIL_MAX];
+
+	snprintf(why, sizeof(why), "%s", PQerrorMessage(conn));
+	why[strcspn(why, "\n")] = '\0';
+	alot_error_set(err, ALOT_ERR_DB, "connection to the database lost");
+	return alot_error_detail(err, "%s", why);
+}
+
 alot_code
 stream_params(PGconn *conn, const char *sql, int nparams, const char *const *params,
               row_fn row, void *arg, alot_error *err)
@@ -29,8 +53,8 @@ stream_params(PGconn *conn, const char *sql, int nparams, const char *const *par
 		if (st == PGRES_SINGLE_TUPLE && rc == ALOT_OK)
 			rc = row(res, arg, err);
 		else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && rc == ALOT_OK) {
-			if (PQstatus(conn) == CONNECTION_BAD)
-				rc = alot_error_set(err, ALOT_ERR_DB, "connection to the database lost");
+			if (PQstatus(conn) == CONNECTION_BAD || connection_lost(res))
+				rc = lost(conn, err);
 			else
 				rc = alot_error_set(err, ALOT_ERR_DB, "%s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
 				                    ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(conn));
@@ -38,7 +62,7 @@ stream_params(PGconn *conn, const char *sql, int nparams, const char *const *par
 		PQclear(res);
 	}
 	if (rc == ALOT_OK && PQstatus(conn) == CONNECTION_BAD)
-		rc = alot_error_set(err, ALOT_ERR_DB, "connection to the database lost");
+		rc = lost(conn, err);
 	return rc;
 }
 

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
 	postgresql libpq-dev libssl-dev libjansson-dev libcurl4-openssl-dev
 	libcmocka-dev pkg-config make gcc clang libclang-rt-dev python3 procps
-	util-linux
+	util-linux openssl
 )
 
 missing=()

@@ -1,5 +1,8 @@
-# verify/build.mk - alot-verify's downloadable binary and its fuzzer.
+# verify/build.mk - alot-verify's other builds: the downloadable static
+# binary, the --url build, and the fuzzer.
 #
+#   $(BUILD)/alot-verify-net                          the same sources with -DALOT_WITH_CURL:
+#                                                     can fetch over HTTPS (links libcurl)
 #   $(BUILD)/dist/alot-verify-VERSION-linux-x86_64   fully static, offline build
 #   $(BUILD)/dist/SHA256SUMS                          its checksum, to publish beside it
 #   make fuzz-verify FUZZ_SECONDS=600                 a longer libFuzzer run
@@ -18,7 +21,7 @@ STATIC_CFLAGS  = -std=c11 -D_GNU_SOURCE -DALOT_VERSION='"$(VERSION)"' -O2 -Iincl
 
 $(STATIC_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(STATIC_CFLAGS) -c -o $@ $<
+	$(CC) $(STATIC_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(VERIFY_STATIC): $(STATIC_OBJ)
 	@mkdir -p $(dir $@)
@@ -30,6 +33,21 @@ $(DIST_DIR)/SHA256SUMS: $(VERIFY_STATIC)
 	cd $(DIST_DIR) && sha256sum $(notdir $(VERIFY_STATIC)) > SHA256SUMS
 
 tools: $(DIST_DIR)/SHA256SUMS
+
+# ---- the --url build ---------------------------------------------------
+# The offline alot-verify never links libcurl; this one does, and nothing else differs.
+VERIFY_NET     := $(BUILD)/alot-verify-net
+NET_OBJ        := $(patsubst %.c,$(BUILD)/net/%.o,$(call tool_src,verify))
+
+$(BUILD)/net/verify/%.o: verify/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DALOT_WITH_CURL -MMD -MP -c -o $@ $<
+
+$(VERIFY_NET): $(NET_OBJ) $(LIB_CORE) $(LIB_CLI)
+	$(CC) $(LINKFLAGS) -o $@ $(NET_OBJ) $(LIB_CORE) $(LIB_CLI) $(CURL_LIBS) $(CORE_LIBS)
+
+tools: $(VERIFY_NET)
+-include $(NET_OBJ:.o=.d) $(STATIC_OBJ:.o=.d)
 
 # ---- libFuzzer --------------------------------------------------------
 FUZZ_BIN     := $(BUILD)/fuzz/fuzz-records
@@ -48,3 +66,4 @@ fuzz-verify: $(FUZZ_BIN)
 	mkdir -p $(BUILD)/fuzz/corpus
 	for d in valid invalid; do for f in vectors/records/$$d/*; do cp $$f $(BUILD)/fuzz/corpus/$$d-$$(basename $$f); done; done
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=8192 $(BUILD)/fuzz/corpus
+

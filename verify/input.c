@@ -1,24 +1,21 @@
 /*
  * input.c - reading untrusted input line by line in bounded memory:
- * record files, JSON-lines bundles, ledgers.
+ * record files, JSON-lines bundles, commitment lists, ledgers.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "verify.h"
 
 int
-line_reader_open(line_reader *r, const char *path, size_t max)
+line_reader_init(line_reader *r, FILE *f, size_t max)
 {
 	memset(r, 0, sizeof(*r));
+	r->f = f;
 	r->max = max;
-	r->f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (r->f == NULL)
-		return 0;
 	if ((r->buf = malloc(max + 1)) == NULL) {
+		cli_error("out of memory");
 		line_reader_close(r);
-		errno = ENOMEM;
 		return 0;
 	}
 	return 1;
@@ -27,11 +24,17 @@ line_reader_open(line_reader *r, const char *path, size_t max)
 void
 line_reader_close(line_reader *r)
 {
-	if (r->f != NULL && r->f != stdin)
-		fclose(r->f);
+	source_close(r->f);
 	free(r->buf);
 	r->f = NULL;
 	r->buf = NULL;
+}
+
+int
+line_reader_rewind(line_reader *r)
+{
+	r->line_no = 0;
+	return fseek(r->f, 0, SEEK_SET) == 0;
 }
 
 int

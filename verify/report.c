@@ -14,9 +14,7 @@ print_text(const record_label *l, const alot_report *report, const char *format_
 {
 	size_t i;
 
-	printf("%s", l->source);
-	if (l->line_no > 1 || format_error == NULL)
-		printf(":%lu", l->line_no);
+	printf("%s:%lu", l->source, l->line_no);
 	if (l->kind != NULL)
 		printf(": %s record of room %s\n", l->kind, l->room);
 	else

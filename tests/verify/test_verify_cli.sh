@@ -11,20 +11,7 @@ R="$ALOT_SRC/vectors/records"
 K="$R/pubkey.pem"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-run() {
-	local name=$1
-	shift
-	set +e
-	"$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
-	echo $? >"$tmp/$name.rc"
-	set -e
-}
-expect() { # NAME RC: exit code
-	[ "$(cat "$tmp/$1.rc")" = "$2" ] ||
-		fail "$1: exit $(cat "$tmp/$1.rc"), expected $2; out: $(head -c 600 "$tmp/$1.out"); err: $(cat "$tmp/$1.err")"
-}
-has() { grep -q -- "$3" "$tmp/$1.$2" || fail "$1: $2 lacks \"$3\": $(head -c 800 "$tmp/$1.$2")"; }
+. "$ALOT_SRC/tests/verify/cli-lib.sh"
 
 # ---- every vector, through the binary -------------------------------------
 n=0
@@ -132,6 +119,24 @@ bad = [json.loads(l) for l in lines if not json.loads(l)["verified"]][0]
 assert {"name": "signature", "status": "FAIL"}.items() <= [c for c in bad["checks"] if c["name"] == "signature"][0].items()
 PY
 echo "ok: malformed, empty, oversized, stdin, bundles, --quiet and --format json"
+
+# ---- companions: malformed ones are content that failed; stdin is for records --------
+could_not_run ledger_stdin "only records can be read from standard input" \
+	"$verify" --pubkey "$K" --ledger - "$R/valid/one-ticket.draw.json"
+{ echo 'not json'; cat "$R/valid/one-ticket.commitment.json"; } >"$tmp/commitments.jsonl"
+run bad_commitment "$verify" --pubkey "$K" --commitment "$tmp/commitments.jsonl" "$R/valid/one-ticket.draw.json"
+expect bad_commitment 1
+has bad_commitment out "^$tmp/commitments.jsonl:1: unreadable record"
+has bad_commitment out "PASS  commitment-record"
+has bad_commitment out "1 of 2 records verified"
+head -c 100 "$R/valid/one-ticket.proof.json" >"$tmp/proof.json"
+entry=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["entry_id"])' "$R/valid/one-ticket.proof.json")
+run bad_proof "$verify" --pubkey "$K" --proof "$tmp/proof.json" --entry "$entry" "$R/valid/one-ticket.draw.json"
+expect bad_proof 1
+has bad_proof out "FAIL  format: malformed JSON"
+has bad_proof out "^$tmp/proof.json:1: unreadable record"
+has bad_proof out "1 of 2 records verified"
+echo "ok: malformed commitment records and proofs fail, a ledger cannot come from stdin"
 
 # ---- the downloadable static binary --------------------------------------------
 readelf -d "$static" 2>/dev/null | grep -q NEEDED && fail "the static binary needs shared libraries"

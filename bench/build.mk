@@ -23,3 +23,9 @@ bench-draw: all $(BUILD)/bench/merkle-bench
 bench-verify: all $(BUILD)/bench/gen-bundle
 	BUILD=$(abspath $(BUILD)) bench/verify/run.sh $(BENCH_RECORDS)
 bench: bench-draw bench-verify
+
+BENCH_SCALE ?= 1
+.PHONY: bench-ledger
+bench-ledger: all
+	BUILD=$(abspath $(BUILD)) bench/ledger/run.sh $(BENCH_SCALE)
+bench: bench-ledger

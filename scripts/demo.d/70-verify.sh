@@ -11,7 +11,8 @@ for record in "$out"/*.draw.json; do
 		--ledger "$out/$room.ledger.jsonl" "$record"
 	echo "   room $room: verified (exit $?)"
 done
-proof=$(ls "$out"/*.proof-*.json | head -n 1)
+proofs=("$out"/*.proof-*.json)
+proof=${proofs[0]}
 room=$(basename "$proof" | cut -d. -f1)
 entry=$(basename "$proof" .json | sed 's/.*\.proof-//')
 echo "== a buyer checks that their entry $entry was in the draw"

@@ -8,7 +8,7 @@ trap 'rm -rf "$dest"' EXIT
 make -s -C "$ALOT_SRC" install BUILD="$BUILD" SANITIZE="${SANITIZE:-0}" PREFIX=/opt/alot DESTDIR="$dest" >/dev/null
 for tool in alot-draw alot-verify; do
 	[ -x "$dest/opt/alot/bin/$tool" ] || { echo "FAIL: $tool not installed"; exit 1; }
-	"$dest/opt/alot/bin/$tool" --version | grep -q "^$tool (ALOT!) " || { echo "FAIL: installed $tool does not run"; exit 1; }
+	grep -q "^$tool (ALOT!) " <<<"$("$dest/opt/alot/bin/$tool" --version)" || { echo "FAIL: installed $tool does not run"; exit 1; }
 done
 for f in lib/libalot.a lib/libalot-core.a lib/libalot.so.1 lib/libalot.so include/alot/record.h include/alot/model.h; do
 	[ -e "$dest/opt/alot/$f" ] || { echo "FAIL: $f not installed"; exit 1; }

@@ -139,8 +139,8 @@ has bad_proof out "1 of 2 records verified"
 echo "ok: malformed commitment records and proofs fail, a ledger cannot come from stdin"
 
 # ---- the downloadable static binary --------------------------------------------
-readelf -d "$static" 2>/dev/null | grep -q NEEDED && fail "the static binary needs shared libraries"
-readelf -l "$static" | grep -q INTERP && fail "the static binary has a dynamic loader"
+grep -q NEEDED <<<"$(readelf -d "$static" 2>/dev/null)" && fail "the static binary needs shared libraries"
+grep -q INTERP <<<"$(readelf -l "$static")" && fail "the static binary has a dynamic loader"
 (cd "$(dirname "$static")" && sha256sum -c SHA256SUMS >/dev/null) || fail "SHA256SUMS does not match"
 mkdir -p "$tmp/root"
 cp "$static" "$tmp/root/alot-verify"
@@ -166,6 +166,6 @@ echo "ok: the static binary verifies in an empty root, with no library and no en
 if nm "$verify" | grep -E ' [TUtu] (PQ[a-z]|curl_)' >/dev/null; then fail "alot-verify has libpq or libcurl symbols"; fi
 if readelf -d "$verify" | grep -E 'NEEDED.*(libpq|libcurl)' >/dev/null; then fail "alot-verify needs libpq or libcurl"; fi
 if grep -a -q -E 'PQconnectdb|curl_easy_perform' "$static"; then fail "the static binary contains libpq or libcurl"; fi
-readelf -d "$verify" | grep -q 'NEEDED.*libcrypto' || fail "the symbol check looks at the wrong binary"
+grep -q 'NEEDED.*libcrypto' <<<"$(readelf -d "$verify")" || fail "the symbol check looks at the wrong binary"
 echo "ok: no libpq or libcurl in the offline builds"
 echo "all verify CLI tests passed"

@@ -128,6 +128,6 @@ echo "ok: time limits, cut-short bodies, HTTP errors, size limits, TLS failures 
 run offline "$BUILD/alot-verify" --pubkey "$K" --ledger "$base/files/one-ticket.ledger.jsonl" "$R/valid/one-ticket.draw.json"
 expect offline 2
 has offline err "works offline only"
-"$net" --version | grep -q "with --url" || fail "alot-verify-net --version does not say it can fetch"
-ldd "$net" | grep -q libcurl || fail "alot-verify-net does not link libcurl: the wrong binary is under test"
+grep -q "with --url" <<<"$("$net" --version)" || fail "alot-verify-net --version does not say it can fetch"
+grep -q libcurl <<<"$(ldd "$net")" || fail "alot-verify-net does not link libcurl: the wrong binary is under test"
 echo "all alot-verify-net tests passed"

@@ -34,23 +34,23 @@ struct alot_seal_key {
 
 /*
  * OpenSSL 3's one-shot SHA256() fetches the algorithm on every call, which
- * costs more than hashing a Merkle node; fetch once, and keep one context
- * per thread.
+ * costs more than hashing a Merkle node: fetch it once for the process (a
+ * fetched EVP_MD may be shared by threads) and keep it for good.
  */
-static _Thread_local EVP_MD_CTX *sha256_ctx;
-static _Thread_local EVP_MD *sha256_md;
+static EVP_MD *sha256_md;
+static CRYPTO_ONCE sha256_once = CRYPTO_ONCE_STATIC_INIT;
+
+static void
+fetch_sha256(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
 
 void
 alot_sha256(const void *data, size_t len, unsigned char out[ALOT_HASH_LEN])
 {
-	if (sha256_md == NULL)
-		sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
-	if (sha256_ctx == NULL)
-		sha256_ctx = EVP_MD_CTX_new();
-	if (sha256_md == NULL || sha256_ctx == NULL ||
-	    EVP_DigestInit_ex2(sha256_ctx, sha256_md, NULL) != 1 ||
-	    EVP_DigestUpdate(sha256_ctx, data, len) != 1 ||
-	    EVP_DigestFinal_ex(sha256_ctx, out, NULL) != 1)
+	if (!CRYPTO_THREAD_run_once(&sha256_once, fetch_sha256) || sha256_md == NULL ||
+	    EVP_Digest(data, len, out, NULL, sha256_md, NULL) != 1)
 		SHA256(data, len, out); /* the slow path never gives another answer */
 }
 
@@ -407,29 +407,11 @@ alot_sign(const alot_signing_key *key, const unsigned char *msg, size_t len,
 	return rc;
 }
 
-/*
- * A verifier checks many records against one key: keep the last key's
- * EVP_PKEY (per thread) instead of decoding it for every signature.
- */
-static _Thread_local EVP_PKEY *last_pkey;
-static _Thread_local unsigned char last_raw[ALOT_PUBKEY_LEN];
-
-static EVP_PKEY *
-pkey_of(const alot_public_key *key)
-{
-	if (last_pkey != NULL && memcmp(last_raw, key->raw, ALOT_PUBKEY_LEN) == 0)
-		return last_pkey;
-	EVP_PKEY_free(last_pkey);
-	last_pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, key->raw, ALOT_PUBKEY_LEN);
-	memcpy(last_raw, key->raw, ALOT_PUBKEY_LEN);
-	return last_pkey;
-}
-
 alot_code
 alot_verify_signature(const alot_public_key *key, const unsigned char *msg, size_t len,
                       const unsigned char sig[ALOT_SIG_LEN], alot_error *err)
 {
-	EVP_PKEY *pkey = pkey_of(key);
+	EVP_PKEY *pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, key->raw, ALOT_PUBKEY_LEN);
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	alot_code rc = ALOT_OK;
 
@@ -438,6 +420,7 @@ alot_verify_signature(const alot_public_key *key, const unsigned char *msg, size
 	else if (EVP_DigestVerify(ctx, sig, ALOT_SIG_LEN, msg, len) != 1)
 		rc = alot_error_set(err, ALOT_ERR_VERIFY, "the signature does not match the key and the content");
 	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(pkey);
 	return rc;
 }
 

@@ -9,8 +9,10 @@
  *   drift       the chain jumps and goes on from the new balance: a missing
  *               row, or a row written from a stale balance (design defect f)
  * The server orders the rows (ORDER BY user_id, created_at, id), so the
- * physical order of the table, which synchronize_seqscans may start
- * anywhere, never matters; memory is three rows.
+ * physical order of the table never matters here; memory is three rows.
+ * The scan (scan.c) walks every user's chain in arrival order and asks
+ * this check only for the users whose chain broke or whose rows came out
+ * of time order.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +21,11 @@
 #include "ledger.h"
 
 static const char chain_sql[] =
-	"WITH s AS (SELECT $1::uuid AS u, $2::uuid AS r) "
 	"SELECT t.user_id, t.id, t.amount, t.balance_before, t.balance_after, t.transaction_type,"
 	"       coalesce(t.room_id::text, '') || '/' || coalesce(t.room_entry_id::text, '') || '/' ||"
 	"       coalesce(t.purchase_id::text, '') || '/' || coalesce(t.description, '')"
-	"  FROM credit_transactions t, s"
-	" WHERE (s.u IS NULL OR t.user_id = s.u) AND s.r IS NULL"
+	"  FROM credit_transactions t"
+	" WHERE ($1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])) AND $2::uuid[] IS NULL"
 	" ORDER BY t.user_id, t.created_at, t.id";
 
 typedef struct tx {
@@ -172,7 +173,7 @@ chain_row(PGresult *res, void *arg, alot_error *err)
 }
 
 alot_code
-check_credit_chain(const check *c, audit *a, PGconn *conn, alot_error *err)
+check_credit_chain(const check *c, audit *a, PGconn *conn, const scope *s, alot_error *err)
 {
 	struct chain ch;
 	alot_code rc;
@@ -180,7 +181,7 @@ check_credit_chain(const check *c, audit *a, PGconn *conn, alot_error *err)
 	memset(&ch, 0, sizeof(ch));
 	ch.c = c;
 	ch.a = a;
-	rc = stream_query(conn, chain_sql, a, chain_row, &ch, err);
+	rc = stream_query(conn, chain_sql, s, chain_row, &ch, err);
 	if (rc == ALOT_OK)
 		finish_user(&ch);
 	return rc;

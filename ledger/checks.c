@@ -3,9 +3,13 @@
  *
  * Most are one query each that returns the findings themselves, as rows of
  * (table, id, expected, actual, message, amount, unit, severity), streamed
- * in single-row mode.  Every query takes the scope as $1 (--user) and $2
- * (--room), NULL for all, and reads only the design document's tables and
- * columns, so the audit runs on a database built from the document too.
+ * in single-row mode.  Every query takes its scope as $1 (users) and $2
+ * (rooms), two uuid[] or NULL for all: --user and --room, or the users and
+ * rooms the scan nominated (scan.c).  The arrays are compared directly
+ * (no CTE between them and the tables), so that the planner, which sees
+ * the values, drops the NULL test and uses the indexes.  The queries read
+ * only the design document's tables and columns, so the audit runs on a
+ * database built from the document too.
  * Two checks need more than SQL and are written in C: credit-chain
  * (chain.c) and draw-protocol (draws.c).
  */
@@ -13,117 +17,115 @@
 
 #include "ledger.h"
 
-#define SCOPE "WITH s AS (SELECT $1::uuid AS u, $2::uuid AS r) "
-
-static const char credit_arithmetic_sql[] = SCOPE
+static const char credit_arithmetic_sql[] =
 	"SELECT 'credit_transactions', t.id::text, (t.balance_before + t.amount)::text, t.balance_after::text,"
 	"       format('user %s: balance_after %s is not balance_before %s + amount %s',"
 	"              t.user_id, t.balance_after, t.balance_before, t.amount),"
 	"       abs(t.balance_after - (t.balance_before + t.amount))::float8, 'credits', 'error'"
-	"  FROM credit_transactions t, s"
-	" WHERE (s.u IS NULL OR t.user_id = s.u) AND (s.r IS NULL OR t.room_id = s.r)"
+	"  FROM credit_transactions t"
+	" WHERE ($1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR t.room_id = ANY($2::uuid[]))"
 	"   AND t.balance_after <> t.balance_before + t.amount";
 
-static const char credit_negative_sql[] = SCOPE
+static const char credit_negative_sql[] =
 	"SELECT 'credit_transactions', t.id::text, '>= 0', least(t.balance_before, t.balance_after)::text,"
 	"       format('user %s: the balance goes negative (%s before, %s after)',"
 	"              t.user_id, t.balance_before, t.balance_after),"
 	"       abs(least(t.balance_before, t.balance_after))::float8, 'credits', 'error'"
-	"  FROM credit_transactions t, s"
-	" WHERE (s.u IS NULL OR t.user_id = s.u) AND (s.r IS NULL OR t.room_id = s.r)"
+	"  FROM credit_transactions t"
+	" WHERE ($1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR t.room_id = ANY($2::uuid[]))"
 	"   AND (t.balance_before < 0 OR t.balance_after < 0)";
 
-static const char credit_balance_sql[] = SCOPE
-	", last AS (SELECT DISTINCT ON (t.user_id) t.user_id, t.balance_after"
-	"             FROM credit_transactions t, s WHERE s.u IS NULL OR t.user_id = s.u"
+static const char credit_balance_sql[] =
+	"WITH last AS (SELECT DISTINCT ON (t.user_id) t.user_id, t.balance_after"
+	"             FROM credit_transactions t WHERE $1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])"
 	"            ORDER BY t.user_id, t.created_at DESC, t.id DESC)"
 	"SELECT 'user_universal_credits', c.id::text, coalesce(l.balance_after, 0)::text, coalesce(c.balance, 0)::text,"
 	"       format('user %s: the balance is %s, the ledger ends at %s',"
 	"              c.user_id, coalesce(c.balance, 0), coalesce(l.balance_after, 0)),"
 	"       abs(coalesce(c.balance, 0) - coalesce(l.balance_after, 0))::float8, 'credits', 'error'"
-	"  FROM user_universal_credits c CROSS JOIN s LEFT JOIN last l ON l.user_id = c.user_id"
-	" WHERE (s.u IS NULL OR c.user_id = s.u) AND s.r IS NULL"
+	"  FROM user_universal_credits c LEFT JOIN last l ON l.user_id = c.user_id"
+	" WHERE ($1::uuid[] IS NULL OR c.user_id = ANY($1::uuid[])) AND $2::uuid[] IS NULL"
 	"   AND coalesce(c.balance, 0) <> coalesce(l.balance_after, 0)";
 
 /* The totals rule of docs/schema.md. */
-static const char credit_totals_sql[] = SCOPE
-	", sums AS (SELECT t.user_id, sum(greatest(t.amount, 0)) AS earned,"
+static const char credit_totals_sql[] =
+	"WITH sums AS (SELECT t.user_id, sum(greatest(t.amount, 0)) AS earned,"
 	"                  sum(CASE WHEN t.amount < 0 AND t.transaction_type <> 'expiry' THEN -t.amount ELSE 0 END) AS spent,"
 	"                  sum(CASE WHEN t.transaction_type = 'expiry' THEN -t.amount ELSE 0 END) AS expired"
-	"             FROM credit_transactions t, s WHERE s.u IS NULL OR t.user_id = s.u GROUP BY t.user_id)"
+	"             FROM credit_transactions t WHERE $1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[]) GROUP BY t.user_id)"
 	"SELECT 'user_universal_credits', c.id::text, v.expected::text, v.actual::text,"
 	"       format('user %s: %s is %s, the ledger sums to %s', c.user_id, v.name, v.actual, v.expected),"
 	"       abs(v.actual - v.expected)::float8, 'credits', 'error'"
-	"  FROM user_universal_credits c CROSS JOIN s LEFT JOIN sums m ON m.user_id = c.user_id"
+	"  FROM user_universal_credits c LEFT JOIN sums m ON m.user_id = c.user_id"
 	" CROSS JOIN LATERAL (VALUES ('total_earned', coalesce(c.total_earned, 0)::bigint, coalesce(m.earned, 0)::bigint),"
 	"                            ('total_spent', coalesce(c.total_spent, 0)::bigint, coalesce(m.spent, 0)::bigint),"
 	"                            ('total_expired', coalesce(c.total_expired, 0)::bigint, coalesce(m.expired, 0)::bigint))"
 	"       AS v(name, actual, expected)"
-	" WHERE (s.u IS NULL OR c.user_id = s.u) AND s.r IS NULL AND v.actual <> v.expected";
+	" WHERE ($1::uuid[] IS NULL OR c.user_id = ANY($1::uuid[])) AND $2::uuid[] IS NULL AND v.actual <> v.expected";
 
-static const char credit_missing_account_sql[] = SCOPE
+static const char credit_missing_account_sql[] =
 	"SELECT 'credit_transactions', t.user_id::text, 'a user_universal_credits row', 'none',"
 	"       format('user %s has %s credit transactions but no credits row: its credits are nowhere',"
 	"              t.user_id, count(*)),"
 	"       abs(sum(t.amount))::float8, 'credits', 'error'"
-	"  FROM credit_transactions t, s"
-	" WHERE (s.u IS NULL OR t.user_id = s.u) AND s.r IS NULL"
+	"  FROM credit_transactions t"
+	" WHERE ($1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])) AND $2::uuid[] IS NULL"
 	"   AND NOT EXISTS (SELECT 1 FROM user_universal_credits c WHERE c.user_id = t.user_id)"
 	" GROUP BY t.user_id";
 
-static const char credit_unknown_type_sql[] = SCOPE
+static const char credit_unknown_type_sql[] =
 	"SELECT 'credit_transactions', t.id::text,"
 	"       'lot_settlement, expired_conversion, entry_purchase, admin_grant, admin_deduct, redemption or expiry',"
 	"       t.transaction_type::text,"
 	"       format('user %s: unknown transaction type \"%s\"', t.user_id, t.transaction_type),"
 	"       abs(t.amount)::float8, 'credits', 'error'"
-	"  FROM credit_transactions t, s"
-	" WHERE (s.u IS NULL OR t.user_id = s.u) AND (s.r IS NULL OR t.room_id = s.r)"
+	"  FROM credit_transactions t"
+	" WHERE ($1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR t.room_id = ANY($2::uuid[]))"
 	"   AND t.transaction_type NOT IN ('lot_settlement', 'expired_conversion', 'entry_purchase',"
 	"                                  'admin_grant', 'admin_deduct', 'redemption', 'expiry')";
 
 /* Each transaction and the row it is about must exist and agree, both ways. */
-static const char credit_references_sql[] = SCOPE
+static const char credit_references_sql[] =
 	"SELECT 'credit_transactions', t.id::text, format('an entry of user %s spending %s credits', t.user_id, -t.amount),"
 	"       CASE WHEN e.id IS NULL THEN 'no such entry'"
 	"            ELSE format('entry %s of user %s spent %s credits', e.id, e.user_id, e.credits_spent) END,"
 	"       format('entry_purchase %s does not match its room entry', t.id), abs(t.amount)::float8, 'credits', 'error'"
-	"  FROM credit_transactions t CROSS JOIN s LEFT JOIN room_entries e ON e.id = t.room_entry_id"
+	"  FROM credit_transactions t LEFT JOIN room_entries e ON e.id = t.room_entry_id"
 	" WHERE t.transaction_type = 'entry_purchase'"
-	"   AND (s.u IS NULL OR t.user_id = s.u) AND (s.r IS NULL OR t.room_id = s.r)"
+	"   AND ($1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR t.room_id = ANY($2::uuid[]))"
 	"   AND (e.id IS NULL OR e.user_id <> t.user_id OR coalesce(e.credits_spent, 0) <> -t.amount)"
 	" UNION ALL "
 	"SELECT 'credit_transactions', t.id::text, format('an entry of user %s awarded %s credits', t.user_id, t.amount),"
 	"       CASE WHEN e.id IS NULL THEN 'no such entry'"
 	"            ELSE format('entry %s of user %s was awarded %s credits', e.id, e.user_id, e.credits_awarded) END,"
 	"       format('lot_settlement %s does not match its room entry', t.id), abs(t.amount)::float8, 'credits', 'error'"
-	"  FROM credit_transactions t CROSS JOIN s LEFT JOIN room_entries e ON e.id = t.room_entry_id"
+	"  FROM credit_transactions t LEFT JOIN room_entries e ON e.id = t.room_entry_id"
 	" WHERE t.transaction_type = 'lot_settlement'"
-	"   AND (s.u IS NULL OR t.user_id = s.u) AND (s.r IS NULL OR t.room_id = s.r)"
+	"   AND ($1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR t.room_id = ANY($2::uuid[]))"
 	"   AND (e.id IS NULL OR e.user_id <> t.user_id OR coalesce(e.credits_awarded, 0) <> t.amount)"
 	" UNION ALL "
 	"SELECT 'credit_transactions', t.id::text, format('a purchase of user %s converted to %s credits', t.user_id, t.amount),"
 	"       CASE WHEN p.id IS NULL THEN 'no such purchase'"
 	"            ELSE format('purchase %s of user %s converted %s credits', p.id, p.user_id, p.credits_converted) END,"
 	"       format('expired_conversion %s does not match its purchase', t.id), abs(t.amount)::float8, 'credits', 'error'"
-	"  FROM credit_transactions t CROSS JOIN s LEFT JOIN room_entry_purchases p ON p.id = t.purchase_id"
+	"  FROM credit_transactions t LEFT JOIN room_entry_purchases p ON p.id = t.purchase_id"
 	" WHERE t.transaction_type = 'expired_conversion'"
-	"   AND (s.u IS NULL OR t.user_id = s.u) AND (s.r IS NULL OR t.room_id = s.r)"
+	"   AND ($1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR t.room_id = ANY($2::uuid[]))"
 	"   AND (p.id IS NULL OR p.user_id <> t.user_id OR coalesce(p.credits_converted, 0) <> t.amount)"
 	" UNION ALL "
 	"SELECT 'room_entries', e.id::text, format('an entry_purchase transaction of %s credits', -e.credits_spent),"
 	"       'none', format('user %s spent %s credits on entry %s, but the ledger never charged them',"
 	"                      e.user_id, e.credits_spent, e.id),"
 	"       e.credits_spent::float8, 'credits', 'error'"
-	"  FROM room_entries e, s"
-	" WHERE e.credits_spent > 0 AND (s.u IS NULL OR e.user_id = s.u) AND (s.r IS NULL OR e.room_id = s.r)"
+	"  FROM room_entries e"
+	" WHERE e.credits_spent > 0 AND ($1::uuid[] IS NULL OR e.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR e.room_id = ANY($2::uuid[]))"
 	"   AND NOT EXISTS (SELECT 1 FROM credit_transactions t"
 	"                    WHERE t.room_entry_id = e.id AND t.transaction_type = 'entry_purchase')";
 
-static const char room_coverage_sql[] = SCOPE
-	", e AS (SELECT e.id, e.room_id, e.tickets_start, e.tickets_end,"
+static const char room_coverage_sql[] =
+	"WITH e AS (SELECT e.id, e.room_id, e.tickets_start, e.tickets_end,"
 	"               lag(e.tickets_end) OVER w AS prev_end, lag(e.id) OVER w AS prev_id"
-	"          FROM room_entries e, s WHERE (s.r IS NULL OR e.room_id = s.r) AND s.u IS NULL"
+	"          FROM room_entries e WHERE ($2::uuid[] IS NULL OR e.room_id = ANY($2::uuid[])) AND $1::uuid[] IS NULL"
 	"        WINDOW w AS (PARTITION BY e.room_id ORDER BY e.tickets_start, e.id))"
 	"SELECT 'room_entries', e.id::text, (coalesce(e.prev_end, 0) + 1)::text, e.tickets_start::text,"
 	"       CASE WHEN e.tickets_start > coalesce(e.prev_end, 0) + 1"
@@ -139,36 +141,36 @@ static const char room_coverage_sql[] = SCOPE
 	"       format('room %s: entry %s holds tickets %s-%s but counts %s', e.room_id, e.id,"
 	"              e.tickets_start, e.tickets_end, e.ticket_count),"
 	"       0::float8, NULL, 'error'"
-	"  FROM room_entries e, s WHERE (s.r IS NULL OR e.room_id = s.r) AND s.u IS NULL"
+	"  FROM room_entries e WHERE ($2::uuid[] IS NULL OR e.room_id = ANY($2::uuid[])) AND $1::uuid[] IS NULL"
 	"   AND e.ticket_count IS DISTINCT FROM e.tickets_end - e.tickets_start + 1";
 
-static const char room_counters_sql[] = SCOPE
-	", agg AS (SELECT e.room_id, sum(e.ticket_count) AS tickets, count(DISTINCT e.user_id) AS participants,"
+static const char room_counters_sql[] =
+	"WITH agg AS (SELECT e.room_id, sum(e.ticket_count) AS tickets, count(DISTINCT e.user_id) AS participants,"
 	"                 coalesce(sum(e.amount_paid), 0) AS funding"
-	"            FROM room_entries e GROUP BY e.room_id)"
+	"            FROM room_entries e WHERE $2::uuid[] IS NULL OR e.room_id = ANY($2::uuid[]) GROUP BY e.room_id)"
 	"SELECT 'rooms', r.id::text, v.expected::text, v.actual::text,"
 	"       format('room %s: %s is %s, its entries give %s', r.id, v.name, v.actual, v.expected),"
 	"       CASE WHEN v.name = 'current_funding' THEN abs(v.actual - v.expected)::float8 ELSE 0 END,"
 	"       CASE WHEN v.name = 'current_funding' THEN 'USD' END, 'error'"
-	"  FROM rooms r CROSS JOIN s LEFT JOIN agg a ON a.room_id = r.id"
+	"  FROM rooms r LEFT JOIN agg a ON a.room_id = r.id"
 	" CROSS JOIN LATERAL (VALUES ('total_tickets', coalesce(r.total_tickets, 0)::numeric, coalesce(a.tickets, 0)::numeric),"
 	"                            ('total_participants', coalesce(r.total_participants, 0)::numeric, coalesce(a.participants, 0)::numeric),"
 	"                            ('current_funding', coalesce(r.current_funding, 0)::numeric, coalesce(a.funding, 0)::numeric))"
 	"       AS v(name, actual, expected)"
-	" WHERE (s.r IS NULL OR r.id = s.r) AND s.u IS NULL AND v.actual <> v.expected";
+	" WHERE ($2::uuid[] IS NULL OR r.id = ANY($2::uuid[])) AND $1::uuid[] IS NULL AND v.actual <> v.expected";
 
-static const char room_funding_sql[] = SCOPE
+static const char room_funding_sql[] =
 	"SELECT 'rooms', r.id::text, format('at least %s', r.funding_target), coalesce(r.current_funding, 0)::text,"
 	"       format('room %s is %s but raised %s of its %s target', r.id, r.status,"
 	"              coalesce(r.current_funding, 0), r.funding_target),"
 	"       (r.funding_target - coalesce(r.current_funding, 0))::float8, 'USD', 'error'"
-	"  FROM rooms r, s"
-	" WHERE (s.r IS NULL OR r.id = s.r) AND s.u IS NULL"
+	"  FROM rooms r"
+	" WHERE ($2::uuid[] IS NULL OR r.id = ANY($2::uuid[])) AND $1::uuid[] IS NULL"
 	"   AND r.status IN ('funded', 'drawing', 'settled') AND coalesce(r.current_funding, 0) < r.funding_target";
 
 /* Which timestamps each status requires and forbids, and their order. */
-static const char room_timestamps_sql[] = SCOPE
-	", p AS (SELECT r.id, r.status, concat_ws('; ',"
+static const char room_timestamps_sql[] =
+	"WITH p AS (SELECT r.id, r.status, concat_ws('; ',"
 	"    CASE WHEN r.status <> 'created' AND r.status <> 'closed' AND r.opened_at IS NULL THEN 'opened_at is missing' END,"
 	"    CASE WHEN r.status = 'created' AND (r.opened_at IS NOT NULL OR r.funded_at IS NOT NULL OR r.drawn_at IS NOT NULL"
 	"                                        OR r.settled_at IS NOT NULL OR r.expired_at IS NOT NULL)"
@@ -182,25 +184,25 @@ static const char room_timestamps_sql[] = SCOPE
 	"    CASE WHEN r.status = 'closed' AND r.closed_at IS NULL THEN 'closed_at is missing' END,"
 	"    CASE WHEN r.opened_at < r.created_at OR r.funded_at < r.opened_at OR r.drawn_at < r.funded_at"
 	"              OR r.settled_at < r.drawn_at THEN 'timestamps out of order' END) AS problems"
-	"    FROM rooms r, s WHERE (s.r IS NULL OR r.id = s.r) AND s.u IS NULL)"
+	"    FROM rooms r WHERE ($2::uuid[] IS NULL OR r.id = ANY($2::uuid[])) AND $1::uuid[] IS NULL)"
 	"SELECT 'rooms', p.id::text, format('the timestamps of a %s room', p.status), p.problems,"
 	"       format('room %s is %s, but %s', p.id, p.status, p.problems), 0::float8, NULL, 'error'"
 	"  FROM p WHERE p.problems <> ''";
 
-static const char purchase_cash_sql[] = SCOPE
+static const char purchase_cash_sql[] =
 	"SELECT 'room_entries', e.id::text, format('a paid purchase of %s', e.amount_paid),"
 	"       CASE WHEN p.id IS NULL THEN 'no purchase'"
 	"            ELSE format('purchase %s: %s %s of user %s in room %s', p.id, p.status, p.amount, p.user_id, p.room_id) END,"
 	"       format('room %s: cash entry %s of user %s has no matching paid purchase', e.room_id, e.id, e.user_id),"
 	"       coalesce(e.amount_paid, 0)::float8, 'USD', 'error'"
-	"  FROM room_entries e CROSS JOIN s LEFT JOIN room_entry_purchases p ON p.id = e.purchase_id"
+	"  FROM room_entries e LEFT JOIN room_entry_purchases p ON p.id = e.purchase_id"
 	" WHERE e.purchase_type = 'cash'"
-	"   AND (s.u IS NULL OR e.user_id = s.u) AND (s.r IS NULL OR e.room_id = s.r)"
+	"   AND ($1::uuid[] IS NULL OR e.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR e.room_id = ANY($2::uuid[]))"
 	"   AND (p.id IS NULL OR p.amount IS DISTINCT FROM e.amount_paid OR p.user_id <> e.user_id"
 	"        OR p.room_id <> e.room_id OR p.status NOT IN ('succeeded', 'refunded', 'partially_refunded'))";
 
-static const char purchase_refunds_sql[] = SCOPE
-	", q AS (SELECT p.*, r.status AS room_status, concat_ws('; ',"
+static const char purchase_refunds_sql[] =
+	"WITH q AS (SELECT p.*, r.status AS room_status, concat_ws('; ',"
 	"    CASE WHEN p.status = 'refunded' AND p.refunded_amount IS DISTINCT FROM p.amount"
 	"         THEN format('refunded, but refunded_amount is %s of %s', coalesce(p.refunded_amount::text, 'NULL'), p.amount) END,"
 	"    CASE WHEN p.status = 'partially_refunded' AND NOT (p.refunded_amount > 0 AND p.refunded_amount < p.amount)"
@@ -220,32 +222,32 @@ static const char purchase_refunds_sql[] = SCOPE
 	"    CASE WHEN (p.refunded_amount > 0 OR p.credits_converted > 0) AND r.status NOT IN ('expired', 'refunding', 'closed')"
 	"              AND NOT EXISTS (SELECT 1 FROM lottery_draws d WHERE d.room_id = p.room_id)"
 	"         THEN format('a refund in a room that is %s, not expired', r.status) END) AS problems"
-	"    FROM room_entry_purchases p JOIN rooms r ON r.id = p.room_id, s"
-	"   WHERE (s.u IS NULL OR p.user_id = s.u) AND (s.r IS NULL OR p.room_id = s.r))"
+	"    FROM room_entry_purchases p JOIN rooms r ON r.id = p.room_id"
+	"   WHERE ($1::uuid[] IS NULL OR p.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR p.room_id = ANY($2::uuid[])))"
 	"SELECT 'room_entry_purchases', q.id::text, 'a refund that agrees with itself and the ledger', q.problems,"
 	"       format('purchase %s of user %s in room %s: %s', q.id, q.user_id, q.room_id, q.problems),"
 	"       coalesce(q.refunded_amount, q.amount)::float8, 'USD', 'error'"
 	"  FROM q WHERE q.problems <> ''";
 
-static const char purchase_drawn_refund_sql[] = SCOPE
+static const char purchase_drawn_refund_sql[] =
 	"SELECT 'room_entry_purchases', p.id::text, 'no refund: the room was drawn',"
 	"       format('%s, refunded %s', p.status, coalesce(p.refunded_amount, 0)),"
 	"       format('room %s was drawn, but purchase %s of user %s was refunded', p.room_id, p.id, p.user_id),"
 	"       coalesce(p.refunded_amount, p.amount)::float8, 'USD', 'error'"
-	"  FROM room_entry_purchases p, s"
-	" WHERE (s.u IS NULL OR p.user_id = s.u) AND (s.r IS NULL OR p.room_id = s.r)"
+	"  FROM room_entry_purchases p"
+	" WHERE ($1::uuid[] IS NULL OR p.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR p.room_id = ANY($2::uuid[]))"
 	"   AND (p.refunded_amount > 0 OR p.status IN ('refunded', 'partially_refunded') OR p.credits_converted > 0)"
 	"   AND EXISTS (SELECT 1 FROM lottery_draws d WHERE d.room_id = p.room_id)";
 
-static const char draw_winner_sql[] = SCOPE
-	", x AS (SELECT r.id, r.status,"
+static const char draw_winner_sql[] =
+	"WITH x AS (SELECT r.id, r.status,"
 	"               (SELECT count(*) FROM lottery_draws d WHERE d.room_id = r.id) AS draws,"
 	"               (SELECT count(*) FROM room_entries e WHERE e.room_id = r.id AND e.is_winner) AS winners,"
 	"               (SELECT d.winner_entry_id FROM lottery_draws d WHERE d.room_id = r.id LIMIT 1) AS draw_entry,"
 	"               (SELECT d.winner_user_id FROM lottery_draws d WHERE d.room_id = r.id LIMIT 1) AS draw_user,"
 	"               (SELECT e.id FROM room_entries e WHERE e.room_id = r.id AND e.is_winner LIMIT 1) AS marked,"
 	"               (SELECT e.user_id FROM room_entries e WHERE e.room_id = r.id AND e.is_winner LIMIT 1) AS marked_user"
-	"          FROM rooms r, s WHERE (s.r IS NULL OR r.id = s.r) AND s.u IS NULL)"
+	"          FROM rooms r WHERE ($2::uuid[] IS NULL OR r.id = ANY($2::uuid[])) AND $1::uuid[] IS NULL)"
 	"SELECT 'rooms', x.id::text, 'one draw and one winning entry, the draw''s',"
 	"       format('%s draws, %s winning entries', x.draws, x.winners),"
 	"       format('room %s (%s): %s', x.id, x.status, concat_ws('; ',"
@@ -263,22 +265,22 @@ static const char draw_winner_sql[] = SCOPE
 	"    OR (x.draws > 0 AND x.winners <> 1) OR (x.draws = 0 AND x.winners > 0)"
 	"    OR (x.draws = 1 AND x.winners = 1 AND (x.marked <> x.draw_entry OR x.marked_user <> x.draw_user))";
 
-static const char draw_ticket_sql[] = SCOPE
+static const char draw_ticket_sql[] =
 	"SELECT 'lottery_draws', d.id::text,"
 	"       format('a ticket in %s-%s and in 1-%s', e.tickets_start, e.tickets_end, d.total_tickets),"
 	"       d.winning_ticket::text,"
 	"       format('room %s: winning ticket %s is not in the winning entry %s (tickets %s-%s) or not in 1-%s',"
 	"              d.room_id, d.winning_ticket, d.winner_entry_id, e.tickets_start, e.tickets_end, d.total_tickets),"
 	"       0::float8, NULL, 'error'"
-	"  FROM lottery_draws d JOIN room_entries e ON e.id = d.winner_entry_id, s"
-	" WHERE (s.r IS NULL OR d.room_id = s.r) AND (s.u IS NULL OR d.winner_user_id = s.u)"
+	"  FROM lottery_draws d JOIN room_entries e ON e.id = d.winner_entry_id"
+	" WHERE ($2::uuid[] IS NULL OR d.room_id = ANY($2::uuid[])) AND ($1::uuid[] IS NULL OR d.winner_user_id = ANY($1::uuid[]))"
 	"   AND (d.winning_ticket NOT BETWEEN e.tickets_start AND e.tickets_end"
 	"        OR d.winning_ticket NOT BETWEEN 1 AND d.total_tickets OR e.room_id <> d.room_id)";
 
-static const char draw_reveals_sql[] = SCOPE
-	", buyers AS (SELECT DISTINCT e.room_id, e.user_id FROM room_entries e"
-	"              JOIN lottery_draws d ON d.room_id = e.room_id, s"
-	"             WHERE (s.r IS NULL OR e.room_id = s.r) AND (s.u IS NULL OR e.user_id = s.u))"
+static const char draw_reveals_sql[] =
+	"WITH buyers AS (SELECT DISTINCT e.room_id, e.user_id FROM room_entries e"
+	"              JOIN lottery_draws d ON d.room_id = e.room_id"
+	"             WHERE ($2::uuid[] IS NULL OR e.room_id = ANY($2::uuid[])) AND ($1::uuid[] IS NULL OR e.user_id = ANY($1::uuid[])))"
 	"SELECT 'reveals', coalesce(v.id::text, b.user_id::text),"
 	"       CASE WHEN b.user_id = d.winner_user_id THEN 'revealed_won' ELSE 'revealed_lost' END,"
 	"       coalesce(v.status, 'no reveal'),"
@@ -292,42 +294,64 @@ static const char draw_reveals_sql[] = SCOPE
 	"    OR (b.user_id = d.winner_user_id AND v.status NOT IN ('revealed_won', 'claimed', 'fulfillment', 'shipped', 'delivered'))"
 	"    OR (b.user_id <> d.winner_user_id AND v.status <> 'revealed_lost')";
 
-static const char user_stats_sql[] = SCOPE
-	", e AS (SELECT e.user_id, count(*) AS entries, coalesce(sum(e.amount_paid), 0) AS spent"
-	"          FROM room_entries e GROUP BY e.user_id),"
-	"  w AS (SELECT d.winner_user_id AS user_id, count(*) AS won FROM lottery_draws d GROUP BY d.winner_user_id)"
+static const char user_stats_sql[] =
+	"WITH e AS (SELECT e.user_id, count(*) AS entries, coalesce(sum(e.amount_paid), 0) AS spent"
+	"          FROM room_entries e WHERE $1::uuid[] IS NULL OR e.user_id = ANY($1::uuid[]) GROUP BY e.user_id),"
+	"  w AS (SELECT d.winner_user_id AS user_id, count(*) AS won FROM lottery_draws d"
+	"         WHERE $1::uuid[] IS NULL OR d.winner_user_id = ANY($1::uuid[]) GROUP BY d.winner_user_id)"
 	"SELECT 'users', u.id::text, v.expected::text, v.actual::text,"
 	"       format('user %s: %s is %s, the entries and draws give %s', u.id, v.name, v.actual, v.expected),"
 	"       CASE WHEN v.name = 'total_spent' THEN abs(v.actual - v.expected)::float8 ELSE 0 END,"
 	"       CASE WHEN v.name = 'total_spent' THEN 'USD' END, 'error'"
-	"  FROM users u CROSS JOIN s LEFT JOIN e ON e.user_id = u.id LEFT JOIN w ON w.user_id = u.id"
+	"  FROM users u LEFT JOIN e ON e.user_id = u.id LEFT JOIN w ON w.user_id = u.id"
 	" CROSS JOIN LATERAL (VALUES ('total_entries', coalesce(u.total_entries, 0)::numeric, coalesce(e.entries, 0)::numeric),"
 	"                            ('total_spent', coalesce(u.total_spent, 0)::numeric, coalesce(e.spent, 0)::numeric),"
 	"                            ('total_won', coalesce(u.total_won, 0)::numeric, coalesce(w.won, 0)::numeric))"
 	"       AS v(name, actual, expected)"
-	" WHERE (s.u IS NULL OR u.id = s.u) AND s.r IS NULL AND v.actual <> v.expected";
+	" WHERE ($1::uuid[] IS NULL OR u.id = ANY($1::uuid[])) AND $2::uuid[] IS NULL AND v.actual <> v.expected";
 
-#define SQL(name, group, title, sql) { name, group, title, sql, run_sql_check, 0 }
-check checks[] = {
-	SQL("credit-arithmetic", "credits", "balance_after = balance_before + amount", credit_arithmetic_sql),
-	{ "credit-chain", "credits", "each user's ledger chains from 0, row to row", NULL, check_credit_chain, 0 },
-	SQL("credit-negative", "credits", "the balance is never negative", credit_negative_sql),
-	SQL("credit-balance", "credits", "the final balance is user_universal_credits.balance", credit_balance_sql),
-	SQL("credit-totals", "credits", "total_earned, total_spent and total_expired are the ledger's sums", credit_totals_sql),
-	SQL("credit-missing-account", "credits", "every user with transactions has a credits row", credit_missing_account_sql),
-	SQL("credit-unknown-type", "credits", "every transaction type is known", credit_unknown_type_sql),
-	SQL("credit-references", "credits", "transactions and the entries or purchases they concern agree", credit_references_sql),
-	SQL("room-coverage", "rooms", "ticket ranges cover 1..N without gap or overlap", room_coverage_sql),
-	SQL("room-counters", "rooms", "total_tickets, total_participants and current_funding agree with the entries", room_counters_sql),
-	SQL("room-funding", "rooms", "funded and settled rooms reached their target", room_funding_sql),
-	SQL("room-timestamps", "rooms", "the status agrees with the timestamps", room_timestamps_sql),
-	SQL("purchase-cash", "purchases", "every cash entry has a paid purchase of the same amount", purchase_cash_sql),
-	SQL("purchase-refunds", "purchases", "refunds agree: amounts, credits and their transactions", purchase_refunds_sql),
-	SQL("purchase-drawn-refund", "purchases", "no drawn room has a refund", purchase_drawn_refund_sql),
-	SQL("draw-winner", "draws", "settled rooms have one draw and one winning entry, the draw's", draw_winner_sql),
-	SQL("draw-ticket", "draws", "the winning ticket is in the winning entry's range", draw_ticket_sql),
-	SQL("draw-reveals", "draws", "the winner's reveal is revealed_won, the others revealed_lost", draw_reveals_sql),
-	{ "draw-protocol", "draws", "the draw re-verifies under the draw protocol", NULL, check_draw_protocol, 0 },
-	SQL("user-stats", "users", "total_entries, total_spent and total_won agree", user_stats_sql),
+#define SQL(id, name, group, key, title, sql) [id] = { name, group, title, key, sql, run_sql_check, 0 }
+#define C_CHECK(id, name, group, key, title, fn) [id] = { name, group, title, key, NULL, fn, 0 }
+check checks[CHECK_COUNT] = {
+	SQL(CK_CREDIT_ARITHMETIC, "credit-arithmetic", "credits", KEY_USER,
+	    "balance_after = balance_before + amount", credit_arithmetic_sql),
+	C_CHECK(CK_CREDIT_CHAIN, "credit-chain", "credits", KEY_USER,
+	        "each user's ledger chains from 0, row to row", check_credit_chain),
+	SQL(CK_CREDIT_NEGATIVE, "credit-negative", "credits", KEY_USER,
+	    "the balance is never negative", credit_negative_sql),
+	SQL(CK_CREDIT_BALANCE, "credit-balance", "credits", KEY_USER,
+	    "the final balance is user_universal_credits.balance", credit_balance_sql),
+	SQL(CK_CREDIT_TOTALS, "credit-totals", "credits", KEY_USER,
+	    "total_earned, total_spent and total_expired are the ledger's sums", credit_totals_sql),
+	SQL(CK_CREDIT_MISSING_ACCOUNT, "credit-missing-account", "credits", KEY_USER,
+	    "every user with transactions has a credits row", credit_missing_account_sql),
+	SQL(CK_CREDIT_UNKNOWN_TYPE, "credit-unknown-type", "credits", KEY_USER,
+	    "every transaction type is known", credit_unknown_type_sql),
+	SQL(CK_CREDIT_REFERENCES, "credit-references", "credits", KEY_USER,
+	    "transactions and the entries or purchases they concern agree", credit_references_sql),
+	SQL(CK_ROOM_COVERAGE, "room-coverage", "rooms", KEY_ROOM,
+	    "ticket ranges cover 1..N without gap or overlap", room_coverage_sql),
+	SQL(CK_ROOM_COUNTERS, "room-counters", "rooms", KEY_ROOM,
+	    "total_tickets, total_participants and current_funding agree with the entries", room_counters_sql),
+	SQL(CK_ROOM_FUNDING, "room-funding", "rooms", KEY_ROOM,
+	    "funded and settled rooms reached their target", room_funding_sql),
+	SQL(CK_ROOM_TIMESTAMPS, "room-timestamps", "rooms", KEY_ROOM,
+	    "the status agrees with the timestamps", room_timestamps_sql),
+	SQL(CK_PURCHASE_CASH, "purchase-cash", "purchases", KEY_ROOM,
+	    "every cash entry has a paid purchase of the same amount", purchase_cash_sql),
+	SQL(CK_PURCHASE_REFUNDS, "purchase-refunds", "purchases", KEY_USER,
+	    "refunds agree: amounts, credits and their transactions", purchase_refunds_sql),
+	SQL(CK_PURCHASE_DRAWN_REFUND, "purchase-drawn-refund", "purchases", KEY_ROOM,
+	    "no drawn room has a refund", purchase_drawn_refund_sql),
+	SQL(CK_DRAW_WINNER, "draw-winner", "draws", KEY_ROOM,
+	    "settled rooms have one draw and one winning entry, the draw's", draw_winner_sql),
+	SQL(CK_DRAW_TICKET, "draw-ticket", "draws", KEY_ROOM,
+	    "the winning ticket is in the winning entry's range", draw_ticket_sql),
+	SQL(CK_DRAW_REVEALS, "draw-reveals", "draws", KEY_ROOM,
+	    "the winner's reveal is revealed_won, the others revealed_lost", draw_reveals_sql),
+	C_CHECK(CK_DRAW_PROTOCOL, "draw-protocol", "draws", KEY_ROOM,
+	        "the draw re-verifies under the draw protocol", check_draw_protocol),
+	SQL(CK_USER_STATS, "user-stats", "users", KEY_USER,
+	    "total_entries, total_spent and total_won agree", user_stats_sql),
 };
 const size_t check_count = sizeof(checks) / sizeof(checks[0]);

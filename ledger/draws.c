@@ -20,19 +20,19 @@
 #define PAGE "200"
 
 static const char unverifiable_sql[] =
-	"WITH s AS (SELECT $1::uuid AS u, $2::uuid AS r) "
 	"SELECT 'lottery_draws', d.id::text, 'a signed draw record of protocol v1', 'none',"
 	"       format('room %s: the draw has no protocol record and cannot be re-verified', d.room_id),"
 	"       0::float8, NULL, 'error'"
-	"  FROM lottery_draws d, s"
-	" WHERE (s.r IS NULL OR d.room_id = s.r) AND (s.u IS NULL OR d.winner_user_id = s.u)";
+	"  FROM lottery_draws d"
+	" WHERE ($2::uuid[] IS NULL OR d.room_id = ANY($2::uuid[]))"
+	"   AND ($1::uuid[] IS NULL OR d.winner_user_id = ANY($1::uuid[]))";
 
 static const char page_sql[] =
 	"SELECT d.id, d.room_id, d.record, d.winning_ticket, d.winner_entry_id, d.winner_user_id,"
 	"       d.server_seed, d.client_seed, d.nonce, d.combined_seed, d.total_tickets"
 	"  FROM lottery_draws d"
-	" WHERE d.room_id > $3::uuid AND ($2::uuid IS NULL OR d.room_id = $2)"
-	"   AND ($1::uuid IS NULL OR d.winner_user_id = $1)"
+	" WHERE d.room_id > $3::uuid AND ($2::uuid[] IS NULL OR d.room_id = ANY($2::uuid[]))"
+	"   AND ($1::uuid[] IS NULL OR d.winner_user_id = ANY($1::uuid[]))"
 	" ORDER BY d.room_id LIMIT " PAGE;
 
 static const char entries_sql[] =
@@ -196,7 +196,7 @@ verify_one(struct draw_ctx *ctx, PGconn *conn, PGresult *res, int i, alot_record
 }
 
 alot_code
-check_draw_protocol(const check *c, audit *a, PGconn *conn, alot_error *err)
+check_draw_protocol(const check *c, audit *a, PGconn *conn, const scope *s, alot_error *err)
 {
 	struct draw_ctx ctx = { c, a };
 	char after[ALOT_UUID_STRLEN] = "00000000-0000-0000-0000-000000000000";
@@ -205,12 +205,12 @@ check_draw_protocol(const check *c, audit *a, PGconn *conn, alot_error *err)
 	int i, n;
 
 	if (!a->has_protocol)
-		return run_sql_check(&(check){ c->name, c->group, c->title, unverifiable_sql, run_sql_check, c->index },
-		                     a, conn, err);
+		return run_sql_check(&(check){ c->name, c->group, c->title, c->key, unverifiable_sql, run_sql_check,
+		                               c->index }, a, conn, s, err);
 	if ((rec = malloc(sizeof(*rec))) == NULL)
 		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
 	do {
-		const char *params[] = { a->user, a->room, after };
+		const char *params[] = { s->users, s->rooms, after };
 		PGresult *res;
 
 		if ((rc = alot_db_exec(conn, page_sql, 3, params, &res, err)) != ALOT_OK)

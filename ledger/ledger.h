@@ -7,12 +7,27 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <libpq-fe.h>
 
 #include "alot/crypto.h"
 #include "alot/error.h"
 #include "cli/cli.h"
+#include "scan.h"
+
+/* The checks, in report order (checks.c defines them in this order). */
+enum check_id {
+	CK_CREDIT_ARITHMETIC, CK_CREDIT_CHAIN, CK_CREDIT_NEGATIVE, CK_CREDIT_BALANCE,
+	CK_CREDIT_TOTALS, CK_CREDIT_MISSING_ACCOUNT, CK_CREDIT_UNKNOWN_TYPE, CK_CREDIT_REFERENCES,
+	CK_ROOM_COVERAGE, CK_ROOM_COUNTERS, CK_ROOM_FUNDING, CK_ROOM_TIMESTAMPS,
+	CK_PURCHASE_CASH, CK_PURCHASE_REFUNDS, CK_PURCHASE_DRAWN_REFUND,
+	CK_DRAW_WINNER, CK_DRAW_TICKET, CK_DRAW_REVEALS, CK_DRAW_PROTOCOL, CK_USER_STATS,
+	CHECK_COUNT
+};
+
+/* Whose rows a check's findings are about: its scan nominates these keys. */
+typedef enum key_kind { KEY_USER, KEY_ROOM } key_kind;
 
 /* One inconsistency, where it is, and what was expected. */
 typedef struct finding {
@@ -39,10 +54,21 @@ typedef struct check_tally {
 
 typedef enum output_format { FORMAT_TEXT, FORMAT_JSON } output_format;
 
+/*
+ * The users or rooms the scan nominates for one check: the check's SQL then
+ * runs for them alone.  Past CANDIDATES_MAX keys, "all" is set and the
+ * check runs over everything instead.
+ */
+#define CANDIDATES_MAX 50000
+typedef struct candidates {
+	table keys;               /* slot_head slots */
+	int all;
+} candidates;
+
 /* Everything the checks share; the sink is safe to use from every job. */
 typedef struct audit {
-	const char *user;          /* --user scope, or NULL */
-	const char *room;          /* --room scope, or NULL */
+	const char *users;         /* --user scope as a uuid[] literal, or NULL */
+	const char *rooms;         /* --room scope as a uuid[] literal, or NULL */
 	const alot_public_key *pubkey; /* --pubkey, or NULL */
 	int has_protocol;          /* lottery_draws.record exists (migration 0010) */
 	output_format format;
@@ -51,13 +77,25 @@ typedef struct audit {
 	unsigned long total;
 } audit;
 
+/*
+ * A check runs over the rows of the users and rooms its scope names: each a
+ * uuid[] literal ("{...}"), or NULL for all of them.  A user-keyed check
+ * finds nothing when only rooms are named, and a room-keyed one nothing
+ * when only users are.
+ */
+typedef struct scope {
+	const char *users;
+	const char *rooms;
+} scope;
+
 typedef struct check check;
-typedef alot_code (*check_fn)(const check *c, audit *a, PGconn *conn, alot_error *err);
+typedef alot_code (*check_fn)(const check *c, audit *a, PGconn *conn, const scope *s, alot_error *err);
 
 struct check {
 	const char *name;       /* stable: see docs/ledger.md */
 	const char *group;      /* credits, rooms, purchases, draws, users */
 	const char *title;
+	key_kind key;
 	const char *sql;        /* a query of findings, or NULL */
 	check_fn run;           /* a C check, or run_sql_check for sql */
 	size_t index;
@@ -66,20 +104,41 @@ struct check {
 extern check checks[];
 extern const size_t check_count;
 
+/* Scan statistics, for --verbose. */
+typedef struct scan_stats {
+	unsigned passes;
+	uint64_t rows;
+	size_t state_bytes;       /* the largest pass's tables */
+	uint64_t unordered_users; /* users whose transactions came out of time order */
+	double seconds;
+} scan_stats;
+
+/*
+ * The scan: every table once per pass, by binary COPY on conn, nominating
+ * into cand[CHECK_COUNT] the users and rooms each selected check must be
+ * confirmed for.  memory_limit bounds its state: past it, users and rooms
+ * are split between several passes.
+ */
+alot_code scan_database(audit *a, PGconn *conn, const int *selected, size_t memory_limit,
+                        int progress, candidates *cand, scan_stats *stats, alot_error *err) ALOT_WARN_UNUSED;
+/* The COPY statements the scan runs, one per line, for --explain and the benchmark. */
+void scan_print_statements(FILE *out);
+void pause_if_asked(void);
+
 /* Record a finding (thread-safe): tallies it and, in JSON, prints it. */
 void report_finding(audit *a, const check *c, const finding *f);
 void print_report(const audit *a, const int *selected);
 
-alot_code run_sql_check(const check *c, audit *a, PGconn *conn, alot_error *err);
-alot_code check_credit_chain(const check *c, audit *a, PGconn *conn, alot_error *err);
-alot_code check_draw_protocol(const check *c, audit *a, PGconn *conn, alot_error *err);
+alot_code run_sql_check(const check *c, audit *a, PGconn *conn, const scope *s, alot_error *err);
+alot_code check_credit_chain(const check *c, audit *a, PGconn *conn, const scope *s, alot_error *err);
+alot_code check_draw_protocol(const check *c, audit *a, PGconn *conn, const scope *s, alot_error *err);
 
 /*
- * Run sql with the scope parameters ($1 user, $2 room) in single-row mode,
- * calling row() for each row; memory stays one row.
+ * Run sql with the scope as parameters ($1 users, $2 rooms) in single-row
+ * mode, calling row() for each row; memory stays one row.
  */
 typedef alot_code (*row_fn)(PGresult *row, void *arg, alot_error *err);
-alot_code stream_query(PGconn *conn, const char *sql, const audit *a, row_fn row, void *arg,
+alot_code stream_query(PGconn *conn, const char *sql, const scope *s, row_fn row, void *arg,
                        alot_error *err);
 /* The same with the caller's parameters. */
 alot_code stream_params(PGconn *conn, const char *sql, int nparams, const char *const *params,

@@ -1,8 +1,11 @@
 /*
  * main.c - alot-ledger: the read-only audit of a live ALOT! database.
  * Every check reads one consistent snapshot (REPEATABLE READ, READ ONLY);
- * with --jobs N, N connections share it through pg_export_snapshot() and
- * take checks from one queue.  docs/ledger.md documents every check.
+ * with --jobs N, N connections share it through pg_export_snapshot().
+ * By default the audit scans every table once (scan.c) and then confirms
+ * the users and rooms the scan nominated with each check's own query,
+ * spread over the connections; --engine=sql, or a --user or --room scope,
+ * runs every check's query instead.  docs/ledger.md documents every check.
  */
 #include <ctype.h>
 #include <fcntl.h>
@@ -27,6 +30,11 @@ static const char usage[] =
 	"Options:\n"
 	"  -d, --dbname=CONNSTR    database connection string (default: the PG* variables)\n"
 	"  -j, --jobs=N            use N connections sharing one snapshot (default 1)\n"
+	"      --engine=ENGINE     scan (one pass over every table, then each check's query\n"
+	"                          for what the scan nominated; the default) or sql (each\n"
+	"                          check's query over everything)\n"
+	"  -m, --memory-limit=SIZE bound the scan's state (default 1G; k, M, G suffixes);\n"
+	"                          a larger database is scanned in several passes\n"
 	"      --check=NAME        run only this check (repeatable)\n"
 	"      --skip=NAME         do not run this check (repeatable)\n"
 	"      --user=ID           only this user's credits, entries and stats\n"
@@ -34,27 +42,43 @@ static const char usage[] =
 	"  -k, --pubkey=FILE       also check draw signatures against this public key\n"
 	"  -f, --format=FORMAT     text (a report by check, default) or json (one finding per line)\n"
 	"  -P, --progress          show progress on stderr (default: when stderr is a terminal)\n"
+	"  -v, --verbose           say on stderr what the scan read and nominated\n"
+	"      --explain           print the COPY statements the scan runs, then exit\n"
 	"      --list-checks       list the checks, then exit\n"
 	"  -V, --version           output version information, then exit\n"
 	"  -?, --help              show this help, then exit\n"
 	"\n"
 	"Exit status: 0 clean, 1 findings, 2 the audit could not run.\n";
 
+#define CONFIRM_BATCH 2000  /* keys per confirming query */
+
+typedef enum engine { ENGINE_SCAN, ENGINE_SQL } engine;
+
 struct options {
 	const char *conninfo;
 	int jobs;
 	int progress;
+	int verbose;
+	engine engine;
+	size_t memory_limit;
 	const char *pubkey_file;
-	int selected[64];
+	int selected[CHECK_COUNT];
+	char users[ALOT_UUID_STRLEN + 2];
+	char rooms[ALOT_UUID_STRLEN + 2];
+};
+
+/* One query to run: a check over a scope; keys owns the scope's array literal. */
+struct task {
+	const check *c;
+	scope s;
+	char *keys;
 };
 
 struct job_queue {
 	audit *a;
-	const int *selected;
+	struct task *tasks;
+	size_t ntasks, next, done;
 	pthread_mutex_t lock;
-	size_t next;
-	size_t done;
-	size_t total;
 	int failed;
 	alot_error err;
 	int progress;
@@ -76,8 +100,8 @@ find_check(const char *name)
 	return NULL;
 }
 
-/* A testing and debugging aid: stop after the first check until FILE is gone. */
-static void
+/* A testing and debugging aid: stop after the first check (or table scanned) until FILE is gone. */
+void
 pause_if_asked(void)
 {
 	static int paused;
@@ -92,6 +116,18 @@ pause_if_asked(void)
 		usleep(100000);
 }
 
+static void
+fail_queue(struct job_queue *q, const alot_error *err, const char *what)
+{
+	pthread_mutex_lock(&q->lock);
+	if (!q->failed) {
+		q->failed = 1;
+		q->err = *err;
+		alot_error_prefix(&q->err, "%s", what);
+	}
+	pthread_mutex_unlock(&q->lock);
+}
+
 static void *
 work(void *arg)
 {
@@ -100,29 +136,25 @@ work(void *arg)
 	alot_error err;
 
 	for (;;) {
-		size_t i;
+		struct task *t;
 
 		pthread_mutex_lock(&q->lock);
-		while (q->next < check_count && !q->selected[q->next])
-			q->next++;
-		i = q->next++;
+		t = q->next < q->ntasks && !q->failed ? &q->tasks[q->next++] : NULL;
 		pthread_mutex_unlock(&q->lock);
-		if (i >= check_count || q->failed)
+		if (t == NULL)
 			break;
-		if (checks[i].run(&checks[i], q->a, w->conn, &err) != ALOT_OK) {
-			pthread_mutex_lock(&q->lock);
-			if (!q->failed) {
-				q->failed = 1;
-				q->err = err;
-				alot_error_prefix(&q->err, "check %s", checks[i].name);
-			}
-			pthread_mutex_unlock(&q->lock);
+		if (t->c->run(t->c, q->a, w->conn, &t->s, &err) != ALOT_OK) {
+			char what[64];
+
+			snprintf(what, sizeof(what), "check %s", t->c->name);
+			fail_queue(q, &err, what);
 			break;
 		}
 		pthread_mutex_lock(&q->lock);
 		q->done++;
 		if (q->progress)
-			fprintf(stderr, "\ralot-ledger: %zu of %zu checks done, %lu findings", q->done, q->total, q->a->total);
+			fprintf(stderr, "\ralot-ledger: %zu of %zu queries done, %lu findings   ", q->done, q->ntasks,
+			        q->a->total);
 		pthread_mutex_unlock(&q->lock);
 		pause_if_asked();
 	}
@@ -149,6 +181,9 @@ begin_snapshot(PGconn *conn, const char *snapshot, alot_error *err)
 	char sql[128];
 	alot_code rc = alot_db_command(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, err);
 
+	/* Scans start at the table's first block, not where a concurrent scan stands. */
+	if (rc == ALOT_OK)
+		rc = alot_db_command(conn, "SET LOCAL synchronize_seqscans = off", 0, NULL, err);
 	if (rc != ALOT_OK || snapshot == NULL)
 		return rc;
 	/* SET TRANSACTION SNAPSHOT takes no parameters; the id was validated above. */
@@ -184,6 +219,68 @@ open_connections(const struct options *o, PGconn **conns, audit *a, alot_error *
 	return ALOT_OK;
 }
 
+/* "512M", "1G", "65536": a size in bytes; 0 when invalid. */
+static size_t
+parse_size(const char *text)
+{
+	char *end;
+	unsigned long long v = strtoull(text, &end, 10);
+	int shift = 0;
+
+	if (end == text || text[0] == '-')
+		return 0;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'M': shift = 20; end++; break;
+	case 'G': shift = 30; end++; break;
+	default: break;
+	}
+	if (*end == 'B')
+		end++;
+	if (*end != '\0' || v == 0 || v > (SIZE_MAX >> shift))
+		return 0;
+	return (size_t)(v << shift);
+}
+
+static int
+parse_scope(int opt, const char *arg, struct options *o, audit *a)
+{
+	alot_uuid id;
+
+	if (alot_uuid_parse(arg, &id, NULL) != ALOT_OK) {
+		cli_error("invalid value \"%s\" for option --%s: not a lowercase UUID", arg, opt == 3 ? "user" : "room");
+		return 0;
+	}
+	/* A one-element uuid[] literal: the form every check's query takes. */
+	if (opt == 3) {
+		snprintf(o->users, sizeof(o->users), "{%s}", arg);
+		a->users = o->users;
+	} else {
+		snprintf(o->rooms, sizeof(o->rooms), "{%s}", arg);
+		a->rooms = o->rooms;
+	}
+	return 1;
+}
+
+static int
+parse_check(int opt, const char *arg, struct options *o, int *chosen, int *skipped)
+{
+	const check *ch = find_check(arg);
+
+	if (ch == NULL) {
+		cli_error("unknown check \"%s\"", arg);
+		cli_hint("\"alot-ledger --list-checks\" lists the checks");
+		return 0;
+	}
+	if (opt == 1) {
+		o->selected[ch->index] = 1;
+		*chosen = 1;
+	} else {
+		skipped[ch->index] = 1;
+	}
+	return 1;
+}
+
 static int
 parse_args(int argc, char **argv, struct options *o, audit *a)
 {
@@ -194,25 +291,34 @@ parse_args(int argc, char **argv, struct options *o, audit *a)
 		{ "skip", required_argument, NULL, 2 },
 		{ "user", required_argument, NULL, 3 },
 		{ "room", required_argument, NULL, 4 },
+		{ "engine", required_argument, NULL, 5 },
+		{ "memory-limit", required_argument, NULL, 'm' },
 		{ "pubkey", required_argument, NULL, 'k' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "progress", no_argument, NULL, 'P' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int c, chosen = 0, skipped[64] = { 0 };
-	const check *ch;
-	alot_uuid id;
+	int c, chosen = 0, skipped[CHECK_COUNT] = { 0 };
 	size_t i;
 
-	while ((c = getopt_long(argc, argv, "d:j:k:f:P", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:j:k:f:m:Pv", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'd': o->conninfo = optarg; break;
 		case 'k': o->pubkey_file = optarg; break;
 		case 'P': o->progress = 1; break;
+		case 'v': o->verbose = 1; break;
 		case 'j':
 			o->jobs = atoi(optarg);
 			if (o->jobs < 1 || o->jobs > MAX_JOBS) {
 				cli_error("invalid value \"%s\" for option --jobs: give 1 to %d", optarg, MAX_JOBS);
+				return 0;
+			}
+			break;
+		case 'm':
+			if ((o->memory_limit = parse_size(optarg)) < 1024) {
+				cli_error("invalid value \"%s\" for option --memory-limit: give a size of at least 1k,"
+				          " such as 512M or 2G", optarg);
 				return 0;
 			}
 			break;
@@ -223,31 +329,22 @@ parse_args(int argc, char **argv, struct options *o, audit *a)
 			}
 			a->format = strcmp(optarg, "json") == 0 ? FORMAT_JSON : FORMAT_TEXT;
 			break;
-		case 1:
-		case 2:
-			if ((ch = find_check(optarg)) == NULL) {
-				cli_error("unknown check \"%s\"", optarg);
-				cli_hint("\"alot-ledger --list-checks\" lists the checks");
+		case 5:
+			if (strcmp(optarg, "scan") != 0 && strcmp(optarg, "sql") != 0) {
+				cli_error("invalid value \"%s\" for option --engine: use scan or sql", optarg);
 				return 0;
 			}
-			if (c == 1) {
-				o->selected[ch->index] = 1;
-				chosen = 1;
-			} else {
-				skipped[ch->index] = 1;
-			}
+			o->engine = strcmp(optarg, "sql") == 0 ? ENGINE_SQL : ENGINE_SCAN;
+			break;
+		case 1:
+		case 2:
+			if (!parse_check(c, optarg, o, &chosen, skipped))
+				return 0;
 			break;
 		case 3:
 		case 4:
-			if (alot_uuid_parse(optarg, &id, NULL) != ALOT_OK) {
-				cli_error("invalid value \"%s\" for option --%s: not a lowercase UUID", optarg,
-				          c == 3 ? "user" : "room");
+			if (!parse_scope(c, optarg, o, a))
 				return 0;
-			}
-			if (c == 3)
-				a->user = optarg;
-			else
-				a->room = optarg;
 			break;
 		default:
 			return 0;
@@ -282,42 +379,213 @@ handle_info_options(int argc, char **argv, int *rc)
 				printf("%-24s %-10s %s\n", checks[i].name, checks[i].group, checks[i].title);
 			break;
 		}
+		if (strcmp(argv[k], "--explain") == 0) {
+			scan_print_statements(stdout);
+			break;
+		}
 	}
 	*rc = ALOT_EXIT_OK;
 	return k < argc;
+}
+
+/* ---- the tasks ------------------------------------------------------------- */
+
+static int
+add_task(struct job_queue *q, size_t *cap, const check *c, const char *users, const char *rooms, char *keys)
+{
+	if (q->ntasks == *cap) {
+		struct task *t = realloc(q->tasks, (*cap = *cap * 2 + 16) * sizeof(*t));
+
+		if (t == NULL) {
+			free(keys);
+			return 0;
+		}
+		q->tasks = t;
+	}
+	q->tasks[q->ntasks++] = (struct task){ c, { users, rooms }, keys };
+	return 1;
+}
+
+/* The nominated keys of c, CONFIRM_BATCH to a task, as uuid[] literals. */
+static int
+add_confirmations(struct job_queue *q, size_t *cap, const check *c, const candidates *cand)
+{
+	size_t i = 0, n = 0, len = 0, room = CONFIRM_BATCH * (ALOT_UUID_STRLEN + 1) + 3;
+	char *lit = NULL;
+	slot_head *k;
+
+	while ((k = table_next(&cand->keys, &i)) != NULL) {
+		alot_uuid id;
+
+		if (lit == NULL && (lit = malloc(room)) == NULL)
+			return 0;
+		memcpy(id.b, k->key, 16);
+		lit[len++] = n == 0 ? '{' : ',';
+		alot_uuid_format(&id, lit + len);
+		len += ALOT_UUID_STRLEN - 1;
+		if (++n == CONFIRM_BATCH || i >= cand->keys.cap) {
+			lit[len++] = '}';
+			lit[len] = '\0';
+			if (!add_task(q, cap, c, c->key == KEY_USER ? lit : NULL, c->key == KEY_ROOM ? lit : NULL, lit))
+				return 0;
+			lit = NULL;
+			n = len = 0;
+		}
+	}
+	if (lit != NULL) {
+		lit[len++] = '}';
+		lit[len] = '\0';
+		return add_task(q, cap, c, c->key == KEY_USER ? lit : NULL, c->key == KEY_ROOM ? lit : NULL, lit);
+	}
+	return 1;
+}
+
+static void
+say_nominated(const check *c, const candidates *cand)
+{
+	const char *what = c->key == KEY_USER ? "users" : "rooms";
+
+	if (cand->all)
+		cli_error("confirm %s: all %s (more than %d nominated)", c->name, what, CANDIDATES_MAX);
+	else if (cand->keys.count > 0)
+		cli_error("confirm %s: %zu %s", c->name, cand->keys.count, what);
+}
+
+/* After the scan: one task per batch of nominated keys, or for all keys. */
+static int
+plan_confirmations(struct job_queue *q, const struct options *o, const candidates *cand)
+{
+	size_t cap = 0, i;
+
+	for (i = 0; i < check_count; i++) {
+		if (!o->selected[i] || i == CK_DRAW_PROTOCOL)
+			continue;
+		if (o->verbose)
+			say_nominated(&checks[i], &cand[i]);
+		if (cand[i].all ? !add_task(q, &cap, &checks[i], NULL, NULL, NULL)
+		                : !add_confirmations(q, &cap, &checks[i], &cand[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/* Every selected check over the audit's scope. */
+static int
+plan_queries(struct job_queue *q, const struct options *o, const audit *a)
+{
+	size_t cap = 0, i;
+
+	for (i = 0; i < check_count; i++)
+		if (o->selected[i] && !add_task(q, &cap, &checks[i], a->users, a->rooms, NULL))
+			return 0;
+	return 1;
+}
+
+static void
+run_tasks(struct job_queue *q, PGconn **conns, int n)
+{
+	pthread_t threads[MAX_JOBS];
+	struct worker workers[MAX_JOBS];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		workers[i].q = q;
+		workers[i].conn = conns[i];
+		pthread_create(&threads[i], NULL, work, &workers[i]);
+	}
+	for (i = 0; i < n; i++)
+		pthread_join(threads[i], NULL);
+}
+
+/* ---- the scan, with draw-protocol beside it on a second connection --------------- */
+
+struct scan_job {
+	audit *a;
+	PGconn *conn;
+	const struct options *o;
+	candidates *cand;
+	scan_stats stats;
+	alot_code rc;
+	alot_error err;
+};
+
+static void *
+scan_thread(void *arg)
+{
+	struct scan_job *j = arg;
+
+	j->rc = scan_database(j->a, j->conn, j->o->selected, j->o->memory_limit, j->o->progress, j->cand,
+	                      &j->stats, &j->err);
+	return NULL;
+}
+
+static void
+say_scanned(const scan_stats *st)
+{
+	cli_error("scan: %u pass%s over 8 tables, %llu rows in %.2f s, %.1f MB of state", st->passes,
+	          st->passes == 1 ? "" : "es", (unsigned long long)st->rows, st->seconds,
+	          (double)st->state_bytes / (1 << 20));
+	if (st->unordered_users > 0)
+		cli_error("scan: %llu users' transactions came out of time order: their chains are walked in order",
+		          (unsigned long long)st->unordered_users);
+}
+
+static void
+scan_phase(struct job_queue *q, const struct options *o, PGconn **conns, candidates *cand)
+{
+	struct scan_job job = { q->a, conns[0], o, cand, { 0 }, ALOT_OK, { 0 } };
+	const check *proto = o->selected[CK_DRAW_PROTOCOL] ? &checks[CK_DRAW_PROTOCOL] : NULL;
+	scope all = { NULL, NULL };
+	pthread_t t;
+	alot_error err;
+
+	if (proto != NULL && o->jobs > 1) {
+		pthread_create(&t, NULL, scan_thread, &job);
+		if (proto->run(proto, q->a, conns[1], &all, &err) != ALOT_OK)
+			fail_queue(q, &err, "check draw-protocol");
+		pthread_join(t, NULL);
+	} else {
+		scan_thread(&job);
+		if (job.rc == ALOT_OK && proto != NULL && proto->run(proto, q->a, conns[0], &all, &err) != ALOT_OK)
+			fail_queue(q, &err, "check draw-protocol");
+	}
+	if (o->progress)
+		fputc('\n', stderr);
+	if (job.rc != ALOT_OK)
+		fail_queue(q, &job.err, "scan");
+	else if (o->verbose)
+		say_scanned(&job.stats);
 }
 
 static int
 run_audit(struct options *o, audit *a)
 {
 	PGconn *conns[MAX_JOBS] = { 0 };
-	pthread_t threads[MAX_JOBS];
-	struct worker workers[MAX_JOBS];
+	candidates cand[CHECK_COUNT];
 	struct job_queue q;
 	alot_error err;
-	int i, rc;
+	int i, rc, scanning = o->engine == ENGINE_SCAN && a->users == NULL && a->rooms == NULL;
 	size_t k;
 
 	memset(&q, 0, sizeof(q));
+	memset(cand, 0, sizeof(cand));
 	q.a = a;
-	q.selected = o->selected;
 	q.progress = o->progress;
 	pthread_mutex_init(&q.lock, NULL);
-	for (k = 0; k < check_count; k++)
-		q.total += (size_t)o->selected[k];
 	if (open_connections(o, conns, a, &err) != ALOT_OK) {
 		cli_report(&err);
 		rc = ALOT_EXIT_ERROR;
 		goto out;
 	}
-	for (i = 0; i < o->jobs; i++) {
-		workers[i].q = &q;
-		workers[i].conn = conns[i];
-		pthread_create(&threads[i], NULL, work, &workers[i]);
+	if (scanning)
+		scan_phase(&q, o, conns, cand);
+	if (!q.failed && !(scanning ? plan_confirmations(&q, o, cand) : plan_queries(&q, o, a))) {
+		err = (alot_error){ ALOT_ERR_NOMEM, "out of memory", "" };
+		fail_queue(&q, &err, "planning the queries");
 	}
-	for (i = 0; i < o->jobs; i++)
-		pthread_join(threads[i], NULL);
-	if (o->progress)
+	if (!q.failed)
+		run_tasks(&q, conns, o->jobs);
+	if (o->progress && q.ntasks > 0)
 		fputc('\n', stderr);
 	if (q.failed) {
 		/* Never a partial "clean": an audit that did not finish could not run. */
@@ -331,6 +599,11 @@ run_audit(struct options *o, audit *a)
 out:
 	for (i = 0; i < o->jobs; i++)
 		PQfinish(conns[i]);
+	for (k = 0; k < q.ntasks; k++)
+		free(q.tasks[k].keys);
+	free(q.tasks);
+	for (k = 0; k < CHECK_COUNT; k++)
+		table_free(&cand[k].keys);
 	pthread_mutex_destroy(&q.lock);
 	return rc;
 }
@@ -352,6 +625,7 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	memset(&a, 0, sizeof(a));
 	o.jobs = 1;
+	o.memory_limit = (size_t)1 << 30;
 	o.progress = isatty(STDERR_FILENO);
 	for (i = 0; i < check_count; i++)
 		checks[i].index = i;

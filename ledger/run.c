@@ -35,17 +35,20 @@ lost(PGconn *conn, alot_error *err)
 	return alot_error_detail(err, "%s", why);
 }
 
-alot_code
-stream_params(PGconn *conn, const char *sql, int nparams, const char *const *params,
-              row_fn row, void *arg, alot_error *err)
+static alot_code
+stream(PGconn *conn, const char *sql, int nparams, const char *const *params, int typed,
+       row_fn row, void *arg, alot_error *err)
 {
 	PGresult *res;
 	alot_code rc = ALOT_OK;
 
-	if (!PQsendQueryParams(conn, sql, nparams, NULL, params, NULL, NULL, 0) || !PQsetSingleRowMode(conn))
-		return alot_error_set(err, PQstatus(conn) == CONNECTION_BAD ? ALOT_ERR_DB : ALOT_ERR_DB,
-		                      PQstatus(conn) == CONNECTION_BAD ? "connection to the database lost"
-		                                                       : "could not send a query");
+	/* Typed uuid[] (OID 2951) where given, so a query may leave one unused. */
+	static const Oid uuid_array[] = { 2951, 2951, 2951 };
+	const Oid *types = nparams <= 3 && typed ? uuid_array : NULL;
+
+	if (!PQsendQueryParams(conn, sql, nparams, types, params, NULL, NULL, 0) || !PQsetSingleRowMode(conn))
+		return alot_error_set(err, ALOT_ERR_DB, PQstatus(conn) == CONNECTION_BAD ? "connection to the database lost"
+		                                                                         : "could not send a query");
 	/* Every result is read, even after a failure, so the connection stays usable. */
 	while ((res = PQgetResult(conn)) != NULL) {
 		ExecStatusType st = PQresultStatus(res);
@@ -67,11 +70,18 @@ stream_params(PGconn *conn, const char *sql, int nparams, const char *const *par
 }
 
 alot_code
-stream_query(PGconn *conn, const char *sql, const audit *a, row_fn row, void *arg, alot_error *err)
+stream_params(PGconn *conn, const char *sql, int nparams, const char *const *params,
+              row_fn row, void *arg, alot_error *err)
 {
-	const char *params[] = { a->user, a->room };
+	return stream(conn, sql, nparams, params, 0, row, arg, err);
+}
 
-	return stream_params(conn, sql, 2, params, row, arg, err);
+alot_code
+stream_query(PGconn *conn, const char *sql, const scope *s, row_fn row, void *arg, alot_error *err)
+{
+	const char *params[] = { s->users, s->rooms };
+
+	return stream(conn, sql, 2, params, 1, row, arg, err);
 }
 
 struct sql_row_ctx {
@@ -106,11 +116,11 @@ sql_row(PGresult *res, void *arg, alot_error *err)
 }
 
 alot_code
-run_sql_check(const check *c, audit *a, PGconn *conn, alot_error *err)
+run_sql_check(const check *c, audit *a, PGconn *conn, const scope *s, alot_error *err)
 {
 	struct sql_row_ctx ctx = { c, a };
 
-	return stream_query(conn, c->sql, a, sql_row, &ctx, err);
+	return stream_query(conn, c->sql, s, sql_row, &ctx, err);
 }
 
 static void

@@ -29,13 +29,20 @@ for stage in 10-schema 20-catalog 30-commit 40-fill 60-draw; do
 done
 
 # audit DB [ARGS]: run the audit as JSON; sets rc, and checks (the distinct check names found).
+# Every audit runs twice: the scan (default) and every check's own query
+# (--engine=sql), the reference; their findings must be the same, line for line.
 audit() {
-	local db=$1
+	local db=$1 sql_rc
 	shift
 	set +e
+	"$ledger" -d "dbname=$db" --format json --engine=sql "$@" >"$tmp/sql.jsonl" 2>"$tmp/sql-err.txt"
+	sql_rc=$?
 	"$ledger" -d "dbname=$db" --format json "$@" >"$tmp/out.jsonl" 2>"$tmp/err.txt"
 	rc=$?
 	set -e
+	[ "$rc" = "$sql_rc" ] || fail "scan exit $rc, sql exit $sql_rc: $(cat "$tmp/err.txt" "$tmp/sql-err.txt")"
+	cmp -s <(sort "$tmp/out.jsonl") <(sort "$tmp/sql.jsonl") ||
+		fail "the scan's findings differ from the plain queries': $(diff <(sort "$tmp/out.jsonl") <(sort "$tmp/sql.jsonl") | head -5)"
 	checks=$(python3 -c '
 import json, sys
 names = set()

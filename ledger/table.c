@@ -1,0 +1,130 @@
+/*
+ * table.c - open-addressing hash tables keyed by 16 bytes (a UUID, or a
+ * 128-bit keyed hash of a pair), with linear probing.  The scan keeps all
+ * of its state in them: one slot per user, per room, per (room, buyer)
+ * pair, per drawn entry, per candidate.  Slots are fixed-size structs
+ * starting with a slot_head; the table knows only the head.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scan.h"
+
+#define MAX_LOAD_NUM 4  /* grow past 80% full */
+#define MAX_LOAD_DEN 5
+
+uint64_t
+table_hash(uint64_t seed, const unsigned char key[16])
+{
+	uint64_t a, b;
+	unsigned __int128 m;
+
+	memcpy(&a, key, 8);
+	memcpy(&b, key + 8, 8);
+	/* Two rounds of a 128-bit multiply-fold (as in wyhash): keys need not be random UUIDs. */
+	m = (unsigned __int128)(a ^ seed ^ UINT64_C(0xa0761d6478bd642f)) * (b ^ UINT64_C(0xe7037ed1a0b428db));
+	a = (uint64_t)m ^ (uint64_t)(m >> 64);
+	m = (unsigned __int128)(a ^ UINT64_C(0x8ebc6af09c88c6e3)) * (seed ^ UINT64_C(0x589965cc75374cc3));
+	return (uint64_t)m ^ (uint64_t)(m >> 64);
+}
+
+static size_t
+home(const table *t, uint64_t h)
+{
+	return (size_t)(((unsigned __int128)h * t->cap) >> 64);
+}
+
+static slot_head *
+at(const table *t, size_t i)
+{
+	return (slot_head *)(t->slots + i * t->slot_size);
+}
+
+alot_code
+table_init(table *t, size_t slot_size, size_t expected, uint64_t seed, alot_error *err)
+{
+	memset(t, 0, sizeof(*t));
+	t->slot_size = slot_size;
+	t->seed = seed;
+	t->cap = expected * MAX_LOAD_DEN / MAX_LOAD_NUM + 16;
+	t->slots = calloc(t->cap, slot_size);
+	if (t->slots == NULL)
+		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory for %zu table slots", t->cap);
+	return ALOT_OK;
+}
+
+void
+table_free(table *t)
+{
+	free(t->slots);
+	memset(t, 0, sizeof(*t));
+}
+
+static int
+grow(table *t)
+{
+	table bigger = *t;
+	size_t i;
+
+	bigger.cap = t->cap * 2;
+	bigger.count = 0;
+	if ((bigger.slots = calloc(bigger.cap, t->slot_size)) == NULL)
+		return -1;
+	for (i = 0; i < t->cap; i++) {
+		slot_head *s = at(t, i);
+		size_t j;
+
+		if (!(s->flags & SLOT_USED))
+			continue;
+		for (j = home(&bigger, table_hash(t->seed, s->key)); at(&bigger, j)->flags & SLOT_USED;
+		     j = j + 1 == bigger.cap ? 0 : j + 1)
+			;
+		memcpy(at(&bigger, j), s, t->slot_size);
+		bigger.count++;
+	}
+	free(t->slots);
+	*t = bigger;
+	return 0;
+}
+
+void *
+table_get(table *t, const unsigned char key[16], uint64_t h, int insert)
+{
+	size_t i = home(t, h);
+	slot_head *s;
+
+	for (;;) {
+		s = at(t, i);
+		if (!(s->flags & SLOT_USED))
+			break;
+		if (memcmp(s->key, key, 16) == 0)
+			return s;
+		i = i + 1 == t->cap ? 0 : i + 1;
+	}
+	if (!insert)
+		return NULL;
+	if ((t->count + 1) * MAX_LOAD_DEN > t->cap * MAX_LOAD_NUM) {
+		if (grow(t) < 0)
+			return NULL;
+		return table_get(t, key, h, insert);
+	}
+	memcpy(s->key, key, 16);
+	s->flags = SLOT_USED;
+	t->count++;
+	return s;
+}
+
+void *
+table_next(const table *t, size_t *i)
+{
+	for (; *i < t->cap; (*i)++)
+		if (at(t, *i)->flags & SLOT_USED)
+			return at(t, (*i)++);
+	return NULL;
+}
+
+size_t
+table_bytes(const table *t)
+{
+	return t->cap * t->slot_size;
+}

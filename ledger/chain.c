@@ -148,7 +148,9 @@ chain_row(PGresult *res, void *arg, alot_error *err)
 
 	(void)err;
 	parse_row(res, &row);
-	if (ch->has_pending && strcmp(row.user, ch->pending.user) != 0)
+	/* A new user: after a back-dated row the lookahead was consumed and only "last" is left. */
+	if ((ch->has_pending && strcmp(row.user, ch->pending.user) != 0) ||
+	    (!ch->has_pending && ch->has_last && strcmp(row.user, ch->last.user) != 0))
 		finish_user(ch);
 	if (!ch->has_pending) {
 		if (!ch->has_last) {

@@ -8,7 +8,6 @@
  * runs every check's query instead.  docs/ledger.md documents every check.
  */
 #include <ctype.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,22 +97,6 @@ find_check(const char *name)
 		if (strcmp(checks[i].name, name) == 0)
 			return &checks[i];
 	return NULL;
-}
-
-/* A testing and debugging aid: stop after the first check (or table scanned) until FILE is gone. */
-void
-pause_if_asked(void)
-{
-	static int paused;
-	const char *file = getenv("ALOT_LEDGER_PAUSE_AFTER_CHECK");
-	int fd, i;
-
-	if (file == NULL || *file == '\0' || paused++)
-		return;
-	if ((fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0)
-		close(fd);
-	for (i = 0; i < 600 && access(file, F_OK) == 0; i++)
-		usleep(100000);
 }
 
 static void
@@ -406,11 +389,21 @@ add_task(struct job_queue *q, size_t *cap, const check *c, const char *users, co
 	return 1;
 }
 
-/* The nominated keys of c, CONFIRM_BATCH to a task, as uuid[] literals. */
+/* A testing aid: ALOT_LEDGER_CONFIRM_BATCH=N confirms N keys per query. */
+static size_t
+confirm_batch(void)
+{
+	const char *v = getenv("ALOT_LEDGER_CONFIRM_BATCH");
+	long n = v != NULL ? atol(v) : 0;
+
+	return n > 0 && n < CONFIRM_BATCH ? (size_t)n : CONFIRM_BATCH;
+}
+
+/* The nominated keys of c, confirm_batch() to a task, as uuid[] literals. */
 static int
 add_confirmations(struct job_queue *q, size_t *cap, const check *c, const candidates *cand)
 {
-	size_t i = 0, n = 0, len = 0, room = CONFIRM_BATCH * (ALOT_UUID_STRLEN + 1) + 3;
+	size_t batch = confirm_batch(), i = 0, n = 0, len = 0, room = batch * (ALOT_UUID_STRLEN + 1) + 3;
 	char *lit = NULL;
 	slot_head *k;
 
@@ -423,7 +416,7 @@ add_confirmations(struct job_queue *q, size_t *cap, const check *c, const candid
 		lit[len++] = n == 0 ? '{' : ',';
 		alot_uuid_format(&id, lit + len);
 		len += ALOT_UUID_STRLEN - 1;
-		if (++n == CONFIRM_BATCH || i >= cand->keys.cap) {
+		if (++n == batch) {
 			lit[len++] = '}';
 			lit[len] = '\0';
 			if (!add_task(q, cap, c, c->key == KEY_USER ? lit : NULL, c->key == KEY_ROOM ? lit : NULL, lit))
@@ -446,7 +439,7 @@ say_nominated(const check *c, const candidates *cand)
 	const char *what = c->key == KEY_USER ? "users" : "rooms";
 
 	if (cand->all)
-		cli_error("confirm %s: all %s (more than %d nominated)", c->name, what, CANDIDATES_MAX);
+		cli_error("confirm %s: all %s (too many nominated to list)", c->name, what);
 	else if (cand->keys.count > 0)
 		cli_error("confirm %s: %zu %s", c->name, cand->keys.count, what);
 }

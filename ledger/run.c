@@ -2,9 +2,11 @@
  * run.c - running queries in single-row mode (memory: one row), turning
  * rows into findings, and collecting and printing them.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -202,4 +204,20 @@ print_report(const audit *a, const int *selected)
 		printf("clean: %lu checks, no findings\n", run);
 	else
 		printf("%lu finding%s in %lu of %lu checks\n", a->total, a->total == 1 ? "" : "s", failing, run);
+}
+
+/* A testing and debugging aid: stop after the first check (or table scanned) until FILE is gone. */
+void
+pause_if_asked(void)
+{
+	static int paused;
+	const char *file = getenv("ALOT_LEDGER_PAUSE_AFTER_CHECK");
+	int fd, i;
+
+	if (file == NULL || *file == '\0' || paused++)
+		return;
+	if ((fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0)
+		close(fd);
+	for (i = 0; i < 600 && access(file, F_OK) == 0; i++)
+		usleep(100000);
 }

@@ -96,6 +96,7 @@ typedef struct scan {
 	uint64_t seed;
 	uint64_t k[K_COUNT];
 	unsigned parts, pass;
+	size_t max_candidates;
 	table users, rooms, pairs, drawn;
 	int oom;
 	scan_stats *stats;
@@ -159,7 +160,7 @@ nominate(scan *sc, int id, const unsigned char key[16])
 
 	if (!sc->selected[id] || c->all)
 		return;
-	if (c->keys.count >= CANDIDATES_MAX ||
+	if (c->keys.count >= sc->max_candidates ||
 	    table_get(&c->keys, key, table_hash(c->keys.seed, key), 1) == NULL)
 		c->all = 1;  /* too many (or no memory): confirm over everything */
 }
@@ -602,17 +603,21 @@ on_reveal(scan *sc, const copy_field *f)
 
 /* ---- credit transactions -------------------------------------------------------------- */
 
-static int
-known_type(const copy_field *f)
-{
-	static const char *const types[] = { "lot_settlement", "expired_conversion", "entry_purchase",
-	                                     "admin_grant", "admin_deduct", "redemption", "expiry" };
-	size_t i;
+enum tx_type { TX_UNKNOWN, TX_LOT_SETTLEMENT, TX_EXPIRED_CONVERSION, TX_ENTRY_PURCHASE, TX_ADMIN_GRANT,
+               TX_ADMIN_DEDUCT, TX_REDEMPTION, TX_EXPIRY };
 
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+/* One of the seven transaction types of the design document, or TX_UNKNOWN. */
+static enum tx_type
+tx_type_of(const copy_field *f)
+{
+	static const char *const types[] = { NULL, "lot_settlement", "expired_conversion", "entry_purchase",
+	                                     "admin_grant", "admin_deduct", "redemption", "expiry" };
+	int i;
+
+	for (i = TX_LOT_SETTLEMENT; i <= TX_EXPIRY; i++)
 		if (field_is(f, types[i]))
-			return 1;
-	return 0;
+			return (enum tx_type)i;
+	return TX_UNKNOWN;
 }
 
 /* The totals rule of docs/schema.md, as a linear form. */
@@ -684,7 +689,7 @@ on_transaction(scan *sc, const copy_field *f)
 {
 	user_state *u = user_at(sc, &f[0], 1);
 	int32_t amount, before, after;
-	int expiry;
+	enum tx_type type;
 
 	if (u == NULL)
 		return;
@@ -696,15 +701,15 @@ on_transaction(scan *sc, const copy_field *f)
 		nominate(sc, CK_CREDIT_ARITHMETIC, u->key);
 	if (before < 0 || after < 0)
 		nominate(sc, CK_CREDIT_NEGATIVE, u->key);
-	if (!known_type(&f[6]))
+	type = tx_type_of(&f[6]);
+	if (type == TX_UNKNOWN)
 		nominate(sc, CK_CREDIT_UNKNOWN_TYPE, u->key);
-	expiry = field_is(&f[6], "expiry");
-	u->credits_sum = modp_add(u->credits_sum, totals_form(sc, amount, expiry));
-	if (field_is(&f[6], "entry_purchase"))
+	u->credits_sum = modp_add(u->credits_sum, totals_form(sc, amount, type == TX_EXPIRY));
+	if (type == TX_ENTRY_PURCHASE)
 		u->refs_sum = modp_sub(u->refs_sum, ref_hash(sc, 'S', &f[7], &f[0], -(int64_t)amount));
-	else if (field_is(&f[6], "lot_settlement"))
+	else if (type == TX_LOT_SETTLEMENT)
 		u->refs_sum = modp_sub(u->refs_sum, ref_hash(sc, 'A', &f[7], &f[0], amount));
-	else if (field_is(&f[6], "expired_conversion"))
+	else if (type == TX_EXPIRED_CONVERSION)
 		u->refs_sum = modp_sub(u->refs_sum, ref_hash(sc, 'R', &f[8], &f[0], amount));
 	chain_link(sc, u, f, before, after);
 }
@@ -947,6 +952,11 @@ init_scan(scan *sc, candidates *cand, alot_error *err)
 		sc->k[i] = modp_reduce(sc->k[i]) | 1;  /* nonzero */
 	}
 	alot_wipe(rnd, sizeof(rnd));
+	/* A testing aid: ALOT_LEDGER_CANDIDATES_MAX=N lowers the point where a check runs over everything. */
+	sc->max_candidates = CANDIDATES_MAX;
+	if (getenv("ALOT_LEDGER_CANDIDATES_MAX") != NULL && atol(getenv("ALOT_LEDGER_CANDIDATES_MAX")) > 0 &&
+	    atol(getenv("ALOT_LEDGER_CANDIDATES_MAX")) < CANDIDATES_MAX)
+		sc->max_candidates = (size_t)atol(getenv("ALOT_LEDGER_CANDIDATES_MAX"));
 	for (i = 0; i < CHECK_COUNT; i++)
 		if ((rc = table_init(&cand[i].keys, sizeof(slot_head), 64, sc->seed ^ i, err)) != ALOT_OK)
 			return rc;

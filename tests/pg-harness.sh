@@ -16,6 +16,9 @@
 #                      user: "$ALOT_TEST_PGCTL restart -m fast", "... stop"
 #   ALOT_TEST_PGDATA   the data directory
 #   ALOT_TEST_PGBIN    the folder holding initdb, pg_ctl, pg_dump, psql ...
+#
+# ALOT_TEST_PGOPTS, when set, adds server settings ("-c shared_buffers=2GB"):
+# the benchmarks size the server for their tables.
 set -euo pipefail
 
 find_pgbin() {
@@ -44,7 +47,7 @@ cat >"$tmp/pgctl" <<CTL
 # pg_ctl for the harness cluster in $tmp, run as the server's user.
 cd /
 exec ${runas[*]} "$pgbin/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w \
-	-o "-k $tmp -c listen_addresses='' -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=100" "\$@"
+	-o "-k $tmp -c listen_addresses='' -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=100 ${ALOT_TEST_PGOPTS:-}" "\$@"
 CTL
 chmod 0755 "$tmp/pgctl"
 

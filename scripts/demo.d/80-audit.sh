@@ -4,7 +4,7 @@ set -euo pipefail
 ledger="$BUILD/alot-ledger"
 echo
 echo "== alot-ledger: the demo database, after its draws"
-"$ledger" -d "dbname=$DEMO_DB" --pubkey "$DEMO_OUT/records/pubkey.pem" | sed 's/^/   /'
+"$ledger" -d "dbname=$DEMO_DB" --pubkey "$DEMO_OUT/records/pubkey.pem" --verbose 2>&1 | sed 's/^/   /'
 echo
 echo "== a corrupted copy: lost credits, a moved ticket range, a double refund, a forged winner"
 copy="${DEMO_DB}_corrupted"
@@ -31,7 +31,8 @@ UPDATE room_entries SET is_winner = true
               WHERE e.id <> d.winner_entry_id ORDER BY e.id LIMIT 1);
 SQL
 set +e
-"$ledger" -d "dbname=$copy" | sed 's/^/   /'
+echo "   (the scan nominates rooms and users; each check's query confirms them)"
+"$ledger" -d "dbname=$copy" --verbose 2>&1 | sed 's/^/   /'
 rc=${PIPESTATUS[0]}
 set -e
 echo "   alot-ledger exit status: $rc (1: the audit found problems)"

@@ -194,6 +194,120 @@ audit "$multi" --user "$user" --check credit-balance
 [ "$(wc -l <"$tmp/out.jsonl")" = 1 ] && grep -q "$user" "$tmp/out.jsonl" || fail "--user: $(cat "$tmp/out.jsonl")"
 echo "ok: --jobs 3 equals --jobs 1; --check, --skip, --room and --user narrow the audit"
 
+# ---- the scan: what it nominates, and confirming in batches or over everything -----------
+# Every user's balance was changed: each is nominated and confirmed, 7 to a query.
+ALOT_LEDGER_CONFIRM_BATCH=7 audit "$multi" --verbose
+nusers=$(q "$multi" "SELECT count(*) FROM user_universal_credits")
+grep -q "^alot-ledger: confirm credit-balance: $nusers users$" "$tmp/err.txt" || fail "nominations: $(cat "$tmp/err.txt")"
+cmp -s <(sort "$tmp/out.jsonl") "$tmp/jobs1" || fail "confirming in batches of 7 changed the findings"
+# Past the limit of nominations a check runs over everything: the same findings.
+ALOT_LEDGER_CANDIDATES_MAX=3 audit "$multi" --verbose
+grep -q "^alot-ledger: confirm credit-balance: all users (too many nominated to list)$" "$tmp/err.txt" ||
+	fail "no fallback to all users: $(cat "$tmp/err.txt")"
+cmp -s <(sort "$tmp/out.jsonl") "$tmp/jobs1" || fail "confirming over everything changed the findings"
+# A clean database is proved clean by the scan alone: nothing is nominated, no query runs.
+audit "$clean" --verbose
+[ "$rc" = 0 ] && ! grep -q "confirm" "$tmp/err.txt" && grep -q "^alot-ledger: scan: 1 pass over 8 tables" "$tmp/err.txt" ||
+	fail "the clean database was not proved clean by the scan: $(cat "$tmp/err.txt")"
+echo "ok: the scan nominates, the checks confirm (in batches, or over everything past the limit)"
+
+# ---- a memory limit splits the scan into passes, with the same findings -------------------
+audit "$multi" --memory-limit 2k --verbose
+passes=$(sed -n 's/^alot-ledger: scan: \([0-9]*\) passes over 8 tables.*/\1/p' "$tmp/err.txt")
+[ -n "$passes" ] && [ "$passes" -ge 4 ] || fail "--memory-limit 2k: $(cat "$tmp/err.txt")"
+cmp -s <(sort "$tmp/out.jsonl") "$tmp/jobs1" || fail "$passes passes found other findings than one"
+echo "ok: --memory-limit 2k scans in $passes passes and finds the same"
+
+# ---- rows out of time order are detected and walked in order ------------------------------
+# A user's transactions stored newest first: physical order is not time order.
+order="t_ledger_order_$$"
+dbs+=("$order")
+q postgres "CREATE DATABASE $order TEMPLATE $clean"
+q "$order" "ALTER TABLE credit_transactions DISABLE TRIGGER USER;
+	INSERT INTO users (id, email, hashed_password) VALUES ('00000000-0000-4000-8000-00000000ee10', 'late@example.com', 'x');
+	INSERT INTO user_universal_credits (user_id, balance, total_earned, total_spent) VALUES ('00000000-0000-4000-8000-00000000ee10', 250, 300, 50);
+	INSERT INTO credit_transactions (user_id, amount, balance_before, balance_after, transaction_type, created_at) VALUES
+	  ('00000000-0000-4000-8000-00000000ee10', -50, 300, 250, 'redemption', '2026-03-03'),
+	  ('00000000-0000-4000-8000-00000000ee10', 200, 100, 300, 'admin_grant', '2026-03-02'),
+	  ('00000000-0000-4000-8000-00000000ee10', 100, 0, 100, 'admin_grant', '2026-03-01');" >/dev/null
+audit "$order" --verbose
+[ "$rc" = 0 ] && grep -q "^alot-ledger: scan: 1 users' transactions came out of time order" "$tmp/err.txt" &&
+	grep -q "^alot-ledger: confirm credit-chain: 1 users$" "$tmp/err.txt" ||
+	fail "a valid chain stored out of order: exit $rc $(cat "$tmp/err.txt" "$tmp/out.jsonl")"
+# The same rows with a break in the middle: found, and diagnosed in time order.
+q "$order" "UPDATE credit_transactions SET balance_before = 120, balance_after = 320
+             WHERE user_id = '00000000-0000-4000-8000-00000000ee10' AND created_at = '2026-03-02'" >/dev/null
+audit "$order" --check credit-chain
+[ "$rc" = 1 ] && [ "$(wc -l <"$tmp/out.jsonl")" = 1 ] && grep -q '"message":"user 00000000-0000-4000-8000-00000000ee10: ' "$tmp/out.jsonl" ||
+	fail "a broken chain stored out of order: $(cat "$tmp/out.jsonl")"
+echo "ok: transactions out of time order are detected and their chains walked in order"
+
+# A back-dated row consumes the next row as lookahead; the next user's chain
+# must still start from 0 (it once went on from the previous user's balance).
+q "$order" "ALTER TABLE credit_transactions DISABLE TRIGGER USER;
+	INSERT INTO users (id, email, hashed_password) VALUES ('00000000-0000-4000-8000-00000000ee21', 'a@example.com', 'x'),
+	  ('00000000-0000-4000-8000-00000000ee22', 'b@example.com', 'x');
+	INSERT INTO user_universal_credits (user_id, balance, total_earned) VALUES ('00000000-0000-4000-8000-00000000ee21', 200, 200),
+	  ('00000000-0000-4000-8000-00000000ee22', 100, 100);
+	INSERT INTO credit_transactions (user_id, amount, balance_before, balance_after, transaction_type, created_at) VALUES
+	  ('00000000-0000-4000-8000-00000000ee21', 100, 0, 100, 'admin_grant', '2026-04-01'),
+	  ('00000000-0000-4000-8000-00000000ee21', 50, 150, 200, 'admin_grant', '2026-04-02'),
+	  ('00000000-0000-4000-8000-00000000ee21', 50, 100, 150, 'admin_grant', '2026-04-03'),
+	  ('00000000-0000-4000-8000-00000000ee22', 100, 0, 100, 'admin_grant', '2026-04-01');" >/dev/null
+audit "$order" --check credit-chain --engine=sql
+[ "$(grep -c 'back-dated row' "$tmp/out.jsonl")" = 1 ] && ! grep -q '00000000-0000-4000-8000-00000000ee22' "$tmp/out.jsonl" ||
+	fail "the chain after a back-dated row: $(cat "$tmp/out.jsonl")"
+echo "ok: after a back-dated row, the next user's chain starts from 0"
+
+# ---- random damage: the scan finds exactly what the plain queries find ----------------------
+# Forty mutations, each applied on top of the ones before (a seeded random row
+# each time), and after each the two engines must agree line for line.
+fuzz="t_ledger_fuzz_$$"
+dbs+=("$fuzz")
+q postgres "CREATE DATABASE $fuzz TEMPLATE $clean"
+q "$fuzz" "ALTER TABLE credit_transactions DISABLE TRIGGER USER; ALTER TABLE room_entries DISABLE TRIGGER USER;
+           ALTER TABLE rooms DISABLE TRIGGER USER; ALTER TABLE room_entries DROP CONSTRAINT excl_room_entries_no_overlap;
+           ALTER TABLE credit_transactions DROP CONSTRAINT chk_balance_consistency;
+           ALTER TABLE credit_transactions DROP CONSTRAINT chk_credit_tx_balances;
+           ALTER TABLE credit_transactions DROP CONSTRAINT chk_credit_tx_type;
+           ALTER TABLE user_universal_credits DROP CONSTRAINT chk_balance_positive;" >/dev/null
+pick() { echo "(SELECT id FROM $1 ORDER BY random() LIMIT 1)"; }
+mutations=(
+	"UPDATE credit_transactions SET amount = amount + 3 WHERE id = $(pick credit_transactions)"
+	"UPDATE credit_transactions SET balance_before = balance_before - 5 WHERE id = $(pick credit_transactions)"
+	"UPDATE credit_transactions SET created_at = created_at - interval '400 days' WHERE id = $(pick credit_transactions)"
+	"UPDATE credit_transactions SET user_id = (SELECT id FROM users ORDER BY random() LIMIT 1) WHERE id = $(pick credit_transactions)"
+	"UPDATE credit_transactions SET transaction_type = 'expiry' WHERE id = $(pick credit_transactions)"
+	"INSERT INTO credit_transactions (user_id, amount, balance_before, balance_after, transaction_type, room_entry_id, created_at) SELECT user_id, amount, balance_before, balance_after, transaction_type, room_entry_id, created_at FROM credit_transactions WHERE id = $(pick credit_transactions)"
+	"UPDATE room_entries SET tickets_end = tickets_end + 1 WHERE id = $(pick room_entries)"
+	"UPDATE room_entries SET ticket_count = ticket_count + 1 WHERE id = $(pick room_entries)"
+	"UPDATE room_entries SET user_id = (SELECT id FROM users ORDER BY random() LIMIT 1) WHERE id = $(pick room_entries)"
+	"UPDATE room_entries SET amount_paid = amount_paid + 0.5 WHERE id = (SELECT id FROM room_entries WHERE amount_paid IS NOT NULL ORDER BY random() LIMIT 1)"
+	"UPDATE room_entries SET credits_spent = credits_spent + 10 WHERE id = $(pick room_entries)"
+	"UPDATE room_entries SET credits_awarded = 50 WHERE id = $(pick room_entries)"
+	"UPDATE room_entries SET is_winner = NOT coalesce(is_winner, false) WHERE id = $(pick room_entries)"
+	"UPDATE rooms SET status = (ARRAY['created','open','funded','settled','expired','closed'])[1 + floor(random() * 6)::int] WHERE id = $(pick rooms)"
+	"UPDATE rooms SET current_funding = current_funding + 1 WHERE id = $(pick rooms)"
+	"UPDATE rooms SET opened_at = NULL WHERE id = $(pick rooms)"
+	"UPDATE room_entry_purchases SET amount = amount + 1 WHERE id = $(pick room_entry_purchases)"
+	"UPDATE room_entry_purchases SET status = 'refunded', refunded_amount = amount, refund_choice = 'credits', credits_converted = round(amount * 100) WHERE id = $(pick room_entry_purchases)"
+	"UPDATE room_entry_purchases SET user_id = (SELECT id FROM users ORDER BY random() LIMIT 1) WHERE id = $(pick room_entry_purchases)"
+	"UPDATE lottery_draws SET winning_ticket = winning_ticket + 1 WHERE id = $(pick lottery_draws)"
+	"UPDATE lottery_draws SET winner_user_id = (SELECT id FROM users ORDER BY random() LIMIT 1) WHERE id = $(pick lottery_draws)"
+	"UPDATE reveals SET status = (ARRAY['pending','revealed_lost','revealed_won','shipped'])[1 + floor(random() * 4)::int] WHERE id = $(pick reveals)"
+	"DELETE FROM reveals WHERE id = $(pick reveals)"
+	"UPDATE users SET total_spent = total_spent + 0.25 WHERE id = $(pick users)"
+	"UPDATE user_universal_credits SET total_earned = total_earned - 1 WHERE id = $(pick user_universal_credits)"
+	"DELETE FROM user_universal_credits WHERE id = $(pick user_universal_credits)"
+)
+for i in $(seq 1 40); do
+	m=${mutations[$(( (i * 7) % ${#mutations[@]} ))]}
+	psql -X -q -d "$fuzz" -c "SELECT setseed(0.$((i * 37 % 1000)))" -c "$m" >/dev/null 2>&1 || true
+	audit "$fuzz" || fail "after mutation $i ($m)"
+done
+[ "$rc" = 1 ] || fail "forty mutations left the database clean"
+echo "ok: forty random mutations, and after each the scan and the plain queries agree ($(wc -l <"$tmp/out.jsonl") findings)"
+
 # ---- the auditor role is enough ---------------------------------------------------
 q postgres "CREATE ROLE $role LOGIN IN ROLE alot_auditor" >/dev/null
 set +e
@@ -271,6 +385,12 @@ run --check no-such-check -d "dbname=$clean"
 [ "$cli_rc" = 2 ] && grep -q 'unknown check "no-such-check"' "$tmp/cli.err" || fail "unknown check"
 run --room 42
 [ "$cli_rc" = 2 ] && grep -q 'invalid value "42" for option --room: not a lowercase UUID' "$tmp/cli.err" || fail "bad room"
+run --engine fast
+[ "$cli_rc" = 2 ] && grep -q 'invalid value "fast" for option --engine: use scan or sql' "$tmp/cli.err" || fail "bad engine"
+run --memory-limit 12
+[ "$cli_rc" = 2 ] && grep -q 'invalid value "12" for option --memory-limit: give a size of at least 1k' "$tmp/cli.err" || fail "bad limit"
+run --explain
+[ "$cli_rc" = 0 ] && [ "$(grep -c '^COPY .* TO STDOUT (FORMAT binary);$' "$tmp/cli.out")" = 8 ] || fail "--explain"
 run -d "host=/nonexistent dbname=x"
 [ "$cli_rc" = 2 ] && grep -q "could not connect to the database" "$tmp/cli.err" || fail "no database"
 echo "ok: the command line"

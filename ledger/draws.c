@@ -5,8 +5,9 @@
  * too), it agrees with its lottery_draws row, and the room's entries, read
  * now, still hash to its ledger root.  A database without the protocol's
  * columns (built from the design document) has draws that cannot be
- * re-verified: each is a finding.  Draws are read a page at a time and
- * each room's entries streamed, so memory stays bounded.
+ * re-verified: each is a finding.  Draws are read a page of 200 at a
+ * time, and the entries of the page's rooms streamed in one query, merged
+ * with the page by room, so memory stays bounded and the queries few.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "ledger.h"
 
 #define PAGE "200"
+#define PAGE_SIZE 200
 
 static const char unverifiable_sql[] =
 	"SELECT 'lottery_draws', d.id::text, 'a signed draw record of protocol v1', 'none',"
@@ -35,9 +37,10 @@ static const char page_sql[] =
 	"   AND ($1::uuid[] IS NULL OR d.winner_user_id = ANY($1::uuid[]))"
 	" ORDER BY d.room_id LIMIT " PAGE;
 
+/* The entries of a page's rooms, in the page's room order: one query a page. */
 static const char entries_sql[] =
-	"SELECT id, user_id, tickets_start, tickets_end FROM room_entries"
-	" WHERE room_id = $1 ORDER BY tickets_start, id";
+	"SELECT id, user_id, tickets_start, tickets_end, room_id FROM room_entries"
+	" WHERE room_id = ANY($1::uuid[]) ORDER BY room_id, tickets_start, id";
 
 struct draw_ctx {
 	const check *c;
@@ -79,67 +82,121 @@ struct ledger_state {
 	char why[ALOT_ERROR_MESSAGE_MAX];
 };
 
-static alot_code
-entry_row(PGresult *res, void *arg, alot_error *err)
+/* What a page's draw expects of its room's entries, from its verified record. */
+struct page_draw {
+	char id[ALOT_UUID_STRLEN], room[ALOT_UUID_STRLEN];
+	int has_ledger;       /* the record parsed: its ledger is compared */
+	unsigned char root[ALOT_HASH_LEN];
+	uint32_t entry_count, total_tickets;
+};
+
+struct page {
+	struct draw_ctx *ctx;
+	struct page_draw draws[PAGE_SIZE];
+	int n, cur;           /* the draws, and the one whose entries are streaming */
+	int active;           /* st holds draws[cur]'s entries */
+	struct ledger_state st;
+};
+
+static void
+add_entry(struct ledger_state *st, PGresult *res)
 {
-	struct ledger_state *st = arg;
 	alot_ticket_range r;
 	alot_error inner;
 
-	(void)err;
 	if (st->broken)
-		return ALOT_OK;
+		return;
 	if (alot_uuid_parse(PQgetvalue(res, 0, 0), &r.entry_id, NULL) != ALOT_OK ||
 	    alot_uuid_parse(PQgetvalue(res, 0, 1), &r.user_id, NULL) != ALOT_OK ||
 	    atoll(PQgetvalue(res, 0, 2)) < 1 || atoll(PQgetvalue(res, 0, 3)) < 1) {
 		st->broken = 1;
 		snprintf(st->why, sizeof(st->why), "entry %s has an invalid range", PQgetvalue(res, 0, 0));
-		return ALOT_OK;
+		return;
 	}
 	r.tickets_start = (uint32_t)atoll(PQgetvalue(res, 0, 2));
 	r.tickets_end = (uint32_t)atoll(PQgetvalue(res, 0, 3));
 	if (alot_coverage_add(&st->cov, &r, &inner) != ALOT_OK) {
 		st->broken = 1;
 		snprintf(st->why, sizeof(st->why), "%s", inner.message);
-		return ALOT_OK;
+		return;
 	}
 	alot_merkle_add(&st->merkle, &r);
-	return ALOT_OK;
 }
 
-static alot_code
-check_ledger_now(struct draw_ctx *ctx, PGconn *conn, const char *id, const char *room,
-                 const alot_draw_record *rec, alot_error *err)
+/* Compare the entries streamed for d (none when !active) with its record's ledger. */
+static void
+finish_draw(struct page *pg, const struct page_draw *d, int active)
 {
-	struct ledger_state *st = calloc(1, sizeof(*st));
-	const char *params[] = { room };
+	struct ledger_state *st = &pg->st;
 	unsigned char root[ALOT_HASH_LEN];
 	char want[65], got[65];
 	uint32_t n = 0;
-	alot_code rc;
 
-	if (st == NULL)
-		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
-	st->cov = (alot_coverage)ALOT_COVERAGE_INIT;
-	alot_merkle_init(&st->merkle);
-	rc = stream_params(conn, entries_sql, 1, params, entry_row, st, err);
-	if (rc == ALOT_OK) {
-		if (st->broken || alot_coverage_finish(&st->cov, &n, NULL) != ALOT_OK ||
-		    alot_merkle_finish(&st->merkle, root, NULL) != ALOT_OK) {
-			draw_finding(ctx, id, "the entries the draw covered", st->broken ? st->why : "no entries",
-			             "room %s: the entries no longer form the ticket ledger of the draw: %s",
-			             room, st->broken ? st->why : "there are none");
-		} else if (!alot_ct_equal(root, rec->lot.ledger_root, ALOT_HASH_LEN) ||
-		           st->cov.entry_count != rec->lot.entry_count || n != rec->lot.total_tickets) {
-			alot_hex_encode(rec->lot.ledger_root, ALOT_HASH_LEN, want);
-			alot_hex_encode(root, ALOT_HASH_LEN, got);
-			draw_finding(ctx, id, want, got,
-			             "room %s: the entries (%llu, tickets 1-%u) no longer hash to the drawn ledger root"
-			             " (%u entries, tickets 1-%u)", room, (unsigned long long)st->cov.entry_count, n,
-			             rec->lot.entry_count, rec->lot.total_tickets);
-		}
+	if (!d->has_ledger)
+		return;
+	if (!active || st->broken || alot_coverage_finish(&st->cov, &n, NULL) != ALOT_OK ||
+	    alot_merkle_finish(&st->merkle, root, NULL) != ALOT_OK) {
+		draw_finding(pg->ctx, d->id, "the entries the draw covered", active && st->broken ? st->why : "no entries",
+		             "room %s: the entries no longer form the ticket ledger of the draw: %s",
+		             d->room, active && st->broken ? st->why : "there are none");
+	} else if (!alot_ct_equal(root, d->root, ALOT_HASH_LEN) || st->cov.entry_count != d->entry_count ||
+	           n != d->total_tickets) {
+		alot_hex_encode(d->root, ALOT_HASH_LEN, want);
+		alot_hex_encode(root, ALOT_HASH_LEN, got);
+		draw_finding(pg->ctx, d->id, want, got,
+		             "room %s: the entries (%llu, tickets 1-%u) no longer hash to the drawn ledger root"
+		             " (%u entries, tickets 1-%u)", d->room, (unsigned long long)st->cov.entry_count, n,
+		             d->entry_count, d->total_tickets);
 	}
-	free(st);
+}
+
+/* Draws before the room of this row have all their entries: finish them. */
+static alot_code
+page_entry(PGresult *res, void *arg, alot_error *err)
+{
+	struct page *pg = arg;
+	const char *room = PQgetvalue(res, 0, 4);
+
+	(void)err;
+	while (pg->cur < pg->n && strcmp(pg->draws[pg->cur].room, room) < 0) {
+		finish_draw(pg, &pg->draws[pg->cur], pg->active);
+		pg->cur++;
+		pg->active = 0;
+	}
+	if (pg->cur >= pg->n || strcmp(pg->draws[pg->cur].room, room) != 0)
+		return ALOT_OK;  /* not a room of this page (cannot happen: the query asks for them) */
+	if (!pg->active) {
+		memset(&pg->st, 0, sizeof(pg->st));
+		pg->st.cov = (alot_coverage)ALOT_COVERAGE_INIT;
+		alot_merkle_init(&pg->st.merkle);
+		pg->active = 1;
+	}
+	add_entry(&pg->st, res);
+	return ALOT_OK;
+}
+
+/* Stream the entries of the page's rooms, and compare each room's with its draw. */
+static alot_code
+check_page_ledgers(struct page *pg, PGconn *conn, alot_error *err)
+{
+	char *rooms = malloc((size_t)pg->n * ALOT_UUID_STRLEN + 3), *p = rooms;
+	const char *params[1];
+	alot_code rc;
+	int i;
+
+	if (rooms == NULL)
+		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
+	*p++ = '{';
+	for (i = 0; i < pg->n; i++)
+		p += sprintf(p, "%s%s", i > 0 ? "," : "", pg->draws[i].room);
+	strcpy(p, "}");
+	params[0] = rooms;
+	pg->cur = 0;
+	pg->active = 0;
+	rc = stream_params(conn, entries_sql, 1, params, page_entry, pg, err);
+	for (; rc == ALOT_OK && pg->cur < pg->n; pg->cur++, pg->active = 0)
+		finish_draw(pg, &pg->draws[pg->cur], pg->active);
+	free(rooms);
 	return rc;
 }
 
@@ -166,24 +223,28 @@ compare_row(struct draw_ctx *ctx, PGresult *res, int i, const alot_draw_record *
 		             room, PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), buf[0], entry);
 }
 
-static alot_code
-verify_one(struct draw_ctx *ctx, PGconn *conn, PGresult *res, int i, alot_record *rec, alot_error *err)
+/* Verify the record of row i, and note what its room's entries must hash to. */
+static void
+verify_one(struct draw_ctx *ctx, PGresult *res, int i, alot_record *rec, struct page_draw *d)
 {
 	const char *id = PQgetvalue(res, i, 0), *room = PQgetvalue(res, i, 1);
 	alot_report report;
 	alot_error perr;
 	size_t k;
 
+	snprintf(d->id, sizeof(d->id), "%s", id);
+	snprintf(d->room, sizeof(d->room), "%s", room);
+	d->has_ledger = 0;
 	if (PQgetisnull(res, i, 2)) {
 		draw_finding(ctx, id, "a signed draw record of protocol v1", "none",
 		             "room %s: the draw has no protocol record and cannot be re-verified", room);
-		return ALOT_OK;
+		return;
 	}
 	if (alot_record_parse(PQgetvalue(res, i, 2), (size_t)PQgetlength(res, i, 2), rec, &perr) != ALOT_OK ||
 	    rec->type != ALOT_RECORD_DRAW) {
 		draw_finding(ctx, id, "a well-formed draw record", "malformed",
 		             "room %s: the stored draw record is malformed: %s", room, perr.message);
-		return ALOT_OK;
+		return;
 	}
 	alot_report_init(&report);
 	(void)!alot_draw_record_verify(&rec->u.draw, ctx->a->pubkey, &report);
@@ -192,7 +253,10 @@ verify_one(struct draw_ctx *ctx, PGconn *conn, PGresult *res, int i, alot_record
 			draw_finding(ctx, id, "PASS", "FAIL", "room %s: the draw record fails %s: %s", room,
 			             report.checks[k].name, report.checks[k].message);
 	compare_row(ctx, res, i, &rec->u.draw);
-	return check_ledger_now(ctx, conn, id, room, &rec->u.draw, err);
+	d->has_ledger = 1;
+	memcpy(d->root, rec->u.draw.lot.ledger_root, ALOT_HASH_LEN);
+	d->entry_count = rec->u.draw.lot.entry_count;
+	d->total_tickets = rec->u.draw.lot.total_tickets;
 }
 
 alot_code
@@ -200,15 +264,19 @@ check_draw_protocol(const check *c, audit *a, PGconn *conn, const scope *s, alot
 {
 	struct draw_ctx ctx = { c, a };
 	char after[ALOT_UUID_STRLEN] = "00000000-0000-0000-0000-000000000000";
-	alot_record *rec;
+	alot_record *rec = NULL;
+	struct page *pg = NULL;
 	alot_code rc = ALOT_OK;
 	int i, n;
 
 	if (!a->has_protocol)
 		return run_sql_check(&(check){ c->name, c->group, c->title, c->key, unverifiable_sql, run_sql_check,
 		                               c->index }, a, conn, s, err);
-	if ((rec = malloc(sizeof(*rec))) == NULL)
-		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
+	if ((rec = malloc(sizeof(*rec))) == NULL || (pg = calloc(1, sizeof(*pg))) == NULL) {
+		rc = alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	pg->ctx = &ctx;
 	do {
 		const char *params[] = { s->users, s->rooms, after };
 		PGresult *res;
@@ -216,12 +284,17 @@ check_draw_protocol(const check *c, audit *a, PGconn *conn, const scope *s, alot
 		if ((rc = alot_db_exec(conn, page_sql, 3, params, &res, err)) != ALOT_OK)
 			break;
 		n = PQntuples(res);
-		for (i = 0; i < n && rc == ALOT_OK; i++)
-			rc = verify_one(&ctx, conn, res, i, rec, err);
+		for (i = 0; i < n; i++)
+			verify_one(&ctx, res, i, rec, &pg->draws[i]);
+		pg->n = n;
 		if (n > 0)
 			snprintf(after, sizeof(after), "%s", PQgetvalue(res, n - 1, 1));
 		PQclear(res);
-	} while (rc == ALOT_OK && n == atoi(PAGE));
+		if (n > 0)
+			rc = check_page_ledgers(pg, conn, err);
+	} while (rc == ALOT_OK && n == PAGE_SIZE);
+out:
+	free(pg);
 	free(rec);
 	return rc;
 }

@@ -872,14 +872,14 @@ table_sizes(PGconn *conn, sizes *z, alot_error *err)
 	return estimate_rows(conn, "lottery_draws", "SELECT count(*) FROM lottery_draws", &z->draws, err);
 }
 
-/* The state of one pass over 1/parts of the keys, in bytes. */
+/* The state of one pass over 1/parts of the keys, in bytes, as init_pass() allocates it. */
 static double
 pass_bytes(const sizes *z, unsigned parts)
 {
-	double slots = 5.0 / 4.0 / parts;
-
-	return slots * (z->users * sizeof(user_state) + z->rooms * sizeof(room_state) +
-	                z->entries * sizeof(slot_head) + z->draws * sizeof(drawn_entry));
+	return (double)table_capacity((size_t)(z->users / parts)) * sizeof(user_state) +
+	       (double)table_capacity((size_t)(z->rooms / parts)) * sizeof(room_state) +
+	       (double)table_capacity((size_t)(z->entries / parts)) * sizeof(slot_head) +
+	       (double)table_capacity((size_t)(z->draws / parts)) * sizeof(drawn_entry);
 }
 
 static alot_code

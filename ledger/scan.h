@@ -144,6 +144,8 @@ typedef struct table {
 alot_code table_init(table *t, size_t slot_size, size_t expected, uint64_t seed,
                      alot_error *err) ALOT_WARN_UNUSED;
 void table_free(table *t);
+/* The slots table_init() allocates for expected keys. */
+size_t table_capacity(size_t expected);
 /* The hash that places key (also used to partition keys between passes). */
 uint64_t table_hash(uint64_t seed, const unsigned char key[16]);
 /* The slot of key, or NULL; with insert, a new zeroed slot (NULL only when out of memory). */

@@ -28,6 +28,13 @@ table_hash(uint64_t seed, const unsigned char key[16])
 	return (uint64_t)m ^ (uint64_t)(m >> 64);
 }
 
+size_t
+table_capacity(size_t expected)
+{
+	/* Room for 3% more keys than expected (a hash share varies) below the load limit. */
+	return (expected + expected / 32 + 64) * MAX_LOAD_DEN / MAX_LOAD_NUM;
+}
+
 static size_t
 home(const table *t, uint64_t h)
 {
@@ -46,7 +53,7 @@ table_init(table *t, size_t slot_size, size_t expected, uint64_t seed, alot_erro
 	memset(t, 0, sizeof(*t));
 	t->slot_size = slot_size;
 	t->seed = seed;
-	t->cap = expected * MAX_LOAD_DEN / MAX_LOAD_NUM + 16;
+	t->cap = table_capacity(expected);
 	t->slots = calloc(t->cap, slot_size);
 	if (t->slots == NULL)
 		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory for %zu table slots", t->cap);

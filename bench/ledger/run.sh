@@ -64,15 +64,18 @@ jobs2=$(median3 audit --jobs 2)
 read -r scan_kib scan_rc < <(peak)
 read -r small_kib small_rc < <(peak --memory-limit 64M)
 small=$(t=$(ms); audit --memory-limit 64M >/dev/null; echo $(( $(ms) - t )))
-passes=$("$ledger" --memory-limit 64M --verbose --format json 2>&1 >/dev/null | sed -n 's/.*scan: \([0-9]*\) pass.*/\1/p')
+scan_line() { "$ledger" --verbose --format json "$@" 2>&1 >/dev/null | grep 'scan: .* pass'; }
+passes=$(scan_line --memory-limit 64M | sed -n 's/.*scan: \([0-9]*\) pass.*/\1/p')
+small_state=$(scan_line --memory-limit 64M | sed -n 's/.*, \([0-9.]*\) MB of state.*/\1/p')
+scan_state=$(scan_line | sed -n 's/.*, \([0-9.]*\) MB of state.*/\1/p')
 t=$(ms); psql -X -q -f "$src/bench/ledger/pure-sql-audit.sql" >/dev/null; puresql=$(( $(ms) - t ))
 t=$(ms); audit --engine=sql >/dev/null; sqlengine=$(( $(ms) - t ))
 
 echo "floor: binary COPY of the columns the audit reads:   ${floor} ms"
 echo "pure-SQL audit of the same checks:                   ${puresql} ms"
-echo "alot-ledger, scan (exit $scan_rc):                        ${scan} ms, peak memory $((scan_kib / 1024)) MiB"
+echo "alot-ledger, scan (exit $scan_rc):                        ${scan} ms, state ${scan_state} MB, peak memory $((scan_kib / 1024)) MiB"
 echo "alot-ledger, scan, --jobs 2:                         ${jobs2} ms"
-echo "alot-ledger, scan, --memory-limit 64M ($passes passes):    ${small} ms, peak memory $((small_kib / 1024)) MiB (exit $small_rc)"
+echo "alot-ledger, scan, --memory-limit 64M ($passes passes):    ${small} ms, state ${small_state} MB, peak memory $((small_kib / 1024)) MiB (exit $small_rc)"
 echo "alot-ledger --engine=sql (every check's query):      ${sqlengine} ms"
 awk -v a="$scan" -v f="$floor" -v p="$puresql" 'BEGIN {
 	printf "ratio to the COPY floor: %.2fx (goal: at most 1.3x)\n", a / f

@@ -169,6 +169,33 @@ audit "t_ledger_sig_$$" --pubkey "$DEMO_OUT/records/pubkey.pem"
 [ "$rc" = 1 ] && [ "$checks" = "draw-protocol" ] && grep -q "fails signature" "$tmp/out.jsonl" || fail "--pubkey: $checks"
 echo "ok: --pubkey checks the draws' signatures"
 
+# ---- a drawn room's entries changed after the draw ------------------------------------
+# Two of the drawn rooms (read in one page, their entries in one query):
+# one entry given to another buyer (the ledger root changes), one range
+# shifted (the entries no longer tile the tickets); the third room is intact.
+moved="t_ledger_moved_$$"
+dbs+=("$moved")
+q postgres "CREATE DATABASE $moved TEMPLATE $clean"
+[ "$(q "$moved" "SELECT count(*) FROM lottery_draws")" -ge 3 ] || fail "the fixture needs three draws"
+q "$moved" "ALTER TABLE room_entries DISABLE TRIGGER USER;
+	ALTER TABLE room_entries DROP CONSTRAINT excl_room_entries_no_overlap;
+	UPDATE room_entries SET user_id = (SELECT id FROM users WHERE id <> room_entries.user_id ORDER BY id LIMIT 1)
+	 WHERE id = (SELECT e.id FROM room_entries e JOIN lottery_draws d ON d.room_id = e.room_id
+	              WHERE d.room_id = (SELECT room_id FROM lottery_draws ORDER BY room_id LIMIT 1)
+	                AND e.id <> d.winner_entry_id ORDER BY e.tickets_start LIMIT 1);
+	UPDATE room_entries SET tickets_start = tickets_start - 1, ticket_count = ticket_count + 1
+	 WHERE id = (SELECT e.id FROM room_entries e JOIN lottery_draws d ON d.room_id = e.room_id
+	              WHERE d.room_id = (SELECT room_id FROM lottery_draws ORDER BY room_id DESC LIMIT 1)
+	                AND e.id <> d.winner_entry_id AND e.tickets_start > 1 ORDER BY e.tickets_start LIMIT 1);" >/dev/null
+audit "$moved" --check draw-protocol
+first=$(q "$moved" "SELECT id FROM lottery_draws ORDER BY room_id LIMIT 1")
+last=$(q "$moved" "SELECT id FROM lottery_draws ORDER BY room_id DESC LIMIT 1")
+[ "$rc" = 1 ] && [ "$(wc -l <"$tmp/out.jsonl")" = 2 ] &&
+	grep -q "\"id\":\"$first\".*no longer hash to the drawn ledger root" "$tmp/out.jsonl" &&
+	grep -q "\"id\":\"$last\".*the entries no longer form the ticket ledger of the draw" "$tmp/out.jsonl" ||
+	fail "entries changed after the draw: $(cat "$tmp/out.jsonl")"
+echo "ok: draw-protocol: entries changed after the draw no longer hash to its ledger root"
+
 # ---- --jobs, --check, --skip, --user, --room -------------------------------------
 multi="t_ledger_multi_$$"
 dbs+=("$multi")

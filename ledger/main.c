@@ -436,12 +436,13 @@ add_confirmations(struct job_queue *q, size_t *cap, const check *c, const candid
 static void
 say_nominated(const check *c, const candidates *cand)
 {
-	const char *what = c->key == KEY_USER ? "users" : "rooms";
+	const char *what = c->key == KEY_USER ? "user" : "room";
+	size_t n = cand->keys.count;
 
 	if (cand->all)
-		cli_error("confirm %s: all %s (too many nominated to list)", c->name, what);
-	else if (cand->keys.count > 0)
-		cli_error("confirm %s: %zu %s", c->name, cand->keys.count, what);
+		cli_error("confirm %s: all %ss (too many nominated to list)", c->name, what);
+	else if (n > 0)
+		cli_error("confirm %s: %zu %s%s", c->name, n, what, n == 1 ? "" : "s");
 }
 
 /* After the scan: one task per batch of nominated keys, or for all keys. */
@@ -519,8 +520,9 @@ say_scanned(const scan_stats *st)
 	          st->passes == 1 ? "" : "es", (unsigned long long)st->rows, st->seconds,
 	          (double)st->state_bytes / (1 << 20));
 	if (st->unordered_users > 0)
-		cli_error("scan: %llu users' transactions came out of time order: their chains are walked in order",
-		          (unsigned long long)st->unordered_users);
+		cli_error("scan: %llu user%s transactions came out of time order: %s walked in order",
+		          (unsigned long long)st->unordered_users, st->unordered_users == 1 ? "'s" : "s'",
+		          st->unordered_users == 1 ? "the chain is" : "their chains are");
 }
 
 static void

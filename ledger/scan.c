@@ -44,10 +44,11 @@ enum room_status {
 	ST_EXPIRED, ST_REFUNDING, ST_CLOSED, ST_OTHER
 };
 
-#define U_TX        0x02u /* the user has transactions */
+#define U_TX        0x02u /* the user's chain has started: a dated transaction */
 #define U_ACCOUNT   0x04u /* ... a user_universal_credits row */
 #define U_USERROW   0x08u /* ... a users row */
 #define U_UNORDERED 0x10u /* ... transactions that came out of (created_at, id) order */
+#define U_HAS_TX    0x20u /* ... any transaction, dated or not */
 
 typedef struct user_state {
 	unsigned char key[16];
@@ -97,6 +98,7 @@ typedef struct scan {
 	uint64_t k[K_COUNT];
 	unsigned parts, pass;
 	size_t max_candidates;
+	int null_user, null_room;  /* a user or room column was NULL: no key to nominate */
 	table users, rooms, pairs, drawn;
 	int oom;
 	scan_stats *stats;
@@ -187,12 +189,21 @@ lookup(scan *sc, table *t, const unsigned char key[16], int insert)
 	return s;
 }
 
+/*
+ * Every user and room column the scan keys on is NOT NULL in every schema;
+ * where one is NULL all the same, no key can name the row, and the checks
+ * of that kind run over everything.
+ */
 static user_state *
 user_at(scan *sc, const copy_field *f, int insert)
 {
 	unsigned char id[16];
 
-	return field_uuid(f, id) < 0 ? NULL : lookup(sc, &sc->users, id, insert);
+	if (field_uuid(f, id) < 0) {
+		sc->null_user = 1;
+		return NULL;
+	}
+	return lookup(sc, &sc->users, id, insert);
 }
 
 static room_state *
@@ -200,7 +211,21 @@ room_at(scan *sc, const copy_field *f, int insert)
 {
 	unsigned char id[16];
 
-	return field_uuid(f, id) < 0 ? NULL : lookup(sc, &sc->rooms, id, insert);
+	if (field_uuid(f, id) < 0) {
+		sc->null_room = 1;
+		return NULL;
+	}
+	return lookup(sc, &sc->rooms, id, insert);
+}
+
+static void
+nominate_everything(scan *sc)
+{
+	size_t i;
+
+	for (i = 0; i < CHECK_COUNT; i++)
+		if ((checks[i].key == KEY_USER && sc->null_user) || (checks[i].key == KEY_ROOM && sc->null_room))
+			sc->cand[i].all = 1;
 }
 
 /* Is the user (room) of f this pass's, whether or not it has state yet? */
@@ -304,8 +329,10 @@ on_room(scan *sc, const copy_field *f)
 		return;
 	r->flags |= R_ROW;
 	r->status = room_status_of(&f[1]);
-	if (numeric_or_zero(&f[3], &r->row_funding) < 0)
+	if (numeric_or_zero(&f[3], &r->row_funding) < 0) {
 		nominate(sc, CK_ROOM_COUNTERS, r->key);
+		nominate(sc, CK_ROOM_FUNDING, r->key);
+	}
 	r->row_tickets = int_or_zero(&f[4]);
 	r->row_participants = int_or_zero(&f[5]);
 	if (is_one_of(r->status, ST_FUNDED, ST_DRAWING, ST_SETTLED, ST_SETTLED) &&
@@ -440,7 +467,7 @@ on_purchase(scan *sc, const copy_field *f)
 			r->cash_sum = modp_sub(r->cash_sum, cash_hash(sc, &f[0], &f[2], &f[1], amount));
 		else if (status != PS_OTHER)
 			nominate(sc, CK_PURCHASE_CASH, r->key);
-		if (refund_activity && r->draws > 0)
+		if ((refund_activity || bad) && r->draws > 0)
 			nominate(sc, CK_PURCHASE_DRAWN_REFUND, r->key);
 		/* A refund belongs to an expired room; the user is nominated from the room's pass. */
 		if ((refund_activity || bad) && (r->draws > 0 || (r->status != ST_EXPIRED && r->status != ST_REFUNDING &&
@@ -529,6 +556,8 @@ entry_room(scan *sc, room_state *r, const copy_field *f)
 	if (!(paid_ok = numeric_or_zero(&f[7], &paid) == 0))
 		nominate(sc, CK_ROOM_COUNTERS, r->key);
 	r->funding += paid;
+	if (f[2].len != 16)
+		sc->null_user = 1;
 	if (first_sighting(sc, &f[1], &f[2])) {
 		r->participants++;
 		if (r->draws >= 1)
@@ -620,12 +649,15 @@ tx_type_of(const copy_field *f)
 	return TX_UNKNOWN;
 }
 
-/* The totals rule of docs/schema.md, as a linear form. */
+/*
+ * The totals rule of docs/schema.md, as a linear form; as in SQL, a NULL
+ * type is neither 'expiry' nor another type (its amount is only earned).
+ */
 static uint64_t
-totals_form(const scan *sc, int64_t amount, int expiry)
+totals_form(const scan *sc, int64_t amount, int expiry, int null_type)
 {
 	uint64_t earned = modp_int(amount > 0 ? amount : 0);
-	uint64_t spent = modp_int(amount < 0 && !expiry ? -amount : 0);
+	uint64_t spent = modp_int(amount < 0 && !expiry && !null_type ? -amount : 0);
 	uint64_t expired = modp_int(expiry ? -amount : 0);
 
 	return modp_add(modp_add(modp_mul(sc->k[K_EARNED], earned), modp_mul(sc->k[K_SPENT], spent)),
@@ -693,8 +725,18 @@ on_transaction(scan *sc, const copy_field *f)
 
 	if (u == NULL)
 		return;
+	u->flags |= U_HAS_TX;
 	if (field_int4(&f[3], &amount) < 0 || field_int4(&f[4], &before) < 0 || field_int4(&f[5], &after) < 0) {
-		nominate(sc, CK_CREDIT_ARITHMETIC, u->key);  /* the columns are NOT NULL in every schema */
+		/* NOT NULL in every schema; if not, the server judges this user on every count. */
+		static const int all_credit_checks[] = {
+			CK_CREDIT_ARITHMETIC, CK_CREDIT_CHAIN, CK_CREDIT_NEGATIVE, CK_CREDIT_BALANCE, CK_CREDIT_TOTALS,
+			CK_CREDIT_MISSING_ACCOUNT, CK_CREDIT_UNKNOWN_TYPE, CK_CREDIT_REFERENCES, CK_PURCHASE_REFUNDS
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(all_credit_checks) / sizeof(all_credit_checks[0]); i++)
+			nominate(sc, all_credit_checks[i], u->key);
+		u->flags |= U_UNORDERED;
 		return;
 	}
 	if ((int64_t)after != (int64_t)before + amount)
@@ -704,7 +746,7 @@ on_transaction(scan *sc, const copy_field *f)
 	type = tx_type_of(&f[6]);
 	if (type == TX_UNKNOWN)
 		nominate(sc, CK_CREDIT_UNKNOWN_TYPE, u->key);
-	u->credits_sum = modp_add(u->credits_sum, totals_form(sc, amount, type == TX_EXPIRY));
+	u->credits_sum = modp_add(u->credits_sum, totals_form(sc, amount, type == TX_EXPIRY, f[6].len < 0));
 	if (type == TX_ENTRY_PURCHASE)
 		u->refs_sum = modp_sub(u->refs_sum, ref_hash(sc, 'S', &f[7], &f[0], -(int64_t)amount));
 	else if (type == TX_LOT_SETTLEMENT)
@@ -740,6 +782,7 @@ on_credits(scan *sc, const copy_field *f)
 	                                   modp_mul(sc->k[K_EXPIRED], modp_int(expired))));
 	if (u->flags & U_UNORDERED)
 		return;  /* nominated already */
+	/* With only undated transactions the chain never started: U_UNORDERED is set. */
 	if (balance != ((u->flags & U_TX) ? u->last_after : 0))
 		nominate(sc, CK_CREDIT_BALANCE, u->key);
 }
@@ -776,7 +819,7 @@ settle_users(scan *sc)
 	size_t i = 0;
 
 	while ((u = table_next(&sc->users, &i)) != NULL) {
-		if ((u->flags & U_TX) && !(u->flags & U_ACCOUNT))
+		if ((u->flags & U_HAS_TX) && !(u->flags & U_ACCOUNT))
 			nominate(sc, CK_CREDIT_MISSING_ACCOUNT, u->key);
 		if ((u->flags & U_ACCOUNT) && u->credits_sum != 0)
 			nominate(sc, CK_CREDIT_TOTALS, u->key);
@@ -997,6 +1040,7 @@ scan_database(audit *a, PGconn *conn, const int *selected, size_t memory_limit, 
 		settle_rooms(&sc);
 		free_pass(&sc);
 	}
+	nominate_everything(&sc);
 out:
 	free_pass(&sc);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -281,11 +281,3 @@ field_numeric(const copy_field *f, int64_t *out)
 	*out = sign == 0x4000 ? -v : v;
 	return 0;
 }
-
-int
-field_is(const copy_field *f, const char *s)
-{
-	size_t n = strlen(s);
-
-	return f->len == (int32_t)n && memcmp(f->data, s, n) == 0;
-}

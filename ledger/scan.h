@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <libpq-fe.h>
 
@@ -55,8 +56,14 @@ int field_timestamp(const copy_field *f, int64_t *out);
 /* NUMERIC as an exact count of ten-thousandths; -1 also for NaN, infinity,
  * more than four decimals, or beyond int64. */
 int field_numeric(const copy_field *f, int64_t *out);
-/* 1 when the text field equals s exactly, 0 otherwise (NULL included). */
-int field_is(const copy_field *f, const char *s);
+/* 1 when the text field equals s exactly, 0 otherwise (NULL included); inline, so strlen(literal) folds. */
+static inline int
+field_is(const copy_field *f, const char *s)
+{
+	size_t n = strlen(s);
+
+	return f->len == (int32_t)n && memcmp(f->data, s, n) == 0;
+}
 
 /* ---- hashing and arithmetic modulo 2^61 - 1 (mset.c) -------------------- */
 
@@ -136,6 +143,8 @@ typedef struct slot_head {
 
 typedef struct table {
 	unsigned char *slots;
+	void *base;                  /* an mmap() of mapped bytes holding slots, or NULL */
+	size_t mapped;
 	size_t slot_size;
 	size_t cap, count;
 	uint64_t seed;

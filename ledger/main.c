@@ -516,9 +516,11 @@ scan_thread(void *arg)
 static void
 say_scanned(const scan_stats *st)
 {
-	cli_error("scan: %u pass%s over 8 tables, %llu rows in %.2f s, %.1f MB of state", st->passes,
+	int mb = st->state_bytes >= ((size_t)1 << 20);
+
+	cli_error("scan: %u pass%s over 8 tables, %llu rows in %.2f s, %.1f %s of state", st->passes,
 	          st->passes == 1 ? "" : "es", (unsigned long long)st->rows, st->seconds,
-	          (double)st->state_bytes / (1 << 20));
+	          (double)st->state_bytes / (mb ? 1 << 20 : 1 << 10), mb ? "MB" : "kB");
 	if (st->unordered_users > 0)
 		cli_error("scan: %llu user%s transactions came out of time order: %s walked in order",
 		          (unsigned long long)st->unordered_users, st->unordered_users == 1 ? "'s" : "s'",

@@ -958,6 +958,9 @@ run_stream(scan *sc, PGconn *conn, const stream *st, int progress, alot_error *e
 	alot_code rc;
 	int n;
 
+	if (progress)
+		fprintf(stderr, "\ralot-ledger: pass %u of %u: %s                              ", sc->pass + 1, sc->parts,
+		        st->table);
 	if ((rc = copy_begin(&r, conn, st->sql, st->table, st->ncols, err)) != ALOT_OK)
 		return alot_error_prefix(err, "scan of %s", st->table);
 	while ((n = copy_next(&r, err)) > 0) {
@@ -1024,7 +1027,13 @@ scan_database(audit *a, PGconn *conn, const int *selected, size_t memory_limit, 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((rc = init_scan(&sc, cand, err)) != ALOT_OK || (rc = table_sizes(conn, &z, err)) != ALOT_OK)
 		goto out;
-	for (sc.parts = 1; sc.parts < 1024 && pass_bytes(&z, sc.parts) > (double)memory_limit; sc.parts *= 2)
+	/*
+	 * Each pass reads every table again: split only while a pass's state is
+	 * over the limit and splitting still shrinks it by a quarter (tiny
+	 * tables have a floor no number of passes goes below).
+	 */
+	for (sc.parts = 1; sc.parts < 1024 && pass_bytes(&z, sc.parts) > (double)memory_limit &&
+	                   pass_bytes(&z, sc.parts * 2) < 0.75 * pass_bytes(&z, sc.parts); sc.parts *= 2)
 		;
 	stats->passes = sc.parts;
 	for (sc.pass = 0; sc.pass < sc.parts; sc.pass++) {

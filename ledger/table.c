@@ -39,7 +39,7 @@ size_t
 table_capacity(size_t expected)
 {
 	/* Room for 3% more keys than expected (a hash share varies) below the load limit. */
-	return (expected + expected / 32 + 64) * MAX_LOAD_DEN / MAX_LOAD_NUM;
+	return (expected + expected / 32 + 8) * MAX_LOAD_DEN / MAX_LOAD_NUM;
 }
 
 static size_t

@@ -48,15 +48,21 @@ finish(copy_reader *r, alot_error *err)
 	int rc = 0;
 
 	while ((res = PQgetResult(r->conn)) != NULL) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0) {
+		ExecStatusType st = PQresultStatus(res);
+
+		if (st != PGRES_COMMAND_OK && rc == 0) {
 			if (PQstatus(r->conn) == CONNECTION_BAD || lost(res))
 				alot_error_set(err, ALOT_ERR_DB, "connection to the database lost");
 			else
-				alot_error_set(err, ALOT_ERR_DB, "reading %s failed: %s", r->table,
-				               PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+				alot_error_set(err, ALOT_ERR_DB, "the COPY failed: %s",
+				               PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
+				                                                                : "no message from the server");
 			rc = -1;
 		}
 		PQclear(res);
+		/* Still in COPY (libpq could not take a row): more results would never end. */
+		if (st == PGRES_COPY_OUT)
+			break;
 	}
 	if (rc == 0 && PQstatus(r->conn) == CONNECTION_BAD) {
 		alot_error_set(err, ALOT_ERR_DB, "connection to the database lost");
@@ -87,8 +93,9 @@ copy_begin(copy_reader *r, PGconn *conn, const char *sql, const char *name, int 
 		if (PQstatus(conn) == CONNECTION_BAD || lost(res))
 			rc = alot_error_set(err, ALOT_ERR_DB, "connection to the database lost");
 		else
-			rc = alot_error_set(err, ALOT_ERR_DB, "could not read %s: %s", name,
-			                    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+			rc = alot_error_set(err, ALOT_ERR_DB, "could not start the COPY: %s",
+			                    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
+			                                                                     : PQerrorMessage(conn));
 	} else {
 		r->conn = conn;
 	}
@@ -96,10 +103,12 @@ copy_begin(copy_reader *r, PGconn *conn, const char *sql, const char *name, int 
 	return rc;
 }
 
+static void abandon(copy_reader *r);
+
 static int
 malformed(copy_reader *r, const char *what, alot_error *err)
 {
-	alot_error_set(err, ALOT_ERR_DB, "the binary COPY of %s is malformed: %s", r->table, what);
+	alot_error_set(err, ALOT_ERR_DB, "the binary COPY is malformed: %s", what);
 	copy_end(r);
 	return -1;
 }
@@ -116,10 +125,18 @@ next_message(copy_reader *r, alot_error *err)
 	n = PQgetCopyData(r->conn, &r->msg, 0);
 	if (n == -1)
 		return finish(r, err);
-	if (n < 0) {
-		finish(r, err);
-		if (err != NULL && err->code == ALOT_OK)
+	if (n < 0) {  /* -2: libpq failed (out of memory, or the connection broke) */
+		char why[ALOT_ERROR_DETAIL_MAX];
+
+		snprintf(why, sizeof(why), "%s", PQerrorMessage(r->conn));
+		why[strcspn(why, "\n")] = '\0';
+		if (PQstatus(r->conn) == CONNECTION_BAD) {
 			alot_error_set(err, ALOT_ERR_DB, "connection to the database lost");
+			alot_error_detail(err, "%s", why);
+		} else {
+			alot_error_set(err, ALOT_ERR_DB, "the COPY failed: %s", why);
+		}
+		abandon(r);
 		return -1;
 	}
 	r->pos = (const unsigned char *)r->msg;
@@ -189,18 +206,32 @@ copy_next(copy_reader *r, alot_error *err)
 	}
 }
 
+/*
+ * Leave an unfinished COPY: ask the server to cancel it (so that what is
+ * left of a large table is not sent), then read what is already on its way,
+ * so the connection can run the next query.
+ */
+static void
+abandon(copy_reader *r)
+{
+	PGcancel *cancel = PQgetCancel(r->conn);
+	char errbuf[256], *buf;
+	int n;
+
+	if (cancel != NULL) {
+		(void)PQcancel(cancel, errbuf, sizeof(errbuf));
+		PQfreeCancel(cancel);
+	}
+	while ((n = PQgetCopyData(r->conn, &buf, 0)) > 0)
+		PQfreemem(buf);
+	finish(r, NULL);
+}
+
 void
 copy_end(copy_reader *r)
 {
-	if (r->conn != NULL) {
-		char *buf;
-		int n;
-
-		/* Drain an unfinished COPY so the connection can run the next query. */
-		while ((n = PQgetCopyData(r->conn, &buf, 0)) > 0)
-			PQfreemem(buf);
-		finish(r, NULL);
-	}
+	if (r->conn != NULL)
+		abandon(r);
 	if (r->msg != NULL)
 		PQfreemem(r->msg);
 	r->msg = NULL;

@@ -127,7 +127,8 @@ add_entry(struct ledger_state *st, PGresult *res)
 static void
 finish_draw(struct page *pg, const struct page_draw *d, int active)
 {
-	struct ledger_state *st = &pg->st;
+	/* A copy: a second draw of the room (draw-winner's finding) is compared with the same entries. */
+	struct ledger_state copy = pg->st, *st = &copy;
 	unsigned char root[ALOT_HASH_LEN];
 	char want[65], got[65];
 	uint32_t n = 0;
@@ -150,6 +151,16 @@ finish_draw(struct page *pg, const struct page_draw *d, int active)
 	}
 }
 
+/* The current draw has all its entries: finish it; the next draw of the same room shares them. */
+static void
+next_draw(struct page *pg)
+{
+	finish_draw(pg, &pg->draws[pg->cur], pg->active);
+	pg->cur++;
+	if (pg->cur < pg->n && strcmp(pg->draws[pg->cur].room, pg->draws[pg->cur - 1].room) != 0)
+		pg->active = 0;
+}
+
 /* Draws before the room of this row have all their entries: finish them. */
 static alot_code
 page_entry(PGresult *res, void *arg, alot_error *err)
@@ -158,11 +169,8 @@ page_entry(PGresult *res, void *arg, alot_error *err)
 	const char *room = PQgetvalue(res, 0, 4);
 
 	(void)err;
-	while (pg->cur < pg->n && strcmp(pg->draws[pg->cur].room, room) < 0) {
-		finish_draw(pg, &pg->draws[pg->cur], pg->active);
-		pg->cur++;
-		pg->active = 0;
-	}
+	while (pg->cur < pg->n && strcmp(pg->draws[pg->cur].room, room) < 0)
+		next_draw(pg);
 	if (pg->cur >= pg->n || strcmp(pg->draws[pg->cur].room, room) != 0)
 		return ALOT_OK;  /* not a room of this page (cannot happen: the query asks for them) */
 	if (!pg->active) {
@@ -194,8 +202,8 @@ check_page_ledgers(struct page *pg, PGconn *conn, alot_error *err)
 	pg->cur = 0;
 	pg->active = 0;
 	rc = stream_params(conn, entries_sql, 1, params, page_entry, pg, err);
-	for (; rc == ALOT_OK && pg->cur < pg->n; pg->cur++, pg->active = 0)
-		finish_draw(pg, &pg->draws[pg->cur], pg->active);
+	while (rc == ALOT_OK && pg->cur < pg->n)
+		next_draw(pg);
 	free(rooms);
 	return rc;
 }
@@ -240,6 +248,7 @@ verify_one(struct draw_ctx *ctx, PGresult *res, int i, alot_record *rec, struct 
 		             "room %s: the draw has no protocol record and cannot be re-verified", room);
 		return;
 	}
+	alot_error_set(&perr, ALOT_ERR_INVALID, "it is not a draw record");
 	if (alot_record_parse(PQgetvalue(res, i, 2), (size_t)PQgetlength(res, i, 2), rec, &perr) != ALOT_OK ||
 	    rec->type != ALOT_RECORD_DRAW) {
 		draw_finding(ctx, id, "a well-formed draw record", "malformed",

@@ -106,7 +106,7 @@ extern const size_t check_count;
 
 /* Scan statistics, for --verbose. */
 typedef struct scan_stats {
-	unsigned passes;
+	unsigned passes, tables;
 	uint64_t rows;
 	size_t state_bytes;       /* the largest pass's tables */
 	uint64_t unordered_users; /* users whose transactions came out of time order */
@@ -116,8 +116,9 @@ typedef struct scan_stats {
 /*
  * The scan: every table once per pass, by binary COPY on conn, nominating
  * into cand[CHECK_COUNT] the users and rooms each selected check must be
- * confirmed for.  memory_limit bounds its state: past it, users and rooms
- * are split between several passes.
+ * confirmed for.  memory_limit is the state a pass aims at, planned from
+ * the tables' estimated sizes: past it, users and rooms are split between
+ * several passes.
  */
 alot_code scan_database(audit *a, PGconn *conn, const int *selected, size_t memory_limit,
                         int progress, candidates *cand, scan_stats *stats, alot_error *err) ALOT_WARN_UNUSED;

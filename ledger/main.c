@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <getopt.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,9 +136,14 @@ work(void *arg)
 		}
 		pthread_mutex_lock(&q->lock);
 		q->done++;
-		if (q->progress)
-			fprintf(stderr, "\ralot-ledger: %zu of %zu queries done, %lu findings   ", q->done, q->ntasks,
-			        q->a->total);
+		if (q->progress) {
+			unsigned long found;
+
+			pthread_mutex_lock(&q->a->lock);  /* the sink's count is the sink's */
+			found = q->a->total;
+			pthread_mutex_unlock(&q->a->lock);
+			fprintf(stderr, "\ralot-ledger: %zu of %zu queries done, %lu findings   ", q->done, q->ntasks, found);
+		}
 		pthread_mutex_unlock(&q->lock);
 		pause_if_asked();
 	}
@@ -475,33 +481,50 @@ plan_queries(struct job_queue *q, const struct options *o, const audit *a)
 	return 1;
 }
 
+/* One worker per connection; the first works in this thread, so the queue is emptied even if none can start. */
 static void
 run_tasks(struct job_queue *q, PGconn **conns, int n)
 {
 	pthread_t threads[MAX_JOBS];
 	struct worker workers[MAX_JOBS];
-	int i;
+	int started[MAX_JOBS] = { 0 }, i;
 
 	for (i = 0; i < n; i++) {
 		workers[i].q = q;
 		workers[i].conn = conns[i];
-		pthread_create(&threads[i], NULL, work, &workers[i]);
+		if (i > 0)
+			started[i] = pthread_create(&threads[i], NULL, work, &workers[i]) == 0;
 	}
-	for (i = 0; i < n; i++)
-		pthread_join(threads[i], NULL);
+	work(&workers[0]);
+	for (i = 1; i < n; i++)
+		if (started[i])
+			pthread_join(threads[i], NULL);
 }
 
 /* ---- the scan, with draw-protocol beside it on a second connection --------------- */
+
+enum { FAILED_NONE, FAILED_SCAN, FAILED_DRAWS };
 
 struct scan_job {
 	audit *a;
 	PGconn *conn;
 	const struct options *o;
 	candidates *cand;
+	PGcancel *other;  /* the draw-protocol connection, cancelled if the scan fails */
+	atomic_int first_failure;  /* FAILED_SCAN or FAILED_DRAWS: whose error is the cause */
 	scan_stats stats;
 	alot_code rc;
 	alot_error err;
 };
+
+static void
+cancel(PGcancel *c)
+{
+	char errbuf[256];
+
+	if (c != NULL)
+		(void)PQcancel(c, errbuf, sizeof(errbuf));
+}
 
 static void *
 scan_thread(void *arg)
@@ -510,6 +533,12 @@ scan_thread(void *arg)
 
 	j->rc = scan_database(j->a, j->conn, j->o->selected, j->o->memory_limit, j->o->progress, j->cand,
 	                      &j->stats, &j->err);
+	if (j->rc != ALOT_OK) {
+		int none = FAILED_NONE;
+
+		atomic_compare_exchange_strong(&j->first_failure, &none, FAILED_SCAN);
+		cancel(j->other);  /* an audit that cannot finish need not wait for the draws */
+	}
 	return NULL;
 }
 
@@ -518,8 +547,8 @@ say_scanned(const scan_stats *st)
 {
 	int mb = st->state_bytes >= ((size_t)1 << 20);
 
-	cli_error("scan: %u pass%s over 8 tables, %llu rows in %.2f s, %.1f %s of state", st->passes,
-	          st->passes == 1 ? "" : "es", (unsigned long long)st->rows, st->seconds,
+	cli_error("scan: %u pass%s over %u tables, %llu rows in %.2f s, %.1f %s of state", st->passes,
+	          st->passes == 1 ? "" : "es", st->tables, (unsigned long long)st->rows, st->seconds,
 	          (double)st->state_bytes / (mb ? 1 << 20 : 1 << 10), mb ? "MB" : "kB");
 	if (st->unordered_users > 0)
 		cli_error("scan: %llu user%s transactions came out of time order: %s walked in order",
@@ -527,31 +556,78 @@ say_scanned(const scan_stats *st)
 		          st->unordered_users == 1 ? "the chain is" : "their chains are");
 }
 
+/* draw-protocol over every draw; on failure, the scan (if it runs beside) is cancelled. */
+static alot_code
+run_draw_protocol(struct scan_job *job, PGconn *conn, PGcancel *scan_conn, alot_error *err)
+{
+	const check *proto = &checks[CK_DRAW_PROTOCOL];
+	scope all = { NULL, NULL };
+	alot_code rc = proto->run(proto, job->a, conn, &all, err);
+
+	if (rc != ALOT_OK) {
+		int none = FAILED_NONE;
+
+		atomic_compare_exchange_strong(&job->first_failure, &none, FAILED_DRAWS);
+		cancel(scan_conn);
+	}
+	return rc;
+}
+
+/*
+ * The scan, and draw-protocol beside it on the second connection when there
+ * is one.  If either fails the other is cancelled, and the error reported
+ * is the one that came first, not the cancellation it caused.
+ */
 static void
 scan_phase(struct job_queue *q, const struct options *o, PGconn **conns, candidates *cand)
 {
-	struct scan_job job = { q->a, conns[0], o, cand, { 0 }, ALOT_OK, { 0 } };
-	const check *proto = o->selected[CK_DRAW_PROTOCOL] ? &checks[CK_DRAW_PROTOCOL] : NULL;
-	scope all = { NULL, NULL };
+	struct scan_job job = { q->a, conns[0], o, cand, NULL, FAILED_NONE, { 0 }, ALOT_OK, { 0 } };
+	int proto = o->selected[CK_DRAW_PROTOCOL], beside = proto && o->jobs > 1, threaded = 0;
+	alot_code draws_rc = ALOT_OK;
+	alot_error draws_err;
+	PGcancel *scan_conn = NULL;
 	pthread_t t;
-	alot_error err;
 
-	if (proto != NULL && o->jobs > 1) {
-		pthread_create(&t, NULL, scan_thread, &job);
-		if (proto->run(proto, q->a, conns[1], &all, &err) != ALOT_OK)
-			fail_queue(q, &err, "check draw-protocol");
-		pthread_join(t, NULL);
+	if (beside) {
+		job.other = PQgetCancel(conns[1]);
+		scan_conn = PQgetCancel(conns[0]);
+		threaded = pthread_create(&t, NULL, scan_thread, &job) == 0;
+		draws_rc = run_draw_protocol(&job, conns[1], threaded ? scan_conn : NULL, &draws_err);
+		if (threaded)
+			pthread_join(t, NULL);
+		else if (draws_rc == ALOT_OK)  /* no thread to be had: the scan after the draws */
+			scan_thread(&job);
 	} else {
 		scan_thread(&job);
-		if (job.rc == ALOT_OK && proto != NULL && proto->run(proto, q->a, conns[0], &all, &err) != ALOT_OK)
-			fail_queue(q, &err, "check draw-protocol");
+		if (job.rc == ALOT_OK && proto)
+			draws_rc = run_draw_protocol(&job, conns[0], NULL, &draws_err);
 	}
+	PQfreeCancel(job.other);
+	PQfreeCancel(scan_conn);
 	if (o->progress)
 		fputc('\n', stderr);
+	if (atomic_load(&job.first_failure) == FAILED_SCAN)
+		fail_queue(q, &job.err, "scan");
+	if (draws_rc != ALOT_OK)
+		fail_queue(q, &draws_err, "check draw-protocol");
 	if (job.rc != ALOT_OK)
 		fail_queue(q, &job.err, "scan");
-	else if (o->verbose)
+	if (!q->failed && o->verbose)
 		say_scanned(&job.stats);
+}
+
+/* The scan serves every check but draw-protocol, which reads the draws on its own. */
+static int
+needs_scan(const struct options *o, const audit *a)
+{
+	size_t i;
+
+	if (o->engine != ENGINE_SCAN || a->users != NULL || a->rooms != NULL)
+		return 0;
+	for (i = 0; i < check_count; i++)
+		if (o->selected[i] && i != CK_DRAW_PROTOCOL)
+			return 1;
+	return 0;
 }
 
 static int
@@ -561,7 +637,7 @@ run_audit(struct options *o, audit *a)
 	candidates cand[CHECK_COUNT];
 	struct job_queue q;
 	alot_error err;
-	int i, rc, scanning = o->engine == ENGINE_SCAN && a->users == NULL && a->rooms == NULL;
+	int i, rc, scanning = needs_scan(o, a);
 	size_t k;
 
 	memset(&q, 0, sizeof(q));

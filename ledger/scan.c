@@ -553,9 +553,8 @@ entry_room(scan *sc, room_state *r, const copy_field *f)
 	if (field_int4(&f[5], &count) < 0 || (int64_t)count != (int64_t)end - start + 1)
 		nominate(sc, CK_ROOM_COVERAGE, r->key);
 	r->tickets += count;
-	if (!(paid_ok = numeric_or_zero(&f[7], &paid) == 0))
+	if (!(paid_ok = numeric_or_zero(&f[7], &paid) == 0) || __builtin_add_overflow(r->funding, paid, &r->funding))
 		nominate(sc, CK_ROOM_COUNTERS, r->key);
-	r->funding += paid;
 	if (f[2].len != 16)
 		sc->null_user = 1;
 	if (first_sighting(sc, &f[1], &f[2])) {
@@ -956,28 +955,27 @@ run_stream(scan *sc, PGconn *conn, const stream *st, int progress, alot_error *e
 {
 	copy_reader r;
 	alot_code rc;
-	int n;
+	int n = 0;
 
 	if (progress)
 		fprintf(stderr, "\ralot-ledger: pass %u of %u: %s                              ", sc->pass + 1, sc->parts,
 		        st->table);
 	if ((rc = copy_begin(&r, conn, st->sql, st->table, st->ncols, err)) != ALOT_OK)
-		return alot_error_prefix(err, "scan of %s", st->table);
-	while ((n = copy_next(&r, err)) > 0) {
+		goto out;
+	while (!sc->oom && (n = copy_next(&r, err)) > 0) {
 		st->row(sc, r.f);
 		if (progress && (r.rows & 0xfffff) == 0)
 			fprintf(stderr, "\ralot-ledger: pass %u of %u: %s: %llu rows   ", sc->pass + 1, sc->parts,
 			        st->table, (unsigned long long)r.rows);
-		if (sc->oom) {
-			copy_end(&r);
-			return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory scanning %s", st->table);
-		}
 	}
 	sc->stats->rows += r.rows;
 	copy_end(&r);
-	if (n < 0)
-		return alot_error_prefix(err, "scan of %s", st->table);
-	return ALOT_OK;
+	if (sc->oom)
+		rc = alot_error_set(err, ALOT_ERR_NOMEM, "out of memory for the scan's state");
+	else if (n < 0)
+		rc = err->code;
+out:
+	return rc == ALOT_OK ? rc : alot_error_prefix(err, "%s", st->table);
 }
 
 static alot_code
@@ -1036,6 +1034,7 @@ scan_database(audit *a, PGconn *conn, const int *selected, size_t memory_limit, 
 	                   pass_bytes(&z, sc.parts * 2) < 0.75 * pass_bytes(&z, sc.parts); sc.parts *= 2)
 		;
 	stats->passes = sc.parts;
+	stats->tables = STREAM_COUNT;
 	for (sc.pass = 0; sc.pass < sc.parts; sc.pass++) {
 		if ((rc = init_pass(&sc, &z, err)) != ALOT_OK)
 			goto out;

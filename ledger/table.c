@@ -65,6 +65,8 @@ alloc_slots(size_t n, size_t slot_size, void **base, size_t *mapped)
 
 	*base = NULL;
 	*mapped = 0;
+	if (slot_size == 0 || n > (SIZE_MAX - HUGE_PAGE) / slot_size)
+		return NULL;
 	if (bytes < 2 * HUGE_PAGE)
 		return calloc(n, slot_size);
 	p = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

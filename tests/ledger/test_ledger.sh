@@ -41,6 +41,7 @@ audit() {
 	rc=$?
 	set -e
 	[ "$rc" = "$sql_rc" ] || fail "scan exit $rc, sql exit $sql_rc: $(cat "$tmp/err.txt" "$tmp/sql-err.txt")"
+	[ "$rc" != 2 ] || fail "the audit could not run: $(cat "$tmp/err.txt")"
 	cmp -s <(sort "$tmp/out.jsonl") <(sort "$tmp/sql.jsonl") ||
 		fail "the scan's findings differ from the plain queries': $(diff <(sort "$tmp/out.jsonl") <(sort "$tmp/sql.jsonl") | head -5)"
 	checks=$(python3 -c '

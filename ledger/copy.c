@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scan.h"
+#include "ledger.h"
 
 static const unsigned char signature[11] = { 'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xff, '\r', '\n', 0 };
 
@@ -32,14 +32,6 @@ be64(const unsigned char *p)
 	return (uint64_t)be32(p) << 32 | be32(p + 4);
 }
 
-static int
-lost(const PGresult *res)
-{
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-
-	return state == NULL || strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0;
-}
-
 /* The COPY ended or failed: collect its result. */
 static int
 finish(copy_reader *r, alot_error *err)
@@ -49,14 +41,13 @@ finish(copy_reader *r, alot_error *err)
 
 	while ((res = PQgetResult(r->conn)) != NULL) {
 		ExecStatusType st = PQresultStatus(res);
+		const char *why = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 
 		if (st != PGRES_COMMAND_OK && rc == 0) {
-			if (PQstatus(r->conn) == CONNECTION_BAD || lost(res))
-				alot_error_set(err, ALOT_ERR_DB, "connection to the database lost");
+			if (PQstatus(r->conn) == CONNECTION_BAD || connection_lost(res))
+				lost_connection(r->conn, err);
 			else
-				alot_error_set(err, ALOT_ERR_DB, "the COPY failed: %s",
-				               PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
-				                                                                : "no message from the server");
+				alot_error_set(err, ALOT_ERR_DB, "the COPY failed: %s", why ? why : "no message from the server");
 			rc = -1;
 		}
 		PQclear(res);
@@ -65,15 +56,8 @@ finish(copy_reader *r, alot_error *err)
 			break;
 	}
 	if (rc == 0 && PQstatus(r->conn) == CONNECTION_BAD) {
-		alot_error_set(err, ALOT_ERR_DB, "connection to the database lost");
+		lost_connection(r->conn, err);
 		rc = -1;
-	}
-	if (rc < 0 && err != NULL && err->detail[0] == '\0' && PQstatus(r->conn) == CONNECTION_BAD) {
-		char why[ALOT_ERROR_DETAIL_MAX];
-
-		snprintf(why, sizeof(why), "%s", PQerrorMessage(r->conn));
-		why[strcspn(why, "\n")] = '\0';
-		alot_error_detail(err, "%s", why);
 	}
 	r->conn = NULL;
 	return rc;
@@ -90,8 +74,8 @@ copy_begin(copy_reader *r, PGconn *conn, const char *sql, const char *name, int 
 	r->ncols = ncols;
 	res = PQexec(conn, sql);
 	if (PQresultStatus(res) != PGRES_COPY_OUT) {
-		if (PQstatus(conn) == CONNECTION_BAD || lost(res))
-			rc = alot_error_set(err, ALOT_ERR_DB, "connection to the database lost");
+		if (PQstatus(conn) == CONNECTION_BAD || connection_lost(res))
+			rc = lost_connection(conn, err);
 		else
 			rc = alot_error_set(err, ALOT_ERR_DB, "could not start the COPY: %s",
 			                    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
@@ -126,15 +110,12 @@ next_message(copy_reader *r, alot_error *err)
 	if (n == -1)
 		return finish(r, err);
 	if (n < 0) {  /* -2: libpq failed (out of memory, or the connection broke) */
-		char why[ALOT_ERROR_DETAIL_MAX];
-
-		snprintf(why, sizeof(why), "%s", PQerrorMessage(r->conn));
-		why[strcspn(why, "\n")] = '\0';
 		if (PQstatus(r->conn) == CONNECTION_BAD) {
-			alot_error_set(err, ALOT_ERR_DB, "connection to the database lost");
-			alot_error_detail(err, "%s", why);
+			lost_connection(r->conn, err);
 		} else {
-			alot_error_set(err, ALOT_ERR_DB, "the COPY failed: %s", why);
+			alot_error_set(err, ALOT_ERR_DB, "the COPY failed: %s", PQerrorMessage(r->conn));
+			if (err != NULL)
+				err->message[strcspn(err->message, "\n")] = '\0';
 		}
 		abandon(r);
 		return -1;

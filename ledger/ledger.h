@@ -139,6 +139,11 @@ alot_code check_draw_protocol(const check *c, audit *a, PGconn *conn, const scop
  * mode, calling row() for each row; memory stays one row.
  */
 typedef alot_code (*row_fn)(PGresult *row, void *arg, alot_error *err);
+
+/* Is a failed result (res may be NULL) a lost connection rather than an error of the query? */
+int connection_lost(const PGresult *res);
+/* Set err to "connection to the database lost", with libpq's reason as detail; returns ALOT_ERR_DB. */
+alot_code lost_connection(PGconn *conn, alot_error *err);
 alot_code stream_query(PGconn *conn, const char *sql, const scope *s, row_fn row, void *arg,
                        alot_error *err);
 /* The same with the caller's parameters. */

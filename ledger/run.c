@@ -18,7 +18,7 @@
  * SQLSTATE: the server closed the socket), or the server said so: class
  * 08 (connection exception) or 57P (shutdown, crash, restart).
  */
-static int
+int
 connection_lost(const PGresult *res)
 {
 	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
@@ -26,8 +26,8 @@ connection_lost(const PGresult *res)
 	return state == NULL || strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0;
 }
 
-static alot_code
-lost(PGconn *conn, alot_error *err)
+alot_code
+lost_connection(PGconn *conn, alot_error *err)
 {
 	char why[ALOT_ERROR_DETAIL_MAX];
 
@@ -59,7 +59,7 @@ stream(PGconn *conn, const char *sql, int nparams, const char *const *params, in
 			rc = row(res, arg, err);
 		else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && rc == ALOT_OK) {
 			if (PQstatus(conn) == CONNECTION_BAD || connection_lost(res))
-				rc = lost(conn, err);
+				rc = lost_connection(conn, err);
 			else
 				rc = alot_error_set(err, ALOT_ERR_DB, "%s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
 				                    ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(conn));
@@ -67,7 +67,7 @@ stream(PGconn *conn, const char *sql, int nparams, const char *const *params, in
 		PQclear(res);
 	}
 	if (rc == ALOT_OK && PQstatus(conn) == CONNECTION_BAD)
-		rc = lost(conn, err);
+		rc = lost_connection(conn, err);
 	return rc;
 }
 

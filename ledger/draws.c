@@ -18,8 +18,9 @@
 #include "alot/record.h"
 #include "ledger.h"
 
-#define PAGE "200"
-#define PAGE_SIZE 200
+#define PAGE_SIZE 200  /* draws a page */
+#define STR(x) XSTR(x)
+#define XSTR(x) #x
 
 static const char unverifiable_sql[] =
 	"SELECT 'lottery_draws', d.id::text, 'a signed draw record of protocol v1', 'none',"
@@ -35,7 +36,7 @@ static const char page_sql[] =
 	"  FROM lottery_draws d"
 	" WHERE d.room_id > $3::uuid AND ($2::uuid[] IS NULL OR d.room_id = ANY($2::uuid[]))"
 	"   AND ($1::uuid[] IS NULL OR d.winner_user_id = ANY($1::uuid[]))"
-	" ORDER BY d.room_id LIMIT " PAGE;
+	" ORDER BY d.room_id LIMIT " STR(PAGE_SIZE);
 
 /* The entries of a page's rooms, in the page's room order: one query a page. */
 static const char entries_sql[] =

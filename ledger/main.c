@@ -405,6 +405,15 @@ confirm_batch(void)
 	return n > 0 && n < CONFIRM_BATCH ? (size_t)n : CONFIRM_BATCH;
 }
 
+/* Close the uuid[] literal of len characters and queue it as c's scope (users or rooms). */
+static int
+add_batch(struct job_queue *q, size_t *cap, const check *c, char *lit, size_t len)
+{
+	lit[len++] = '}';
+	lit[len] = '\0';
+	return add_task(q, cap, c, c->key == KEY_USER ? lit : NULL, c->key == KEY_ROOM ? lit : NULL, lit);
+}
+
 /* The nominated keys of c, confirm_batch() to a task, as uuid[] literals. */
 static int
 add_confirmations(struct job_queue *q, size_t *cap, const check *c, const candidates *cand)
@@ -423,20 +432,13 @@ add_confirmations(struct job_queue *q, size_t *cap, const check *c, const candid
 		alot_uuid_format(&id, lit + len);
 		len += ALOT_UUID_STRLEN - 1;
 		if (++n == batch) {
-			lit[len++] = '}';
-			lit[len] = '\0';
-			if (!add_task(q, cap, c, c->key == KEY_USER ? lit : NULL, c->key == KEY_ROOM ? lit : NULL, lit))
+			if (!add_batch(q, cap, c, lit, len))
 				return 0;
 			lit = NULL;
 			n = len = 0;
 		}
 	}
-	if (lit != NULL) {
-		lit[len++] = '}';
-		lit[len] = '\0';
-		return add_task(q, cap, c, c->key == KEY_USER ? lit : NULL, c->key == KEY_ROOM ? lit : NULL, lit);
-	}
-	return 1;
+	return lit == NULL || add_batch(q, cap, c, lit, len);
 }
 
 static void

@@ -86,7 +86,7 @@ typedef struct drawn_entry {
 	unsigned char room[16];
 } drawn_entry;
 
-/* Coefficients of the linear forms. */
+/* Coefficients of the linear forms, three to a form (linear_form()). */
 enum { K_EARNED, K_SPENT, K_EXPIRED, K_ENTRIES, K_CASH, K_WON, K_COUNT };
 
 typedef struct scan {
@@ -194,28 +194,28 @@ lookup(scan *sc, table *t, const unsigned char key[16], int insert)
  * where one is NULL all the same, no key can name the row, and the checks
  * of that kind run over everything.
  */
-static user_state *
-user_at(scan *sc, const copy_field *f, int insert)
+static void *
+keyed_state(scan *sc, table *t, int *null_key, const copy_field *f, int insert)
 {
 	unsigned char id[16];
 
 	if (field_uuid(f, id) < 0) {
-		sc->null_user = 1;
+		*null_key = 1;
 		return NULL;
 	}
-	return lookup(sc, &sc->users, id, insert);
+	return lookup(sc, t, id, insert);
+}
+
+static user_state *
+user_at(scan *sc, const copy_field *f, int insert)
+{
+	return keyed_state(sc, &sc->users, &sc->null_user, f, insert);
 }
 
 static room_state *
 room_at(scan *sc, const copy_field *f, int insert)
 {
-	unsigned char id[16];
-
-	if (field_uuid(f, id) < 0) {
-		sc->null_room = 1;
-		return NULL;
-	}
-	return lookup(sc, &sc->rooms, id, insert);
+	return keyed_state(sc, &sc->rooms, &sc->null_room, f, insert);
 }
 
 static void
@@ -241,6 +241,17 @@ static uint64_t
 elem_hash(const scan *sc, const mset_elem *e)
 {
 	return mset_hash(sc->hkey, e);
+}
+
+/*
+ * k[first] * a + k[first + 1] * b + k[first + 2] * c: three totals compared
+ * as one field element (K_EARNED.. for credits, K_ENTRIES.. for user stats).
+ */
+static uint64_t
+linear_form(const scan *sc, int first, int64_t a, int64_t b, int64_t c)
+{
+	return modp_add(modp_add(modp_mul(sc->k[first], modp_int(a)), modp_mul(sc->k[first + 1], modp_int(b))),
+	                modp_mul(sc->k[first + 2], modp_int(c)));
 }
 
 /* An int4 that may be NULL, as coalesce(v, 0). */
@@ -363,7 +374,7 @@ on_draw(scan *sc, const copy_field *f)
 	int32_t ticket, total;
 
 	if (u != NULL)
-		u->stats_sum = modp_add(u->stats_sum, sc->k[K_WON]);
+		u->stats_sum = modp_add(u->stats_sum, linear_form(sc, K_ENTRIES, 0, 0, 1));
 	if (r == NULL)
 		return;
 	if (r->draws < 255)
@@ -590,7 +601,7 @@ entry_user(scan *sc, user_state *u, const copy_field *f)
 
 	if (numeric_or_zero(&f[7], &paid) < 0)
 		nominate(sc, CK_USER_STATS, u->key);
-	u->stats_sum = modp_add(u->stats_sum, modp_add(sc->k[K_ENTRIES], modp_mul(sc->k[K_CASH], modp_int(paid))));
+	u->stats_sum = modp_add(u->stats_sum, linear_form(sc, K_ENTRIES, 1, paid, 0));
 	if (spent > 0)
 		u->refs_sum = modp_add(u->refs_sum, ref_hash(sc, 'S', &f[0], &f[2], spent));
 	if (awarded > 0)
@@ -655,12 +666,8 @@ tx_type_of(const copy_field *f)
 static uint64_t
 totals_form(const scan *sc, int64_t amount, int expiry, int null_type)
 {
-	uint64_t earned = modp_int(amount > 0 ? amount : 0);
-	uint64_t spent = modp_int(amount < 0 && !expiry && !null_type ? -amount : 0);
-	uint64_t expired = modp_int(expiry ? -amount : 0);
-
-	return modp_add(modp_add(modp_mul(sc->k[K_EARNED], earned), modp_mul(sc->k[K_SPENT], spent)),
-	                modp_mul(sc->k[K_EXPIRED], expired));
+	return linear_form(sc, K_EARNED, amount > 0 ? amount : 0, amount < 0 && !expiry && !null_type ? -amount : 0,
+	                   expiry ? -amount : 0);
 }
 
 static uint64_t
@@ -674,6 +681,17 @@ be64_prefix(const copy_field *f)
 	return v;
 }
 
+/* The user's rows cannot be walked in arrival order: the server walks them in order. */
+static void
+unordered(scan *sc, user_state *u)
+{
+	if (!(u->flags & U_UNORDERED))
+		sc->stats->unordered_users++;
+	u->flags |= U_UNORDERED;
+	nominate(sc, CK_CREDIT_CHAIN, u->key);
+	nominate(sc, CK_CREDIT_BALANCE, u->key);
+}
+
 /* One link of the chain, in arrival order; out of (created_at, id) order, the user is re-walked. */
 static void
 chain_link(scan *sc, user_state *u, const copy_field *f, int32_t before, int32_t after)
@@ -683,11 +701,7 @@ chain_link(scan *sc, user_state *u, const copy_field *f, int32_t before, int32_t
 	int later;
 
 	if (field_timestamp(&f[2], &ts) < 0) {  /* NULL created_at: let the server order it */
-		if (!(u->flags & U_UNORDERED))
-			sc->stats->unordered_users++;
-		u->flags |= U_UNORDERED;
-		nominate(sc, CK_CREDIT_CHAIN, u->key);
-		nominate(sc, CK_CREDIT_BALANCE, u->key);
+		unordered(sc, u);
 		return;
 	}
 	if (!(u->flags & U_TX)) {
@@ -698,15 +712,10 @@ chain_link(scan *sc, user_state *u, const copy_field *f, int32_t before, int32_t
 	} else {
 		/* Equal first 8 bytes of the id cannot be ordered here: treated as out of order. */
 		later = ts > u->last_ts || (ts == u->last_ts && id > u->last_id);
-		if (!later) {
-			if (!(u->flags & U_UNORDERED))
-				sc->stats->unordered_users++;
-			u->flags |= U_UNORDERED;
+		if (!later)
+			unordered(sc, u);
+		else if (before != u->last_after)
 			nominate(sc, CK_CREDIT_CHAIN, u->key);
-			nominate(sc, CK_CREDIT_BALANCE, u->key);
-		} else if (before != u->last_after) {
-			nominate(sc, CK_CREDIT_CHAIN, u->key);
-		}
 	}
 	if (later) {
 		u->last_ts = ts;
@@ -775,10 +784,7 @@ on_credits(scan *sc, const copy_field *f)
 		return;
 	}
 	u->flags |= U_ACCOUNT;
-	u->credits_sum = modp_sub(u->credits_sum,
-	                          modp_add(modp_add(modp_mul(sc->k[K_EARNED], modp_int(earned)),
-	                                            modp_mul(sc->k[K_SPENT], modp_int(spent))),
-	                                   modp_mul(sc->k[K_EXPIRED], modp_int(expired))));
+	u->credits_sum = modp_sub(u->credits_sum, linear_form(sc, K_EARNED, earned, spent, expired));
 	if (u->flags & U_UNORDERED)
 		return;  /* nominated already */
 	/* With only undated transactions the chain never started: U_UNORDERED is set. */
@@ -803,10 +809,7 @@ on_user(scan *sc, const copy_field *f)
 	u->flags |= U_USERROW;
 	if (bad)
 		nominate(sc, CK_USER_STATS, u->key);
-	u->stats_sum = modp_sub(u->stats_sum,
-	                        modp_add(modp_add(modp_mul(sc->k[K_ENTRIES], modp_int(entries)),
-	                                          modp_mul(sc->k[K_CASH], modp_int(spent))),
-	                                 modp_mul(sc->k[K_WON], modp_int(won))));
+	u->stats_sum = modp_sub(u->stats_sum, linear_form(sc, K_ENTRIES, entries, spent, won));
 }
 
 /* ---- the end of a pass: what the sums say ----------------------------------------------- */
@@ -983,6 +986,7 @@ init_scan(scan *sc, candidates *cand, alot_error *err)
 {
 	unsigned char rnd[16 + 16 + 8 + 8 * K_COUNT];
 	size_t i;
+	long max;
 	alot_code rc;
 
 	/* Fresh secret keys each run: no one can prepare rows whose hashes cancel. */
@@ -997,10 +1001,8 @@ init_scan(scan *sc, candidates *cand, alot_error *err)
 	}
 	alot_wipe(rnd, sizeof(rnd));
 	/* A testing aid: ALOT_LEDGER_CANDIDATES_MAX=N lowers the point where a check runs over everything. */
-	sc->max_candidates = CANDIDATES_MAX;
-	if (getenv("ALOT_LEDGER_CANDIDATES_MAX") != NULL && atol(getenv("ALOT_LEDGER_CANDIDATES_MAX")) > 0 &&
-	    atol(getenv("ALOT_LEDGER_CANDIDATES_MAX")) < CANDIDATES_MAX)
-		sc->max_candidates = (size_t)atol(getenv("ALOT_LEDGER_CANDIDATES_MAX"));
+	max = getenv("ALOT_LEDGER_CANDIDATES_MAX") != NULL ? atol(getenv("ALOT_LEDGER_CANDIDATES_MAX")) : 0;
+	sc->max_candidates = max > 0 && max < CANDIDATES_MAX ? (size_t)max : CANDIDATES_MAX;
 	for (i = 0; i < CHECK_COUNT; i++)
 		if ((rc = table_init(&cand[i].keys, sizeof(slot_head), 64, sc->seed ^ i, err)) != ALOT_OK)
 			return rc;

@@ -49,12 +49,18 @@ median3() {
 copy_floor() { "$ledger" --explain | psql -X -q -v ON_ERROR_STOP=1 -f - -o /dev/null; }
 # An audit; exit 1 (findings, in a BENCH_LEDGER_DB that has some) is not a failure of the run.
 audit() { "$ledger" --format json "$@" || [ $? = 1 ]; }
-# Peak resident memory (KiB) and exit status of one audit.
-peak() {
+# One audit, measured once: wall time (ms), peak memory (KiB), exit status,
+# and from its --verbose line the passes and the state (value and unit).
+measure() {
 	python3 - "$ledger" "$@" <<'PY'
-import resource, subprocess, sys
-rc = subprocess.call([sys.argv[1], "--format", "json", *sys.argv[2:]], stdout=subprocess.DEVNULL)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)
+import re, resource, subprocess, sys, time
+t = time.monotonic()
+p = subprocess.run([sys.argv[1], "--format", "json", "--verbose", *sys.argv[2:]],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+ms = int((time.monotonic() - t) * 1000)
+m = re.search(r"scan: (\d+) pass(?:es)? over \d+ tables, .*, ([\d.]+) (MB|kB) of state", p.stderr)
+passes, state, unit = m.groups() if m else ("?", "?", "")
+print(ms, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, p.returncode, passes, state, unit)
 PY
 }
 
@@ -62,21 +68,16 @@ copy_floor  # warm the cache: every measurement reads the same pages
 floor=$(median3 copy_floor)
 scan=$(median3 audit)
 jobs2=$(median3 audit --jobs 2)
-read -r scan_kib scan_rc < <(peak)
-read -r small_kib small_rc < <(peak --memory-limit 64M)
-small=$(t=$(ms); audit --memory-limit 64M >/dev/null; echo $(( $(ms) - t )))
-scan_line() { "$ledger" --verbose --format json "$@" 2>&1 >/dev/null | grep 'scan: .* pass'; }
-passes=$(scan_line --memory-limit 64M | sed -n 's/.*scan: \([0-9]*\) pass.*/\1/p')
-small_state=$(scan_line --memory-limit 64M | sed -n 's/.*, \([0-9.]*\) MB of state.*/\1/p')
-scan_state=$(scan_line | sed -n 's/.*, \([0-9.]*\) MB of state.*/\1/p')
+read -r _ scan_kib scan_rc _ scan_state scan_unit < <(measure)
+read -r small small_kib small_rc passes small_state small_unit < <(measure --memory-limit 64M)
 t=$(ms); psql -X -q -f "$src/bench/ledger/pure-sql-audit.sql" >/dev/null; puresql=$(( $(ms) - t ))
 t=$(ms); audit --engine=sql >/dev/null; sqlengine=$(( $(ms) - t ))
 
 echo "floor: binary COPY of the columns the audit reads:   ${floor} ms"
 echo "pure-SQL audit of the same checks:                   ${puresql} ms"
-echo "alot-ledger, scan (exit $scan_rc):                        ${scan} ms, state ${scan_state} MB, peak memory $((scan_kib / 1024)) MiB"
+echo "alot-ledger, scan (exit $scan_rc):                        ${scan} ms, state ${scan_state} ${scan_unit}, peak memory $((scan_kib / 1024)) MiB"
 echo "alot-ledger, scan, --jobs 2:                         ${jobs2} ms"
-echo "alot-ledger, scan, --memory-limit 64M ($passes passes):    ${small} ms, state ${small_state} MB, peak memory $((small_kib / 1024)) MiB (exit $small_rc)"
+echo "alot-ledger, scan, --memory-limit 64M ($passes pass$([ "$passes" = 1 ] || echo es)):     ${small} ms, state ${small_state} ${small_unit}, peak memory $((small_kib / 1024)) MiB (exit $small_rc)"
 echo "alot-ledger --engine=sql (every check's query):      ${sqlengine} ms"
 awk -v a="$scan" -v f="$floor" -v p="$puresql" 'BEGIN {
 	printf "ratio to the COPY floor: %.2fx (goal: at most 1.3x)\n", a / f

@@ -197,6 +197,19 @@ last=$(q "$moved" "SELECT id FROM lottery_draws ORDER BY room_id DESC LIMIT 1")
 	fail "entries changed after the draw: $(cat "$tmp/out.jsonl")"
 echo "ok: draw-protocol: entries changed after the draw no longer hash to its ledger root"
 
+# A second draw of a room (possible once the schema's UNIQUE (room_id) is
+# dropped): draw-winner's finding; draw-protocol compares both with the
+# room's entries and finds them intact, not missing.
+twice="t_ledger_twice_$$"
+dbs+=("$twice")
+q postgres "CREATE DATABASE $twice TEMPLATE $clean"
+q "$twice" "ALTER TABLE lottery_draws DROP CONSTRAINT lottery_draws_room_id_key;
+	INSERT INTO lottery_draws SELECT (jsonb_populate_record(d, jsonb_build_object('id', gen_random_uuid()))).*
+	  FROM lottery_draws d WHERE d.room_id = (SELECT room_id FROM lottery_draws ORDER BY room_id LIMIT 1 OFFSET 1);" >/dev/null
+audit "$twice" --check draw-protocol --check draw-winner
+[ "$rc" = 1 ] && [ "$checks" = "draw-winner" ] || fail "a room drawn twice: $checks $(cat "$tmp/out.jsonl")"
+echo "ok: a room drawn twice: both draws are compared with its entries"
+
 # ---- --jobs, --check, --skip, --user, --room -------------------------------------
 multi="t_ledger_multi_$$"
 dbs+=("$multi")

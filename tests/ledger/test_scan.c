@@ -198,6 +198,35 @@ tables_grow_and_find_every_key(void **state)
 	table_free(&t);
 }
 
+/* Past 4 MiB a table is mapped for huge pages; growing moves it to a bigger mapping. */
+static void
+large_tables_grow_through_mappings(void **state)
+{
+	table t;
+	unsigned char key[16] = { 1 };
+	uint32_t i, n = 300000;
+	test_slot *s;
+
+	(void)state;
+	assert_int_equal(table_init(&t, sizeof(test_slot), 200000, 7, NULL), 0);
+	assert_true(t.mapped != 0);
+	assert_int_equal((uintptr_t)t.slots % (2u << 20), 0);
+	for (i = 0; i < n; i++) {
+		memcpy(key + 4, &i, sizeof(i));
+		s = table_get(&t, key, table_hash(7, key), 1);
+		assert_non_null(s);
+		s->value = i;
+	}
+	assert_true(t.mapped != 0 && t.cap == 2 * table_capacity(200000));  /* grew once */
+	for (i = 0; i < n; i += 997) {
+		memcpy(key + 4, &i, sizeof(i));
+		s = table_get(&t, key, table_hash(7, key), 0);
+		assert_non_null(s);
+		assert_int_equal(s->value, i);
+	}
+	table_free(&t);
+}
+
 static uint64_t
 elem(const unsigned char key[16], char tag, const copy_field *f, int64_t v)
 {
@@ -244,6 +273,7 @@ main(void)
 		cmocka_unit_test(numeric_refuses_what_it_cannot_compare_exactly),
 		cmocka_unit_test(fields_decode_network_byte_order),
 		cmocka_unit_test(tables_grow_and_find_every_key),
+		cmocka_unit_test(large_tables_grow_through_mappings),
 		cmocka_unit_test(multisets_ignore_order_but_not_content),
 	};
 

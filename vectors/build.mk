@@ -1,7 +1,8 @@
 # vectors/build.mk - the test-vector generator.
 #
-#   make vectors   regenerate vectors/v1 and vectors/records from the committed
-#                  TEST-ONLY key (deterministic: the same bytes every time)
+#   make vectors   regenerate vectors/v1, vectors/records (protocol 1), vectors/v2 and
+#                  vectors/records-v2 (protocol 2) from the committed TEST-ONLY key
+#                  (deterministic: the same bytes every time)
 
 GEN_VECTORS := $(BUILD)/vectors/gen-vectors
 CHECK_EXTRA_BUILD += $(GEN_VECTORS)
@@ -12,6 +13,5 @@ $(GEN_VECTORS): $(call obj,vectors/gen-vectors.c) $(LIB_CORE)
 
 .PHONY: vectors
 vectors: $(GEN_VECTORS)
-	rm -rf vectors/v1 vectors/records
-	mkdir -p vectors/v1 vectors/records
+	rm -rf vectors/v1 vectors/records vectors/v2 vectors/records-v2
 	$(GEN_VECTORS) vectors/keys/TEST-ONLY-signing-key.pem vectors/keys/TEST-ONLY-public-key.pem vectors

@@ -1,89 +1,19 @@
 /*
  * check.c - the checks on one record: its own (libalot's verification
- * API), then those of its companions, each matched to the draw of its room:
- * the commitment record published at open, the room's full ledger (streamed
- * in bounded memory, once per draw of that room) and one entry's proof.
+ * API), then the other records of its room given with it (the commitment
+ * a draw or a freeze follows, a draw's freeze record, and any conflicting
+ * record: equivocation), then a draw's companion files, each matched to
+ * the draw of its room: the room's full ledger (streamed in bounded
+ * memory, once per draw of that room) and one entry's proof.  A companion
+ * that is itself malformed fails the check it feeds.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "verify.h"
 
 const char record_too_long[] = "the record is over the size limit of 256 KiB";
-
-/* Report a companion that is itself malformed: content that failed. */
-static void
-report_malformed(output_format fmt, const char *name, unsigned long line_no, const char *why,
-                 unsigned long *failed)
-{
-	record_label label;
-
-	memset(&label, 0, sizeof(label));
-	label.source = name;
-	label.line_no = line_no;
-	print_record(fmt, &label, NULL, why);
-	(*failed)++;
-}
-
-/* NULL when line is a well-formed commitment record, put in *out; else why not. */
-static const char *
-parse_commitment(const char *line, size_t len, alot_record *rec, alot_error *err)
-{
-	if (len == (size_t)-1)
-		return record_too_long;
-	if (alot_record_parse(line, len, rec, err) != ALOT_OK)
-		return err->message;
-	return rec->type == ALOT_RECORD_COMMITMENT ? NULL : "a draw record, not a commitment record";
-}
-
-static int
-add_commitment(companions *c, const alot_commitment_record *rec, size_t *cap)
-{
-	alot_commitment_record *more;
-
-	if (c->commitment_count == *cap) {
-		*cap = *cap ? 2 * *cap : 16;
-		if ((more = realloc(c->commitments, *cap * sizeof(*more))) == NULL) {
-			cli_error("out of memory");
-			return 0;
-		}
-		c->commitments = more;
-	}
-	c->commitments[c->commitment_count++] = *rec;
-	return 1;
-}
-
-int
-companions_load_commitments(companions *c, const char *name, output_format fmt,
-                            unsigned long *failed)
-{
-	line_reader r;
-	const char *line, *why;
-	size_t len, cap = 0;
-	alot_record *rec = malloc(sizeof(*rec));
-	alot_error err;
-	FILE *f;
-	int got = -1;
-
-	c->commitments_name = name;
-	if (rec == NULL || (f = source_open(name, FETCH_BUNDLE_LIMIT)) == NULL ||
-	    !line_reader_init(&r, f, ALOT_RECORD_MAX))
-		goto out;
-	while ((got = line_reader_next(&r, &line, &len)) == 1) {
-		if (len == 0)
-			continue;
-		if ((why = parse_commitment(line, len, rec, &err)) != NULL)
-			report_malformed(fmt, name, r.line_no, why, failed);
-		else if (!add_commitment(c, &rec->u.commitment, &cap))
-			break;
-	}
-	if (got < 0)
-		cli_error("could not read \"%s\"", name);
-	line_reader_close(&r);
-out:
-	free(rec);
-	return got == 0;
-}
 
 int
 companions_load_ledger(companions *c, const char *name)
@@ -94,25 +24,32 @@ companions_load_ledger(companions *c, const char *name)
 	FILE *f;
 
 	c->ledger_name = name;
-	if ((f = source_open(name, FETCH_LEDGER_LIMIT)) == NULL)
+	if ((f = source_open(name, FETCH_LEDGER_LIMIT)) == NULL ||
+	    (f = source_seekable(f, name, FETCH_LEDGER_LIMIT)) == NULL)
 		return 0;
 	if (!line_reader_init(&c->ledger, f, ALOT_LEDGER_LINE_MAX))
 		return 0;
 	c->have_ledger = 1;
 	/* The header names the room, so the ledger meets the draw it is for;
-	 * a malformed header is left to the "ledger" check to report. */
+	 * one that names none meets every draw, whose "ledger" check says why. */
 	memset(&c->ledger_room, 0, sizeof(c->ledger_room));
 	if (line_reader_next(&c->ledger, &line, &len) == 1 && len != (size_t)-1 &&
-	    alot_ledger_header_parse(line, len, &h, NULL) == ALOT_OK)
+	    alot_ledger_header_parse(line, len, &h, NULL) == ALOT_OK) {
 		c->ledger_room = h.room_id;
+		c->ledger_header_ok = 1;
+	}
+	if (ferror(c->ledger.f)) {
+		cli_error("could not read \"%s\"", name);
+		return 0;
+	}
 	return 1;
 }
 
+/* A proof file: the published proof and one "\n" (docs/protocol.md 7.6). */
 int
-companions_load_proof(companions *c, const char *name, const alot_uuid *entry,
-                      output_format fmt, unsigned long *failed)
+companions_load_proof(companions *c, const char *name, const alot_uuid *entry)
 {
-	char *buf = malloc(ALOT_RECORD_MAX + 1);
+	char *buf = malloc(ALOT_RECORD_MAX + 2);
 	alot_error err;
 	size_t len;
 	FILE *f = NULL;
@@ -126,18 +63,18 @@ companions_load_proof(companions *c, const char *name, const alot_uuid *entry,
 	}
 	if ((f = source_open(name, FETCH_RECORD_LIMIT)) == NULL)
 		goto out;
-	len = fread(buf, 1, ALOT_RECORD_MAX + 1, f);
+	len = fread(buf, 1, ALOT_RECORD_MAX + 2, f);
 	if (ferror(f)) {
 		cli_error("could not read \"%s\"", name);
 		goto out;
 	}
 	ok = 1;
-	if (len > ALOT_RECORD_MAX || alot_inclusion_proof_parse(buf, len, c->proof, &err) != ALOT_OK) {
-		report_malformed(fmt, name, 1, len > ALOT_RECORD_MAX ? "the proof is over the size limit of 256 KiB"
-		                                                     : err.message, failed);
-		free(c->proof);
-		c->proof = NULL;
-	}
+	if (len > 0 && buf[len - 1] == '\n')
+		len--;
+	if (len > ALOT_RECORD_MAX)
+		snprintf(c->proof_error, sizeof(c->proof_error), "the proof \"%.100s\" is over the size limit of 256 KiB", name);
+	else if (alot_inclusion_proof_parse(buf, len, c->proof, &err) != ALOT_OK)
+		snprintf(c->proof_error, sizeof(c->proof_error), "the proof \"%.100s\" is malformed: %s", name, err.message);
 out:
 	source_close(f);
 	free(buf);
@@ -149,24 +86,68 @@ companions_free(companions *c)
 {
 	if (c->have_ledger)
 		line_reader_close(&c->ledger);
-	free(c->commitments);
 	free(c->proof);
 	memset(c, 0, sizeof(*c));
 }
 
+/* "commitment-record" of a draw or a freeze: the room's commitment, if one was given. */
 static void
-check_commitment_record(const alot_public_key *key, const companions *c,
-                        const alot_draw_record *draw, alot_report *report)
+check_commitment_record(const alot_public_key *key, const companions *c, const alot_record *rec,
+                        alot_report *report)
 {
-	size_t i;
+	const alot_lot *lot = alot_record_lot(rec);
+	const alot_commitment_record *commitment = index_commitment(c->index, &lot->room_id);
 
-	for (i = 0; i < c->commitment_count; i++)
-		if (alot_uuid_equal(&c->commitments[i].room_id, &draw->lot.room_id)) {
-			(void)!alot_commitment_matches_draw(&c->commitments[i], draw, key, report);
-			return;
-		}
-	alot_report_set(report, "commitment-record", ALOT_CHECK_FAIL,
-	                "no commitment record for this room in \"%s\"", c->commitments_name);
+	if (commitment == NULL) {
+		/* Asked for with --commitment, a missing one fails; else nothing claimed it. */
+		if (c->commitments_name != NULL)
+			alot_report_set(report, "commitment-record", ALOT_CHECK_FAIL,
+			                "no validly signed commitment record of this room in \"%s\"", c->commitments_name);
+		else
+			alot_report_set(report, "commitment-record", ALOT_CHECK_SKIP,
+			                "not checked: no commitment record of this room given");
+	} else if (rec->type == ALOT_RECORD_DRAW) {
+		(void)!alot_commitment_matches_draw(commitment, &rec->u.draw, key, report);
+	} else {
+		(void)!alot_commitment_matches_freeze(commitment, &rec->u.freeze, key, report);
+	}
+}
+
+/* "freeze-record" of a v2 draw: the room's freeze record, if one was given. */
+static void
+check_freeze_record(const alot_public_key *key, const companions *c, const alot_draw_record *draw,
+                    alot_report *report)
+{
+	const indexed_freeze *f = index_freeze(c->index, &draw->lot.room_id);
+
+	if (f == NULL)
+		alot_report_set(report, "freeze-record", ALOT_CHECK_SKIP,
+		                "not checked: no freeze record of this room given");
+	else
+		(void)!alot_freeze_matches_draw(&f->record, f->hash, draw, key, report);
+}
+
+/* "equivocation": another validly signed record of this type for this room. */
+static void
+check_equivocation(const alot_public_key *key, const companions *c, const alot_record *rec,
+                   const unsigned char hash[ALOT_HASH_LEN], alot_report *report)
+{
+	const alot_check *sig = alot_report_find(report, "signature");
+	const seen_record *other;
+	char where[64];
+
+	/* A record the operator did not sign is no statement of its own to conflict. */
+	if (key == NULL || sig == NULL || sig->status != ALOT_CHECK_PASS)
+		return;
+	other = index_conflict(c->index, rec->type, &alot_record_lot(rec)->room_id, hash);
+	if (other == NULL) {
+		alot_report_set(report, "equivocation", ALOT_CHECK_PASS, "%s", "");
+		return;
+	}
+	snprintf(where, sizeof(where), "line %lu of ", other->line_no);
+	alot_report_set(report, "equivocation", ALOT_CHECK_FAIL,
+	                "another validly signed %s record of this room, with other content, is at %s\"%.100s\"",
+	                alot_record_type_name(rec->type), where, other->source);
 }
 
 /* Stream the whole ledger (again, if an earlier draw of the room used it). */
@@ -180,44 +161,56 @@ check_ledger(companions *c, const alot_draw_record *draw, alot_report *report)
 
 	if (v == NULL || !line_reader_rewind(&c->ledger)) {
 		alot_report_set(report, "ledger", ALOT_CHECK_FAIL, "could not read \"%s\"", c->ledger_name);
-		goto out;
+		free(v);
+		return;
 	}
 	alot_ledger_verifier_init(v, draw);
 	while ((got = line_reader_next(&c->ledger, &line, &len)) == 1) {
 		if (len == (size_t)-1) {
-			alot_report_set(report, "ledger", ALOT_CHECK_FAIL, "line %lu is over the size limit of %d bytes",
-			                c->ledger.line_no, ALOT_LEDGER_LINE_MAX);
-			goto out;
+			alot_ledger_verifier_line(v, "", 0); /* finish below frees the verifier */
+			break;
 		}
 		alot_ledger_verifier_line(v, line, len);
 	}
-	if (got < 0)
+	(void)!alot_ledger_verifier_finish(v, report);
+	if (got == 1)
+		alot_report_set(report, "ledger", ALOT_CHECK_FAIL, "line %lu is over the size limit of %d bytes",
+		                c->ledger.line_no, ALOT_LEDGER_LINE_MAX);
+	else if (got < 0)
 		alot_report_set(report, "ledger", ALOT_CHECK_FAIL, "could not read \"%s\"", c->ledger_name);
-	else
-		(void)!alot_ledger_verifier_finish(v, report);
-out:
 	free(v);
+}
+
+static void
+check_proof(companions *c, const alot_draw_record *draw, alot_report *report)
+{
+	if (c->proof_error[0] != '\0') {
+		c->proof_used = 1;
+		alot_report_set(report, "proof", ALOT_CHECK_FAIL, "%s", c->proof_error);
+	} else if (alot_uuid_equal(&c->proof->room_id, &draw->lot.room_id)) {
+		c->proof_used = 1;
+		(void)!alot_inclusion_proof_verify(c->proof, draw, &c->proof_entry, report);
+	}
 }
 
 void
 check_record(const alot_public_key *key, companions *c, const alot_record *rec,
-             alot_report *report)
+             const unsigned char hash[ALOT_HASH_LEN], alot_report *report)
 {
 	const alot_draw_record *draw = &rec->u.draw;
 
-	if (rec->type == ALOT_RECORD_COMMITMENT) {
-		(void)!alot_commitment_record_verify(&rec->u.commitment, key, report);
+	(void)!alot_record_verify(rec, key, report);
+	if (rec->type != ALOT_RECORD_COMMITMENT)
+		check_commitment_record(key, c, rec, report);
+	if (rec->type == ALOT_RECORD_DRAW && alot_lot_is_v2(&draw->lot))
+		check_freeze_record(key, c, draw, report);
+	check_equivocation(key, c, rec, hash, report);
+	if (rec->type != ALOT_RECORD_DRAW)
 		return;
-	}
-	(void)!alot_draw_record_verify(draw, key, report);
-	if (c->commitments_name != NULL)
-		check_commitment_record(key, c, draw, report);
-	if (c->have_ledger && alot_uuid_equal(&c->ledger_room, &draw->lot.room_id)) {
+	if (c->have_ledger && (!c->ledger_header_ok || alot_uuid_equal(&c->ledger_room, &draw->lot.room_id))) {
 		c->ledger_used = 1;
 		check_ledger(c, draw, report);
 	}
-	if (c->proof != NULL && alot_uuid_equal(&c->proof->room_id, &draw->lot.room_id)) {
-		c->proof_used = 1;
-		(void)!alot_inclusion_proof_verify(c->proof, draw, &c->proof_entry, report);
-	}
+	if (c->proof != NULL)
+		check_proof(c, draw, report);
 }

@@ -34,6 +34,7 @@ int
 line_reader_rewind(line_reader *r)
 {
 	r->line_no = 0;
+	r->stopped = 0;
 	return fseek(r->f, 0, SEEK_SET) == 0;
 }
 
@@ -43,20 +44,22 @@ line_reader_next(line_reader *r, const char **line, size_t *len)
 	size_t n = 0;
 	int c, too_long = 0;
 
+	if (r->stopped)
+		return 0;
 	/* One reader per stream: the unlocked getc is safe and several times faster. */
 	while ((c = getc_unlocked(r->f)) != EOF && c != '\n') {
-		if (n < r->max)
-			r->buf[n++] = (char)c;
-		else
-			too_long = 1;
+		if (n == r->max) {
+			too_long = r->stopped = 1;
+			break;
+		}
+		r->buf[n++] = (char)c;
 	}
 	if (ferror(r->f))
 		return -1;
 	if (c == EOF && n == 0 && !too_long)
 		return 0;
 	r->line_no++;
-	if (n > 0 && r->buf[n - 1] == '\r')
-		n--;
+	/* A CR before the LF stays in the line: it is no part of a published record. */
 	r->buf[n] = '\0';
 	*line = r->buf;
 	*len = too_long ? (size_t)-1 : n;

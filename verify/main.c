@@ -30,7 +30,9 @@
 #define PROG       "alot-verify"
 #define PROG_ARGS  "RECORD..."
 #define BUILD_KIND "offline"
-#define RECORD_HELP "RECORD is a file holding one record, or many as JSON lines; \"-\" reads standard input.\n"
+#define RECORD_HELP "RECORD is a file holding one record, or many as JSON lines; \"-\" reads standard input.\n" \
+	"Records may be commitment, freeze and draw records: each is checked against the\n" \
+	"others of its room, and two different signed records of one kind for one room fail.\n"
 #define URL_HELP \
 	"  -u, --url=URL           (alot-verify-net only) fetch the record over HTTPS\n"
 #endif
@@ -46,7 +48,7 @@ static const char usage[] =
 	"Options:\n"
 	"  -k, --pubkey=FILE       the operator's Ed25519 public key (PEM); required\n"
 	"  -c, --commitment=FILE   commitment records published at open (JSON lines): each\n"
-	"                          draw must match the one for its room\n"
+	"                          is verified, and each draw and freeze must match its room's\n"
 	"  -l, --ledger=FILE       the full ticket ledger of a draw's room\n"
 	"  -p, --proof=FILE        an inclusion proof of one entry; with --entry\n"
 	"  -e, --entry=ID          the entry (yours) the proof must show\n"
@@ -80,10 +82,18 @@ struct totals {
 	unsigned long failed;
 };
 
+/* One input of records: a RECORD argument, --url's record, or --commitment's file. */
+struct input {
+	const char *name;
+	FILE *f;
+	int commitments_only;  /* --commitment: each line must be a commitment record */
+};
+
 static void
 handle_line(const alot_public_key *key, companions *c, output_format fmt, record_label *label,
-            const char *line, size_t len, alot_record *rec, struct totals *t)
+            const char *line, size_t len, int commitments_only, alot_record *rec, struct totals *t)
 {
+	unsigned char hash[ALOT_HASH_LEN];
 	alot_report report;
 	alot_error err;
 	const char *format_error = NULL;
@@ -94,23 +104,53 @@ handle_line(const alot_public_key *key, companions *c, output_format fmt, record
 		format_error = record_too_long;
 	else if (alot_record_parse(line, len, rec, &err) != ALOT_OK)
 		format_error = err.message;
+	else if (commitments_only && rec->type != ALOT_RECORD_COMMITMENT)
+		format_error = "a commitment record was expected here (--commitment)";
 	else {
-		label->kind = rec->type == ALOT_RECORD_DRAW ? "draw" : "commitment";
-		alot_uuid_format(rec->type == ALOT_RECORD_DRAW ? &rec->u.draw.lot.room_id
-		                                               : &rec->u.commitment.room_id, label->room);
-		check_record(key, c, rec, &report);
+		label->kind = alot_record_type_name(rec->type);
+		alot_uuid_format(&alot_record_lot(rec)->room_id, label->room);
+		alot_record_hash(line, len, hash);
+		check_record(key, c, rec, hash, &report);
 	}
-	print_record(fmt, label, &report, format_error);
+	print_record(fmt, label, &report, format_error, format_error == NULL ? rec : NULL);
 	if (format_error == NULL && report.failures == 0)
 		t->verified++;
 	else
 		t->failed++;
 }
 
-/* Every record of input f, which this closes; 0 when it could not be read. */
+/* Read every line of in, then rewind it: the first pass sees every record. */
 static int
-verify_input(const alot_public_key *key, companions *c, output_format fmt, const char *name,
-             FILE *f, alot_record *rec, struct totals *t)
+index_input(record_index *ix, const alot_public_key *key, struct input *in, alot_record *rec)
+{
+	line_reader r;
+	const char *line;
+	size_t len;
+	int got;
+
+	if (!line_reader_init(&r, in->f, ALOT_RECORD_MAX))
+		return 0;
+	while ((got = line_reader_next(&r, &line, &len)) == 1)
+		if (len != 0 && !index_add(ix, key, line, len, in->name, r.line_no, rec)) {
+			got = -2;
+			break;
+		}
+	r.f = NULL; /* the input stays open for the second pass */
+	line_reader_close(&r);
+	if (got == -1)
+		cli_error("could not read \"%s\"", in->name);
+	if (got != 0 || fseek(in->f, 0, SEEK_SET) != 0) {
+		if (got == 0)
+			cli_error("could not read \"%s\" again", in->name);
+		return 0;
+	}
+	return 1;
+}
+
+/* Every record of input in, which this closes; 0 when it could not be read. */
+static int
+verify_input(const alot_public_key *key, companions *c, output_format fmt, struct input *in,
+             alot_record *rec, struct totals *t)
 {
 	line_reader r;
 	record_label label;
@@ -119,25 +159,26 @@ verify_input(const alot_public_key *key, companions *c, output_format fmt, const
 	unsigned long before = t->verified + t->failed;
 	int got;
 
-	if (f == NULL || !line_reader_init(&r, f, ALOT_RECORD_MAX))
+	if (!line_reader_init(&r, in->f, ALOT_RECORD_MAX))
 		return 0;
+	in->f = NULL;
 	memset(&label, 0, sizeof(label));
-	label.source = name;
+	label.source = in->name;
 	while ((got = line_reader_next(&r, &line, &len)) == 1) {
 		if (len == 0)
 			continue;
 		label.line_no = r.line_no;
-		handle_line(key, c, fmt, &label, line, len, rec, t);
+		handle_line(key, c, fmt, &label, line, len, in->commitments_only, rec, t);
 	}
 	line_reader_close(&r);
 	if (got < 0) {
-		cli_error("could not read \"%s\"", name);
+		cli_error("could not read \"%s\"", in->name);
 		return 0;
 	}
 	if (t->verified + t->failed == before) {
 		/* An empty input is a malformed record, not a clean run. */
 		label.line_no = 1;
-		handle_line(key, c, fmt, &label, "", 0, rec, t);
+		handle_line(key, c, fmt, &label, "", 0, in->commitments_only, rec, t);
 	}
 	return 1;
 }
@@ -261,7 +302,7 @@ help_or_version(int argc, char **argv)
 			return 1;
 		}
 		if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {
-			puts(PROG " (ALOT!) " ALOT_VERSION " (protocol 1, " BUILD_KIND ")");
+			puts(PROG " (ALOT!) " ALOT_VERSION " (protocols 1 and 2, " BUILD_KIND ")");
 			return 1;
 		}
 	}
@@ -274,7 +315,7 @@ help_or_version(int argc, char **argv)
  */
 static int
 set_up(struct verify_options *o, const alot_uuid *entry, alot_public_key *key, companions *c,
-       FILE **url_record, struct totals *t)
+       FILE **url_record)
 {
 	alot_error err;
 
@@ -288,9 +329,9 @@ set_up(struct verify_options *o, const alot_uuid *entry, alot_public_key *key, c
 		return 0;
 	if (o->url != NULL && (*url_record = source_open(o->url, FETCH_RECORD_LIMIT)) == NULL)
 		return 0;
-	return (o->commitments == NULL || companions_load_commitments(c, o->commitments, o->format, &t->failed)) &&
-	       (o->ledger == NULL || companions_load_ledger(c, o->ledger)) &&
-	       (o->proof == NULL || companions_load_proof(c, o->proof, entry, o->format, &t->failed));
+	c->commitments_name = o->commitments;
+	return (o->ledger == NULL || companions_load_ledger(c, o->ledger)) &&
+	       (o->proof == NULL || companions_load_proof(c, o->proof, entry));
 }
 
 /* A companion that met no draw checked nothing: say so, and fail. */
@@ -307,45 +348,91 @@ report_unused(const companions *c, const struct verify_options *o, struct totals
 	}
 }
 
+/*
+ * Open every input of records, each readable twice: --url's record, the
+ * --commitment file, then the RECORD arguments.  0 when one cannot be read.
+ */
+static int
+open_inputs(const struct verify_options *o, int argc, char **argv, FILE *url_record,
+            struct input *in, size_t *n)
+{
+	int i;
+
+	*n = 0;
+	if (url_record != NULL)
+		in[(*n)++] = (struct input){ o->url, url_record, 0 };
+	if (o->commitments != NULL) {
+		FILE *f = source_open(o->commitments, FETCH_BUNDLE_LIMIT);
+
+		if (f == NULL || (f = source_seekable(f, o->commitments, FETCH_BUNDLE_LIMIT)) == NULL)
+			return 0;
+		in[(*n)++] = (struct input){ o->commitments, f, 1 };
+	}
+	for (i = optind; i < argc; i++) {
+		FILE *f = source_open(argv[i], FETCH_BUNDLE_LIMIT);
+
+		if (f == NULL || (f = source_seekable(f, argv[i], FETCH_BUNDLE_LIMIT)) == NULL)
+			return 0;
+		in[(*n)++] = (struct input){ argv[i], f, 0 };
+	}
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct verify_options o;
 	companions c;
+	record_index ix;
 	struct totals t = { 0, 0 };
+	struct input *in = NULL;
 	alot_public_key key;
 	alot_uuid entry;
 	alot_record *rec = NULL;
 	FILE *url_record = NULL;
-	int i, rc = ALOT_EXIT_ERROR;
+	size_t i, n = 0;
+	int rc = ALOT_EXIT_ERROR;
 
 	cli_set_progname(argv[0]);
 	memset(&o, 0, sizeof(o));
 	memset(&c, 0, sizeof(c));
+	index_init(&ix);
 	if (help_or_version(argc, argv))
 		return ALOT_EXIT_OK;
 	if (!parse_args(argc, argv, &o, &entry)) {
 		cli_try_help();
 		goto out;
 	}
-	if ((rec = malloc(sizeof(*rec))) == NULL) {
+	if ((rec = malloc(sizeof(*rec))) == NULL || (in = calloc((size_t)argc + 2, sizeof(*in))) == NULL) {
 		cli_error("out of memory");
 		goto out;
 	}
-	if (!set_up(&o, &entry, &key, &c, &url_record, &t))
+	if (!set_up(&o, &entry, &key, &c, &url_record))
 		goto out;
-	if (url_record != NULL && !verify_input(&key, &c, o.format, o.url, url_record, rec, &t))
+	if (url_record != NULL && (url_record = source_seekable(url_record, o.url, FETCH_RECORD_LIMIT)) == NULL)
+		goto out;
+	if (!open_inputs(&o, argc, argv, url_record, in, &n))
 		goto out;
 	url_record = NULL;
-	for (i = optind; i < argc; i++)
-		if (!verify_input(&key, &c, o.format, argv[i], source_open(argv[i], FETCH_BUNDLE_LIMIT), rec, &t))
+	/* First every record is seen, so that each is checked against all the others. */
+	for (i = 0; i < n; i++)
+		if (!index_input(&ix, &key, &in[i], rec))
+			goto out;
+	index_finish(&ix);
+	c.index = &ix;
+	for (i = 0; i < n; i++)
+		if (!verify_input(&key, &c, o.format, &in[i], rec, &t))
 			goto out;
 	report_unused(&c, &o, &t);
 	print_summary(o.format, t.verified, t.failed);
 	rc = t.failed == 0 ? ALOT_EXIT_OK : ALOT_EXIT_FAILED;
 out:
+	for (i = 0; i < n; i++)
+		source_close(in[i].f);
+	free(in);
 	source_close(url_record);
 	companions_free(&c);
+	index_free(&ix);
 	free(o.derived_ledger);
 	free(rec);
 	source_cleanup();

@@ -30,6 +30,38 @@ source_close(FILE *f)
 		fclose(f);
 }
 
+FILE *
+source_seekable(FILE *f, const char *name, unsigned long long limit)
+{
+	char buf[65536];
+	unsigned long long total = 0;
+	FILE *copy;
+	size_t n;
+
+	if (f == NULL || fseek(f, 0, SEEK_CUR) == 0)
+		return f;
+	/* A pipe or a terminal: read it once into an anonymous file. */
+	if ((copy = tmpfile()) == NULL) {
+		cli_error("could not buffer \"%s\": %s", name, strerror(errno));
+		source_close(f);
+		return NULL;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && (total += n) <= limit)
+		if (fwrite(buf, 1, n, copy) != n)
+			break;
+	if (total > limit) {
+		cli_error("\"%s\" is over the limit of %llu bytes", name, limit);
+		fclose(copy);
+		copy = NULL;
+	} else if (ferror(f) || ferror(copy) || fflush(copy) != 0 || fseek(copy, 0, SEEK_SET) != 0) {
+		cli_error("could not read \"%s\": %s", name, strerror(errno ? errno : EIO));
+		fclose(copy);
+		copy = NULL;
+	}
+	source_close(f);
+	return copy;
+}
+
 static FILE *
 open_file(const char *name)
 {

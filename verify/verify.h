@@ -1,7 +1,8 @@
 /*
  * verify.h - alot-verify's internal interface: where input comes from
  * (files, standard input, and https:// URLs in the --url build), bounded
- * line input, the checks on one record with its companions, the report.
+ * line input, the index of every record given, the checks on one record
+ * with its companions, the report.
  */
 #ifndef ALOT_VERIFY_H
 #define ALOT_VERIFY_H
@@ -39,6 +40,14 @@ void source_cleanup(void);
 FILE *source_open(const char *name, unsigned long long limit);
 void source_close(FILE *f);
 
+/*
+ * f, or when f cannot seek (a pipe, standard input) a temporary copy of
+ * at most limit bytes of it, so that it can be read more than once;
+ * closes f then.  NULL (with the reason printed, naming name) when the
+ * copy fails or f holds more.
+ */
+FILE *source_seekable(FILE *f, const char *name, unsigned long long limit);
+
 /* ---- line input (input.c) ------------------------------------------------ */
 
 /* A line reader that never holds more than max bytes of one line. */
@@ -47,6 +56,7 @@ typedef struct line_reader {
 	char *buf;
 	size_t max;
 	unsigned long line_no;
+	int stopped;  /* a line was too long: nothing after it is read */
 } line_reader;
 
 /* Read f, which the reader then owns; 0 when out of memory. */
@@ -57,8 +67,10 @@ int line_reader_rewind(line_reader *r);
 
 /*
  * The next line, without its newline: 1 with *line and *len set, or 0 at the end.
- * A line longer than max is skipped to its end and returned with *len set
- * to (size_t)-1, so the caller can report it and go on.  -1 on a read error.
+ * A line longer than max is returned with *len set to (size_t)-1, so that
+ * the caller reports it; reading stops there (an endless line, such as
+ * /dev/zero, must not hang the tool), and the next call returns 0.
+ * -1 on a read error.
  */
 int line_reader_next(line_reader *r, const char **line, size_t *len);
 
@@ -74,10 +86,56 @@ typedef struct record_label {
 	char room[ALOT_UUID_STRLEN];
 } record_label;
 
-/* Print the outcome of one record; a malformed one has format_error set (report unused). */
+/*
+ * Print the outcome of one record; a malformed one has format_error set
+ * (report and rec unused).  rec, when given, says what a verified record
+ * proves and what it rests on.
+ */
 void print_record(output_format fmt, const record_label *label, const alot_report *report,
-                  const char *format_error);
+                  const char *format_error, const alot_record *rec);
 void print_summary(output_format fmt, unsigned long verified, unsigned long failed);
+
+/* ---- every record given, seen before any is reported (index.c) -------- */
+
+typedef struct seen_record {
+	alot_record_type type;
+	alot_uuid room;
+	unsigned char hash[ALOT_HASH_LEN];  /* alot_record_hash() of its published text */
+	const char *source;
+	unsigned long line_no;
+} seen_record;
+
+typedef struct indexed_freeze {
+	alot_freeze_record record;
+	unsigned char hash[ALOT_HASH_LEN];
+} indexed_freeze;
+
+/* The validly signed records given, and the commitments and freezes in full. */
+typedef struct record_index {
+	seen_record *seen;
+	size_t count, cap;
+	alot_commitment_record *commitments;
+	size_t ncommitments, commitments_cap;
+	indexed_freeze *freezes;
+	size_t nfreezes, freezes_cap;
+} record_index;
+
+void index_init(record_index *ix);
+void index_free(record_index *ix);
+/*
+ * Index one line of input (len (size_t)-1: too long) if it is a record
+ * validly signed by key; rec is scratch space.  0 when out of memory.
+ */
+int index_add(record_index *ix, const alot_public_key *key, const char *line, size_t len,
+              const char *source, unsigned long line_no, alot_record *rec);
+/* After the last index_add(): sort for the lookups below. */
+void index_finish(record_index *ix);
+/* A validly signed record of type for room whose hash is not hash; NULL if none. */
+const seen_record *index_conflict(const record_index *ix, alot_record_type type,
+                                  const alot_uuid *room, const unsigned char hash[ALOT_HASH_LEN]);
+/* The room's validly signed commitment, or freeze, record; NULL if none was given. */
+const alot_commitment_record *index_commitment(const record_index *ix, const alot_uuid *room);
+const indexed_freeze *index_freeze(const record_index *ix, const alot_uuid *room);
 
 /* ---- one record and its companions (check.c) ---------------------------- */
 
@@ -87,37 +145,39 @@ void print_summary(output_format fmt, unsigned long verified, unsigned long fail
  * Each is matched to the draw of its room.
  */
 typedef struct companions {
-	const char *commitments_name;
-	alot_commitment_record *commitments;
-	size_t commitment_count;
+	const char *commitments_name; /* --commitment: every draw needs its room's */
+	const record_index *index;    /* every record given */
 	const char *ledger_name;
 	line_reader ledger;         /* a file or a fetched copy: rewound for each draw */
 	int have_ledger;
+	int ledger_header_ok;       /* else the ledger meets every draw, and fails each */
 	alot_uuid ledger_room;
 	int ledger_used;
 	const char *proof_name;
 	alot_inclusion_proof *proof;
+	char proof_error[2 * ALOT_CHECK_MESSAGE_MAX]; /* a malformed proof fails every draw's "proof" */
 	alot_uuid proof_entry;
 	int proof_used;
 } companions;
 
 /*
- * Load the companions named; 0 when one could not be read (printed).
- * Malformed commitment records or proofs are content that failed:
- * reported, and counted in *failed.
+ * Load the companions named; 0 when one could not be read (printed).  A
+ * malformed ledger or proof is content that fails: the "ledger" or
+ * "proof" check of every draw given then fails, saying why.
  */
-int companions_load_commitments(companions *c, const char *name, output_format fmt,
-                                unsigned long *failed);
 int companions_load_ledger(companions *c, const char *name);
-int companions_load_proof(companions *c, const char *name, const alot_uuid *entry,
-                          output_format fmt, unsigned long *failed);
+int companions_load_proof(companions *c, const char *name, const alot_uuid *entry);
 void companions_free(companions *c);
 
 /* Why a line over ALOT_RECORD_MAX is not read. */
 extern const char record_too_long[];
 
-/* Run every check on one parsed record: its own, then its companions'. */
+/*
+ * Run every check on one parsed record, whose published text hashes to
+ * hash: its own, the records of its room given with it (commitment,
+ * freeze, equivocation), then the draw's companion files.
+ */
 void check_record(const alot_public_key *key, companions *c, const alot_record *rec,
-                  alot_report *report);
+                  const unsigned char hash[ALOT_HASH_LEN], alot_report *report);
 
 #endif /* ALOT_VERIFY_H */

@@ -1,7 +1,7 @@
 /*
- * alot/record.h - the published records of draw protocol v1
- * (docs/protocol.md): commitment records, draw records, ticket ledger
- * files and inclusion proofs.  Building and signing them, parsing them
+ * alot/record.h - the published records of the draw protocol, versions 1
+ * and 2 (docs/protocol.md): commitment records, freeze records (v2), draw
+ * records, ticket ledger files and inclusion proofs.  Building and signing them, parsing them
  * strictly from untrusted input, and verifying every step with named
  * checks.
  *
@@ -26,26 +26,45 @@
 extern "C" {
 #endif
 
-#define ALOT_RECORD_MAX       (256 * 1024) /* bytes of one record */
-#define ALOT_LEDGER_LINE_MAX  512          /* bytes of one ledger line */
-#define ALOT_TIMESTAMP_LEN    27           /* "2026-11-25T02:01:51.123456Z" */
+#define ALOT_RECORD_MAX       (256 * 1024) /* bytes of one record, without its newline */
+#define ALOT_LEDGER_LINE_MAX  512          /* bytes of one ledger line, without its newline */
 
 typedef enum alot_record_type {
 	ALOT_RECORD_COMMITMENT = 1,
-	ALOT_RECORD_DRAW = 2
+	ALOT_RECORD_DRAW = 2,
+	ALOT_RECORD_FREEZE = 3
 } alot_record_type;
 
+/*
+ * The commitment record, published before the room opens.  lot holds the
+ * room and the beacon rule (protocol 1), and every term the commitment
+ * binds (protocol 2); lot.version is the record's version.  The lot's
+ * ledger fields are unused.
+ */
 typedef struct alot_commitment_record {
-	alot_uuid room_id;
+	alot_lot lot;
 	unsigned char commitment[ALOT_HASH_LEN];
-	char beacon_rule[ALOT_BEACON_RULE_MAX + 1];
 	char committed_at[ALOT_TIMESTAMP_LEN + 1];
 	unsigned char key_id[ALOT_KEY_ID_LEN];
 	unsigned char signature[ALOT_SIG_LEN];
 } alot_commitment_record;
 
+/*
+ * The freeze record (protocol 2), published when the room is funded: the
+ * lot, and the ledger the draw will be over.  lot.beacon_value is unused.
+ */
+typedef struct alot_freeze_record {
+	alot_lot lot;
+	unsigned char commitment[ALOT_HASH_LEN];
+	char committed_at[ALOT_TIMESTAMP_LEN + 1];
+	char funded_at[ALOT_TIMESTAMP_LEN + 1];
+	char frozen_at[ALOT_TIMESTAMP_LEN + 1];
+	unsigned char key_id[ALOT_KEY_ID_LEN];
+	unsigned char signature[ALOT_SIG_LEN];
+} alot_freeze_record;
+
 typedef struct alot_draw_record {
-	alot_lot lot;                               /* room, product, target, N, entries, root, beacon */
+	alot_lot lot;                               /* version, lot, N, entries, root, beacon */
 	unsigned char commitment[ALOT_HASH_LEN];
 	unsigned char server_seed[ALOT_SEED_LEN];   /* revealed */
 	unsigned char client_seed[ALOT_HASH_LEN];
@@ -57,22 +76,31 @@ typedef struct alot_draw_record {
 	unsigned char winner_proof[ALOT_MAX_PROOF_LEN][ALOT_HASH_LEN];
 	char committed_at[ALOT_TIMESTAMP_LEN + 1];
 	char funded_at[ALOT_TIMESTAMP_LEN + 1];
+	char frozen_at[ALOT_TIMESTAMP_LEN + 1];          /* protocol 2 */
 	char drawn_at[ALOT_TIMESTAMP_LEN + 1];
+	unsigned char freeze_record_hash[ALOT_HASH_LEN]; /* protocol 2 */
 	unsigned char key_id[ALOT_KEY_ID_LEN];
 	unsigned char signature[ALOT_SIG_LEN];
 } alot_draw_record;
 
-/* Either record, as parsed. */
+/* Any record, as parsed. */
 typedef struct alot_record {
 	alot_record_type type;
 	union {
 		alot_commitment_record commitment;
 		alot_draw_record draw;
+		alot_freeze_record freeze;
 	} u;
 } alot_record;
 
+/* The lot of a parsed record (every kind has one). */
+const alot_lot *alot_record_lot(const alot_record *rec);
+/* "commitment", "freeze" or "draw". */
+const char *alot_record_type_name(alot_record_type type);
+
 /* An inclusion proof file: one entry's leaf and audit path. */
 typedef struct alot_inclusion_proof {
+	uint32_t version;
 	alot_uuid room_id;
 	unsigned char ledger_root[ALOT_HASH_LEN];
 	uint32_t entry_count;
@@ -90,28 +118,43 @@ alot_code alot_timestamp_check(const char *text, alot_error *err) ALOT_WARN_UNUS
 /* ---- building and signing (alot-draw, the vector generator) -------- */
 
 /*
- * Compute a draw into rec.  On entry rec->lot holds room_id,
- * product_class_id, funding_target_cents, beacon_rule and beacon_value;
- * the timestamps may be set.  ledger holds the room's n entries in ticket
+ * Compute a draw into rec.  On entry rec->lot holds the version and the
+ * lot's terms (room_id, product_class_id, funding_target_cents,
+ * beacon_rule and beacon_value; for version 2 also deadline, lot_type and
+ * entry_bundles_hash); the timestamps and, for version 2, the freeze
+ * record's hash may be set.  ledger holds the room's n entries in ticket
  * order.  Fills everything else but key_id and signature: the coverage
- * check (ALOT_ERR_VERIFY naming the entries on a gap or overlap), N, the
- * entry count, the root, the commitment, the client seed, every try, the
- * winner, its leaf index and its audit path.  server_seed is copied in.
+ * check (ALOT_ERR_VERIFY naming the entries on a gap, an overlap or a
+ * repeated entry id), N, the entry count, the root, the commitment, the
+ * client seed, every try, the winner, its leaf index and its audit path.
+ * server_seed is copied in.
  */
 alot_code alot_draw_record_compute(alot_draw_record *rec,
                                    const unsigned char server_seed[ALOT_SEED_LEN],
                                    const alot_ticket_range *ledger, size_t n,
                                    alot_error *err) ALOT_WARN_UNUSED;
 
-/* Set key_id and signature with key, and return the record's JSON text. */
+/*
+ * The frozen ledger into a freeze record: on entry rec->lot holds the
+ * version-2 lot's terms; fills N, the entry count and the root after the
+ * same checks as alot_draw_record_compute().
+ */
+alot_code alot_freeze_record_compute(alot_freeze_record *rec, const alot_ticket_range *ledger,
+                                     size_t n, alot_error *err) ALOT_WARN_UNUSED;
+
+/* Set key_id and signature with key, and return the record's published text. */
 alot_code alot_commitment_record_sign(alot_commitment_record *rec, const alot_signing_key *key,
                                       char **text, alot_error *err) ALOT_WARN_UNUSED;
+alot_code alot_freeze_record_sign(alot_freeze_record *rec, const alot_signing_key *key,
+                                  char **text, alot_error *err) ALOT_WARN_UNUSED;
 alot_code alot_draw_record_sign(alot_draw_record *rec, const alot_signing_key *key,
                                 char **text, alot_error *err) ALOT_WARN_UNUSED;
 
-/* The JSON text of a record as it stands (signature included). */
+/* The published text of a record as it stands (signature included, no newline). */
 alot_code alot_commitment_record_json(const alot_commitment_record *rec, char **text,
                                       alot_error *err) ALOT_WARN_UNUSED;
+alot_code alot_freeze_record_json(const alot_freeze_record *rec, char **text,
+                                  alot_error *err) ALOT_WARN_UNUSED;
 alot_code alot_draw_record_json(const alot_draw_record *rec, char **text,
                                 alot_error *err) ALOT_WARN_UNUSED;
 
@@ -121,10 +164,18 @@ alot_code alot_draw_record_json(const alot_draw_record *rec, char **text,
  */
 alot_code alot_commitment_record_canonical(const alot_commitment_record *rec, char **text,
                                            alot_error *err) ALOT_WARN_UNUSED;
+alot_code alot_freeze_record_canonical(const alot_freeze_record *rec, char **text,
+                                       alot_error *err) ALOT_WARN_UNUSED;
 alot_code alot_draw_record_canonical(const alot_draw_record *rec, char **text,
                                      alot_error *err) ALOT_WARN_UNUSED;
 
-/* The ledger file's header line, and one entry's line (no newline). */
+/*
+ * A record's hash (protocol 2): SHA-256(LP("ALOT-v2/record") || the
+ * published text, without its newline).  Names a record in another.
+ */
+void alot_record_hash(const char *published, size_t len, unsigned char out[ALOT_HASH_LEN]);
+
+/* The ledger file's header line (of the draw's version), and one entry's line (no newline). */
 alot_code alot_ledger_header_json(const alot_draw_record *rec, char **text,
                                   alot_error *err) ALOT_WARN_UNUSED;
 alot_code alot_ledger_line_json(const alot_ticket_range *range, char **text,
@@ -140,16 +191,19 @@ alot_code alot_inclusion_proof_json(const alot_inclusion_proof *proof, char **te
 /* ---- strict parsing of untrusted input ----------------------------- */
 
 /*
- * Parse one record of len bytes (at most ALOT_RECORD_MAX).  Strict: the
- * type and version are required, unknown fields, duplicate keys, floats,
- * nulls, uppercase hex and wrong lengths are rejected (ALOT_ERR_INVALID,
- * err naming the field).  Parsing checks form only; verification checks
- * content.
+ * Parse one record of len bytes (at most ALOT_RECORD_MAX, no newline).
+ * Strict: the type and version are required, unknown fields, duplicate
+ * keys, floats, nulls, uppercase hex and wrong lengths are rejected, and
+ * the bytes must be exactly the record's published form: keys sorted, no
+ * whitespace, numbers in their shortest form (ALOT_ERR_INVALID, err naming
+ * what is wrong).  Parsing checks form only; verification checks content.
+ * The same holds for ledger lines, ledger headers and proofs.
  */
 alot_code alot_record_parse(const char *text, size_t len, alot_record *out,
                             alot_error *err) ALOT_WARN_UNUSED;
 /* A ledger file's header line, which describes the room and root it claims. */
 typedef struct alot_ledger_header {
+	uint32_t version;
 	alot_uuid room_id;
 	uint32_t entry_count;
 	uint32_t total_tickets;
@@ -171,7 +225,7 @@ typedef enum alot_check_status {
 } alot_check_status;
 
 #define ALOT_CHECK_MESSAGE_MAX 256
-#define ALOT_REPORT_MAX_CHECKS 16
+#define ALOT_REPORT_MAX_CHECKS 24
 
 typedef struct alot_check {
 	const char *name;                    /* stable: see docs/protocol.md */
@@ -208,14 +262,49 @@ alot_code alot_commitment_record_verify(const alot_commitment_record *rec,
                                         const alot_public_key *key,
                                         alot_report *report) ALOT_WARN_UNUSED;
 
+/* Verify a freeze record: "beacon", "signature", "ledger-shape", "timestamps". */
+alot_code alot_freeze_record_verify(const alot_freeze_record *rec, const alot_public_key *key,
+                                    alot_report *report) ALOT_WARN_UNUSED;
+
+/* Verify a record of any kind with the function of its kind. */
+alot_code alot_record_verify(const alot_record *rec, const alot_public_key *key,
+                             alot_report *report) ALOT_WARN_UNUSED;
+
+/*
+ * 1 when a and b are two different records (their published texts hash to
+ * a_hash and b_hash) of the same kind for the same room, both validly
+ * signed under key: the operator signed conflicting statements.  Then
+ * "equivocation" fails in report with what (for example where b was
+ * read) named.  0, and report untouched, otherwise.
+ */
+int alot_records_equivocate(const alot_record *a, const unsigned char a_hash[ALOT_HASH_LEN],
+                            const alot_record *b, const unsigned char b_hash[ALOT_HASH_LEN],
+                            const alot_public_key *key, const char *what,
+                            alot_report *report) ALOT_WARN_UNUSED;
+
 /*
  * "commitment-record": the commitment record published at open verifies
- * under key and matches the draw (room, commitment, beacon rule, key,
- * time of commitment).
+ * under key and matches the draw: same version, room, every term of the
+ * lot it binds, commitment, time of commitment and key.
  */
 alot_code alot_commitment_matches_draw(const alot_commitment_record *commitment,
                                        const alot_draw_record *draw, const alot_public_key *key,
                                        alot_report *report) ALOT_WARN_UNUSED;
+/* The same for a freeze record. */
+alot_code alot_commitment_matches_freeze(const alot_commitment_record *commitment,
+                                         const alot_freeze_record *freeze,
+                                         const alot_public_key *key,
+                                         alot_report *report) ALOT_WARN_UNUSED;
+
+/*
+ * "freeze-record": the freeze record (whose published text hashes to
+ * freeze_hash) verifies under key, is the one the draw names, and has the
+ * draw's lot, commitment, ledger (N, entry count, root) and times.
+ */
+alot_code alot_freeze_matches_draw(const alot_freeze_record *freeze,
+                                   const unsigned char freeze_hash[ALOT_HASH_LEN],
+                                   const alot_draw_record *draw, const alot_public_key *key,
+                                   alot_report *report) ALOT_WARN_UNUSED;
 
 /*
  * "ledger": the full ticket ledger, streamed line by line in bounded
@@ -226,6 +315,8 @@ alot_code alot_commitment_matches_draw(const alot_commitment_record *commitment,
  */
 typedef struct alot_ledger_verifier {
 	const alot_draw_record *rec;
+	alot_uuid *ids;             /* every entry id, to find a repeated one at finish */
+	size_t id_count, id_cap;
 	alot_coverage coverage;
 	alot_merkle_builder merkle;
 	uint64_t index;
@@ -235,6 +326,7 @@ typedef struct alot_ledger_verifier {
 	char message[ALOT_CHECK_MESSAGE_MAX];
 } alot_ledger_verifier;
 
+/* Release with alot_ledger_verifier_finish(), which frees what init allocates. */
 void alot_ledger_verifier_init(alot_ledger_verifier *v, const alot_draw_record *rec);
 void alot_ledger_verifier_line(alot_ledger_verifier *v, const char *line, size_t len);
 alot_code alot_ledger_verifier_finish(alot_ledger_verifier *v, alot_report *report) ALOT_WARN_UNUSED;

@@ -1,7 +1,8 @@
 /*
- * encoding.h - internal: the byte encodings of protocol v1 (docs/protocol.md
- * section "Encoding"): big-endian integers, length-prefixed fields LP(x),
- * and the domain-separation tags.  Not part of the public API.
+ * encoding.h - internal: the byte encodings of the draw protocol
+ * (docs/protocol.md section "Encoding"): big-endian integers,
+ * length-prefixed fields LP(x), and the domain-separation tags of
+ * versions 1 and 2.  Not part of the public API.
  */
 #ifndef ALOT_ENCODING_H
 #define ALOT_ENCODING_H
@@ -16,6 +17,25 @@
 #define ALOT_TAG_COMBINED    "ALOT-v1/combined-seed"
 #define ALOT_TAG_KEY_ID      "ALOT-v1/key-id"
 #define ALOT_TAG_SIGNATURE   "ALOT-v1/record-signature"
+/* Protocol 2.  Key ids keep protocol 1's tag: a key has one id. */
+#define ALOT_TAG2_LOT         "ALOT-v2/lot"
+#define ALOT_TAG2_BUNDLES     "ALOT-v2/entry-bundles"
+#define ALOT_TAG2_COMMITMENT  "ALOT-v2/commitment"
+#define ALOT_TAG2_CLIENT_SEED "ALOT-v2/client-seed"
+#define ALOT_TAG2_COMBINED    "ALOT-v2/combined-seed"
+#define ALOT_TAG2_SIGNATURE   "ALOT-v2/record-signature"
+#define ALOT_TAG2_RECORD      "ALOT-v2/record"
+
+#include "alot/protocol.h"
+
+/* The tag of protocol version's record signatures (record.c). */
+const char *Alot_signature_tag(uint32_t version);
+
+/*
+ * 1 when two of the n ids are equal, the first such id (in sorted order)
+ * into *dup.  Sorts ids in place (protocol.c).
+ */
+int Alot_repeated_uuid(alot_uuid *ids, size_t n, alot_uuid *dup);
 
 static inline size_t
 Alot_put_u32(unsigned char *buf, size_t at, uint32_t v)

@@ -1,7 +1,9 @@
 /*
- * record.c - protocol v1's published records: one field table per record
- * type drives strict parsing, canonical serialization and signing, so the
- * three can never disagree (docs/protocol.md, "Records").
+ * record.c - the published records of protocols 1 and 2: one field table
+ * per record type and version drives strict parsing, canonical
+ * serialization and signing, so the three can never disagree
+ * (docs/protocol.md, "Records").  A record parses only if it is exactly
+ * its published form: the parser re-serializes what it read and compares.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +26,7 @@ enum field_kind {
 	K_RULE,     /* beacon rule: [a-z0-9:=+._-], 1..128 characters */
 	K_BEACON,   /* 0..64 bytes of hex; aux = offset of its size_t length */
 	K_TIME,     /* "YYYY-MM-DDTHH:MM:SS.ffffffZ" */
+	K_LOT_TYPE, /* "known" or "mystery" */
 	K_ATTEMPTS, /* alot_draw_result: the array of tries */
 	K_PATH      /* hashes; aux = offset of the size_t count */
 };
@@ -35,44 +38,83 @@ struct field {
 	size_t aux;
 };
 
+/* The draw record's fields common to both versions. */
 #define DRAW(f) offsetof(alot_draw_record, f)
-static const struct field draw_fields[] = {
-	{ "room_id", K_UUID, DRAW(lot.room_id), 0 },
-	{ "product_class_id", K_UUID, DRAW(lot.product_class_id), 0 },
-	{ "funding_target_cents", K_U64, DRAW(lot.funding_target_cents), 0 },
-	{ "total_tickets", K_U32, DRAW(lot.total_tickets), 0 },
-	{ "entry_count", K_U32, DRAW(lot.entry_count), 0 },
-	{ "ledger_root", K_HASH, DRAW(lot.ledger_root), 0 },
-	{ "beacon_rule", K_RULE, DRAW(lot.beacon_rule), 0 },
-	{ "beacon_value", K_BEACON, DRAW(lot.beacon_value), DRAW(lot.beacon_value_len) },
-	{ "commitment", K_HASH, DRAW(commitment), 0 },
-	{ "server_seed", K_HASH, DRAW(server_seed), 0 },
-	{ "client_seed", K_HASH, DRAW(client_seed), 0 },
-	{ "attempts", K_ATTEMPTS, DRAW(draw), 0 },
-	{ "nonce", K_U32, DRAW(draw.nonce), 0 },
-	{ "combined_seed", K_HASH, DRAW(combined_seed), 0 },
-	{ "winning_ticket", K_U32, DRAW(draw.winning_ticket), 0 },
-	{ "winner_entry_id", K_UUID, DRAW(winner.entry_id), 0 },
-	{ "winner_user_id", K_UUID, DRAW(winner.user_id), 0 },
-	{ "winner_tickets_start", K_U32, DRAW(winner.tickets_start), 0 },
-	{ "winner_tickets_end", K_U32, DRAW(winner.tickets_end), 0 },
-	{ "winner_leaf_index", K_U32, DRAW(winner_leaf_index), 0 },
-	{ "winner_proof", K_PATH, DRAW(winner_proof), DRAW(winner_proof_len) },
-	{ "committed_at", K_TIME, DRAW(committed_at), 0 },
-	{ "funded_at", K_TIME, DRAW(funded_at), 0 },
-	{ "drawn_at", K_TIME, DRAW(drawn_at), 0 },
-	{ "key_id", K_KEY_ID, DRAW(key_id), 0 },
-	{ "signature", K_SIG, DRAW(signature), 0 },
+#define DRAW_FIELDS \
+	{ "room_id", K_UUID, DRAW(lot.room_id), 0 }, \
+	{ "product_class_id", K_UUID, DRAW(lot.product_class_id), 0 }, \
+	{ "funding_target_cents", K_U64, DRAW(lot.funding_target_cents), 0 }, \
+	{ "total_tickets", K_U32, DRAW(lot.total_tickets), 0 }, \
+	{ "entry_count", K_U32, DRAW(lot.entry_count), 0 }, \
+	{ "ledger_root", K_HASH, DRAW(lot.ledger_root), 0 }, \
+	{ "beacon_rule", K_RULE, DRAW(lot.beacon_rule), 0 }, \
+	{ "beacon_value", K_BEACON, DRAW(lot.beacon_value), DRAW(lot.beacon_value_len) }, \
+	{ "commitment", K_HASH, DRAW(commitment), 0 }, \
+	{ "server_seed", K_HASH, DRAW(server_seed), 0 }, \
+	{ "client_seed", K_HASH, DRAW(client_seed), 0 }, \
+	{ "attempts", K_ATTEMPTS, DRAW(draw), 0 }, \
+	{ "nonce", K_U32, DRAW(draw.nonce), 0 }, \
+	{ "combined_seed", K_HASH, DRAW(combined_seed), 0 }, \
+	{ "winning_ticket", K_U32, DRAW(draw.winning_ticket), 0 }, \
+	{ "winner_entry_id", K_UUID, DRAW(winner.entry_id), 0 }, \
+	{ "winner_user_id", K_UUID, DRAW(winner.user_id), 0 }, \
+	{ "winner_tickets_start", K_U32, DRAW(winner.tickets_start), 0 }, \
+	{ "winner_tickets_end", K_U32, DRAW(winner.tickets_end), 0 }, \
+	{ "winner_leaf_index", K_U32, DRAW(winner_leaf_index), 0 }, \
+	{ "winner_proof", K_PATH, DRAW(winner_proof), DRAW(winner_proof_len) }, \
+	{ "committed_at", K_TIME, DRAW(committed_at), 0 }, \
+	{ "funded_at", K_TIME, DRAW(funded_at), 0 }, \
+	{ "drawn_at", K_TIME, DRAW(drawn_at), 0 }, \
+	{ "key_id", K_KEY_ID, DRAW(key_id), 0 }, \
+	{ "signature", K_SIG, DRAW(signature), 0 }
+
+static const struct field draw_fields_v1[] = { DRAW_FIELDS };
+static const struct field draw_fields_v2[] = {
+	DRAW_FIELDS,
+	{ "deadline", K_TIME, DRAW(lot.deadline), 0 },
+	{ "lot_type", K_LOT_TYPE, DRAW(lot.lot_type), 0 },
+	{ "entry_bundles_hash", K_HASH, DRAW(lot.entry_bundles_hash), 0 },
+	{ "frozen_at", K_TIME, DRAW(frozen_at), 0 },
+	{ "freeze_record_hash", K_HASH, DRAW(freeze_record_hash), 0 },
 };
 
 #define COMMIT(f) offsetof(alot_commitment_record, f)
-static const struct field commitment_fields[] = {
-	{ "room_id", K_UUID, COMMIT(room_id), 0 },
-	{ "commitment", K_HASH, COMMIT(commitment), 0 },
-	{ "beacon_rule", K_RULE, COMMIT(beacon_rule), 0 },
-	{ "committed_at", K_TIME, COMMIT(committed_at), 0 },
-	{ "key_id", K_KEY_ID, COMMIT(key_id), 0 },
-	{ "signature", K_SIG, COMMIT(signature), 0 },
+#define COMMIT_FIELDS \
+	{ "room_id", K_UUID, COMMIT(lot.room_id), 0 }, \
+	{ "commitment", K_HASH, COMMIT(commitment), 0 }, \
+	{ "beacon_rule", K_RULE, COMMIT(lot.beacon_rule), 0 }, \
+	{ "committed_at", K_TIME, COMMIT(committed_at), 0 }, \
+	{ "key_id", K_KEY_ID, COMMIT(key_id), 0 }, \
+	{ "signature", K_SIG, COMMIT(signature), 0 }
+
+static const struct field commitment_fields_v1[] = { COMMIT_FIELDS };
+static const struct field commitment_fields_v2[] = {
+	COMMIT_FIELDS,
+	{ "product_class_id", K_UUID, COMMIT(lot.product_class_id), 0 },
+	{ "funding_target_cents", K_U64, COMMIT(lot.funding_target_cents), 0 },
+	{ "deadline", K_TIME, COMMIT(lot.deadline), 0 },
+	{ "lot_type", K_LOT_TYPE, COMMIT(lot.lot_type), 0 },
+	{ "entry_bundles_hash", K_HASH, COMMIT(lot.entry_bundles_hash), 0 },
+};
+
+#define FREEZE(f) offsetof(alot_freeze_record, f)
+static const struct field freeze_fields_v2[] = {
+	{ "room_id", K_UUID, FREEZE(lot.room_id), 0 },
+	{ "product_class_id", K_UUID, FREEZE(lot.product_class_id), 0 },
+	{ "funding_target_cents", K_U64, FREEZE(lot.funding_target_cents), 0 },
+	{ "deadline", K_TIME, FREEZE(lot.deadline), 0 },
+	{ "lot_type", K_LOT_TYPE, FREEZE(lot.lot_type), 0 },
+	{ "entry_bundles_hash", K_HASH, FREEZE(lot.entry_bundles_hash), 0 },
+	{ "beacon_rule", K_RULE, FREEZE(lot.beacon_rule), 0 },
+	{ "commitment", K_HASH, FREEZE(commitment), 0 },
+	{ "total_tickets", K_U32, FREEZE(lot.total_tickets), 0 },
+	{ "entry_count", K_U32, FREEZE(lot.entry_count), 0 },
+	{ "ledger_root", K_HASH, FREEZE(lot.ledger_root), 0 },
+	{ "committed_at", K_TIME, FREEZE(committed_at), 0 },
+	{ "funded_at", K_TIME, FREEZE(funded_at), 0 },
+	{ "frozen_at", K_TIME, FREEZE(frozen_at), 0 },
+	{ "key_id", K_KEY_ID, FREEZE(key_id), 0 },
+	{ "signature", K_SIG, FREEZE(signature), 0 },
 };
 
 #define HEADER(f) offsetof(alot_ledger_header, f)
@@ -104,18 +146,39 @@ static const struct field proof_fields[] = {
 	{ "audit_path", K_PATH, PROOF(path), PROOF(path_len) },
 };
 
+/*
+ * One kind of JSON object.  Objects with a type carry "type" and
+ * "version"; the version is stored as the uint32_t at version_at (the
+ * lot's version of a record).
+ */
 struct record_kind {
-	const char *type;            /* the "type" field; NULL: none (ledger lines) */
+	const char *type;            /* the "type" field; NULL: none (ledger lines, tries) */
+	uint32_t version;
 	const struct field *fields;
 	size_t count;
+	alot_record_type record;     /* for records */
+	size_t version_at;
 };
 
-#define KIND(t, f) { t, f, sizeof(f) / sizeof(f[0]) }
-static const struct record_kind draw_kind = KIND("alot.draw", draw_fields);
-static const struct record_kind commitment_kind = KIND("alot.commitment", commitment_fields);
-static const struct record_kind header_kind = KIND("alot.ledger", ledger_header_fields);
-static const struct record_kind line_kind = KIND(NULL, ledger_line_fields);
-static const struct record_kind proof_kind = KIND("alot.inclusion-proof", proof_fields);
+#define KIND(t, v, f, r, at) { t, v, f, sizeof(f) / sizeof(f[0]), r, at }
+#define LOT_VERSION(type) (offsetof(type, lot) + offsetof(alot_lot, version))
+static const struct record_kind record_kinds[] = {
+	KIND("alot.commitment", 1, commitment_fields_v1, ALOT_RECORD_COMMITMENT, LOT_VERSION(alot_commitment_record)),
+	KIND("alot.commitment", 2, commitment_fields_v2, ALOT_RECORD_COMMITMENT, LOT_VERSION(alot_commitment_record)),
+	KIND("alot.freeze", 2, freeze_fields_v2, ALOT_RECORD_FREEZE, LOT_VERSION(alot_freeze_record)),
+	KIND("alot.draw", 1, draw_fields_v1, ALOT_RECORD_DRAW, LOT_VERSION(alot_draw_record)),
+	KIND("alot.draw", 2, draw_fields_v2, ALOT_RECORD_DRAW, LOT_VERSION(alot_draw_record)),
+};
+static const struct record_kind header_kinds[] = {
+	KIND("alot.ledger", 1, ledger_header_fields, 0, offsetof(alot_ledger_header, version)),
+	KIND("alot.ledger", 2, ledger_header_fields, 0, offsetof(alot_ledger_header, version)),
+};
+static const struct record_kind proof_kinds[] = {
+	KIND("alot.inclusion-proof", 1, proof_fields, 0, offsetof(alot_inclusion_proof, version)),
+	KIND("alot.inclusion-proof", 2, proof_fields, 0, offsetof(alot_inclusion_proof, version)),
+};
+static const struct record_kind line_kind = KIND(NULL, 0, ledger_line_fields, 0, 0);
+#define NKINDS(a) (sizeof(a) / sizeof(a[0]))
 
 #define AT(base, off, type) ((type *)((char *)(base) + (off)))
 #define CAT(base, off, type) ((const type *)((const char *)(base) + (off)))
@@ -242,7 +305,7 @@ static const struct field attempt_fields[] = {
 	{ "nonce", K_U32, ATTEMPT(nonce), 0 },
 	{ "value", K_U32, ATTEMPT(value), 0 },
 };
-static const struct record_kind attempt_kind = KIND(NULL, attempt_fields);
+static const struct record_kind attempt_kind = KIND(NULL, 0, attempt_fields, 0, 0);
 
 static alot_code
 parse_attempts(json_t *v, alot_draw_result *out, alot_error *err)
@@ -312,6 +375,11 @@ parse_field(json_t *v, const struct field *f, void *base, alot_error *err)
 			                      "field \"%s\" must be a UTC timestamp like 2026-01-31T23:59:59.000000Z", f->name);
 		memcpy(AT(base, f->offset, char), json_string_value(v), ALOT_TIMESTAMP_LEN + 1);
 		return ALOT_OK;
+	case K_LOT_TYPE:
+		if (!json_is_string(v) || !alot_lot_type_known(json_string_value(v)))
+			return alot_error_set(err, ALOT_ERR_INVALID, "field \"%s\" must be \"known\" or \"mystery\"", f->name);
+		snprintf(AT(base, f->offset, char), ALOT_LOT_TYPE_MAX + 1, "%s", json_string_value(v));
+		return ALOT_OK;
 	case K_ATTEMPTS:
 		return parse_attempts(v, AT(base, f->offset, alot_draw_result), err);
 	case K_PATH:
@@ -378,37 +446,98 @@ load_object(const char *text, size_t len, size_t max, json_t **out, alot_error *
 	return ALOT_OK;
 }
 
-/* The "type" and "version" every record starts with. */
-static alot_code
-check_header(json_t *obj, const char *type, alot_error *err)
-{
-	json_t *v = json_object_get(obj, "version");
+static alot_code dump_kind(const struct record_kind *kind, const void *base, int with_signature,
+                           char **text, alot_error *err);
 
-	if (!json_is_string(json_object_get(obj, "type")))
-		return alot_error_set(err, ALOT_ERR_INVALID, "missing field \"type\"");
-	if (strcmp(json_string_value(json_object_get(obj, "type")), type) != 0)
-		return alot_error_set(err, ALOT_ERR_INVALID, "field \"type\" must be \"%s\"", type);
-	if (v == NULL)
-		return alot_error_set(err, ALOT_ERR_INVALID, "missing field \"version\"");
-	if (!json_is_integer(v) || json_integer_value(v) != ALOT_PROTOCOL_VERSION)
-		return alot_error_set(err, ALOT_ERR_INVALID,
-		                      "unsupported protocol version: this verifier knows version %d",
-		                      ALOT_PROTOCOL_VERSION);
-	return ALOT_OK;
+/*
+ * The kind among kinds (all of one type, or all records) that obj's
+ * "type" and "version" name; NULL with err set when there is none.
+ */
+static const struct record_kind *
+find_kind(json_t *obj, const struct record_kind *kinds, size_t n, alot_error *err)
+{
+	const char *type = json_string_value(json_object_get(obj, "type"));
+	json_t *v = json_object_get(obj, "version");
+	int type_known = 0;
+	size_t i;
+
+	if (type == NULL) {
+		alot_error_set(err, ALOT_ERR_INVALID, "missing field \"type\"");
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if (strcmp(kinds[i].type, type) != 0)
+			continue;
+		type_known = 1;
+		if (json_is_integer(v) && json_integer_value(v) == (json_int_t)kinds[i].version)
+			return &kinds[i];
+	}
+	if (!type_known)
+		alot_error_set(err, ALOT_ERR_INVALID, "field \"type\" must be %s",
+		               n == NKINDS(record_kinds) ? "\"alot.commitment\", \"alot.freeze\" or \"alot.draw\""
+		                                         : kinds[0].type);
+	else if (v == NULL)
+		alot_error_set(err, ALOT_ERR_INVALID, "missing field \"version\"");
+	else
+		alot_error_set(err, ALOT_ERR_INVALID,
+		               "unsupported protocol version of \"%s\": this verifier knows %s", type,
+		               strcmp(type, "alot.freeze") == 0 ? "version 2" : "versions 1 and 2");
+	return NULL;
 }
 
+/*
+ * The bytes read must be exactly what this kind serializes from the
+ * values read: that rules out every other spelling of the same values
+ * (whitespace, key order, escapes, "-0", "1e2", a NUL after a number ...).
+ */
 static alot_code
-parse_kind(const char *text, size_t len, size_t max, const struct record_kind *kind,
-           void *base, size_t size, alot_error *err)
+check_published_form(const struct record_kind *kind, const void *base, const char *text,
+                     size_t len, alot_error *err)
 {
+	char *own = NULL;
+	alot_code rc;
+
+	if ((rc = dump_kind(kind, base, 1, &own, err)) != ALOT_OK)
+		return rc;
+	if (strlen(own) != len || memcmp(own, text, len) != 0)
+		rc = alot_error_set(err, ALOT_ERR_INVALID,
+		                    "not in published form: keys sorted, no whitespace, numbers without sign, "
+		                    "fraction, exponent or leading zeros, no escapes");
+	free(own);
+	return rc;
+}
+
+/* Parse obj as kind into base (zeroed, size bytes), then check the form. */
+static alot_code
+parse_as(json_t *obj, const struct record_kind *kind, void *base, size_t size, const char *text,
+         size_t len, alot_error *err)
+{
+	alot_code rc;
+
+	memset(base, 0, size);
+	if (kind->type != NULL)
+		*(uint32_t *)((char *)base + kind->version_at) = kind->version;
+	if ((rc = parse_fields(obj, kind, base, err)) != ALOT_OK)
+		return rc;
+	return check_published_form(kind, base, text, len, err);
+}
+
+/* Load and parse one object of one of kinds (or of the untyped kind). */
+static alot_code
+parse_kinds(const char *text, size_t len, size_t max, const struct record_kind *kinds, size_t n,
+            void *base, size_t size, alot_error *err)
+{
+	const struct record_kind *kind = kinds;
 	json_t *obj;
 	alot_code rc;
 
 	memset(base, 0, size);
 	if ((rc = load_object(text, len, max, &obj, err)) != ALOT_OK)
 		return rc;
-	if (kind->type == NULL || (rc = check_header(obj, kind->type, err)) == ALOT_OK)
-		rc = parse_fields(obj, kind, base, err);
+	if (kinds->type != NULL && (kind = find_kind(obj, kinds, n, err)) == NULL)
+		rc = ALOT_ERR_INVALID;
+	else
+		rc = parse_as(obj, kind, base, size, text, len, err);
 	json_decref(obj);
 	return rc;
 }
@@ -416,46 +545,71 @@ parse_kind(const char *text, size_t len, size_t max, const struct record_kind *k
 alot_code
 alot_record_parse(const char *text, size_t len, alot_record *out, alot_error *err)
 {
-	json_t *obj, *type;
+	const struct record_kind *kind;
+	json_t *obj;
+	void *base;
+	size_t size;
 	alot_code rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = load_object(text, len, ALOT_RECORD_MAX, &obj, err)) != ALOT_OK)
 		return rc;
-	type = json_object_get(obj, "type");
-	if (json_is_string(type) && strcmp(json_string_value(type), draw_kind.type) == 0) {
-		out->type = ALOT_RECORD_DRAW;
-		if ((rc = check_header(obj, draw_kind.type, err)) == ALOT_OK)
-			rc = parse_fields(obj, &draw_kind, &out->u.draw, err);
-	} else if (json_is_string(type) && strcmp(json_string_value(type), commitment_kind.type) == 0) {
-		out->type = ALOT_RECORD_COMMITMENT;
-		if ((rc = check_header(obj, commitment_kind.type, err)) == ALOT_OK)
-			rc = parse_fields(obj, &commitment_kind, &out->u.commitment, err);
-	} else {
-		rc = alot_error_set(err, ALOT_ERR_INVALID,
-		                    "field \"type\" must be \"alot.draw\" or \"alot.commitment\"");
+	if ((kind = find_kind(obj, record_kinds, NKINDS(record_kinds), err)) == NULL) {
+		json_decref(obj);
+		return ALOT_ERR_INVALID;
 	}
+	out->type = kind->record;
+	switch (kind->record) {
+	case ALOT_RECORD_COMMITMENT: base = &out->u.commitment; size = sizeof(out->u.commitment); break;
+	case ALOT_RECORD_FREEZE: base = &out->u.freeze; size = sizeof(out->u.freeze); break;
+	default: base = &out->u.draw; size = sizeof(out->u.draw); break;
+	}
+	rc = parse_as(obj, kind, base, size, text, len, err);
 	json_decref(obj);
 	return rc;
+}
+
+const alot_lot *
+alot_record_lot(const alot_record *rec)
+{
+	switch (rec->type) {
+	case ALOT_RECORD_COMMITMENT: return &rec->u.commitment.lot;
+	case ALOT_RECORD_FREEZE: return &rec->u.freeze.lot;
+	case ALOT_RECORD_DRAW: break;
+	}
+	return &rec->u.draw.lot;
+}
+
+const char *
+alot_record_type_name(alot_record_type type)
+{
+	switch (type) {
+	case ALOT_RECORD_COMMITMENT: return "commitment";
+	case ALOT_RECORD_FREEZE: return "freeze";
+	case ALOT_RECORD_DRAW: break;
+	}
+	return "draw";
 }
 
 alot_code
 alot_ledger_header_parse(const char *text, size_t len, alot_ledger_header *out, alot_error *err)
 {
-	return parse_kind(text, len, ALOT_LEDGER_LINE_MAX, &header_kind, out, sizeof(*out), err);
+	return parse_kinds(text, len, ALOT_LEDGER_LINE_MAX, header_kinds, NKINDS(header_kinds), out,
+	                   sizeof(*out), err);
 }
 
 alot_code
 alot_ledger_line_parse(const char *text, size_t len, alot_ticket_range *out, alot_error *err)
 {
-	return parse_kind(text, len, ALOT_LEDGER_LINE_MAX, &line_kind, out, sizeof(*out), err);
+	return parse_kinds(text, len, ALOT_LEDGER_LINE_MAX, &line_kind, 1, out, sizeof(*out), err);
 }
 
 alot_code
 alot_inclusion_proof_parse(const char *text, size_t len, alot_inclusion_proof *out,
                            alot_error *err)
 {
-	return parse_kind(text, len, ALOT_RECORD_MAX, &proof_kind, out, sizeof(*out), err);
+	return parse_kinds(text, len, ALOT_RECORD_MAX, proof_kinds, NKINDS(proof_kinds), out,
+	                   sizeof(*out), err);
 }
 
 /* ---- serialization ------------------------------------------------- */
@@ -519,6 +673,7 @@ field_json(const struct field *f, const void *base)
 		return json_integer((json_int_t)*CAT(base, f->offset, uint64_t));
 	case K_RULE:
 	case K_TIME:
+	case K_LOT_TYPE:
 		return json_string(CAT(base, f->offset, char));
 	case K_BEACON:
 		return hex_json(CAT(base, f->offset, unsigned char),
@@ -541,7 +696,7 @@ build_object(const struct record_kind *kind, const void *base, int with_signatur
 		return NULL;
 	if (kind->type != NULL) {
 		json_object_set_new(obj, "type", json_string(kind->type));
-		json_object_set_new(obj, "version", json_integer(ALOT_PROTOCOL_VERSION));
+		json_object_set_new(obj, "version", json_integer(kind->version));
 	}
 	for (i = 0; i < kind->count; i++) {
 		json_t *v;
@@ -571,28 +726,60 @@ dump_kind(const struct record_kind *kind, const void *base, int with_signature, 
 	return ALOT_OK;
 }
 
+/* The kind of a record of type t and the given version (1 when not 2). */
+static const struct record_kind *
+kind_of(alot_record_type t, uint32_t version)
+{
+	size_t i;
+
+	for (i = 0; i < NKINDS(record_kinds); i++)
+		if (record_kinds[i].record == t && record_kinds[i].version == version)
+			return &record_kinds[i];
+	for (i = 0; i < NKINDS(record_kinds); i++)
+		if (record_kinds[i].record == t)
+			return &record_kinds[i]; /* version 1, or a freeze's only version */
+	return &record_kinds[0];
+}
+
+#define VERSION_OF(lot) ((lot).version == ALOT_PROTOCOL_V2 ? ALOT_PROTOCOL_V2 : ALOT_PROTOCOL_V1)
+#define COMMITMENT_KIND(rec) kind_of(ALOT_RECORD_COMMITMENT, VERSION_OF((rec)->lot))
+#define FREEZE_KIND(rec) kind_of(ALOT_RECORD_FREEZE, ALOT_PROTOCOL_V2)
+#define DRAW_KIND(rec) kind_of(ALOT_RECORD_DRAW, VERSION_OF((rec)->lot))
+
 alot_code
 alot_commitment_record_json(const alot_commitment_record *rec, char **text, alot_error *err)
 {
-	return dump_kind(&commitment_kind, rec, 1, text, err);
+	return dump_kind(COMMITMENT_KIND(rec), rec, 1, text, err);
+}
+
+alot_code
+alot_freeze_record_json(const alot_freeze_record *rec, char **text, alot_error *err)
+{
+	return dump_kind(FREEZE_KIND(rec), rec, 1, text, err);
 }
 
 alot_code
 alot_draw_record_json(const alot_draw_record *rec, char **text, alot_error *err)
 {
-	return dump_kind(&draw_kind, rec, 1, text, err);
+	return dump_kind(DRAW_KIND(rec), rec, 1, text, err);
 }
 
 alot_code
 alot_commitment_record_canonical(const alot_commitment_record *rec, char **text, alot_error *err)
 {
-	return dump_kind(&commitment_kind, rec, 0, text, err);
+	return dump_kind(COMMITMENT_KIND(rec), rec, 0, text, err);
+}
+
+alot_code
+alot_freeze_record_canonical(const alot_freeze_record *rec, char **text, alot_error *err)
+{
+	return dump_kind(FREEZE_KIND(rec), rec, 0, text, err);
 }
 
 alot_code
 alot_draw_record_canonical(const alot_draw_record *rec, char **text, alot_error *err)
 {
-	return dump_kind(&draw_kind, rec, 0, text, err);
+	return dump_kind(DRAW_KIND(rec), rec, 0, text, err);
 }
 
 alot_code
@@ -600,11 +787,12 @@ alot_ledger_header_json(const alot_draw_record *rec, char **text, alot_error *er
 {
 	alot_ledger_header h;
 
+	h.version = VERSION_OF(rec->lot);
 	h.room_id = rec->lot.room_id;
 	h.entry_count = rec->lot.entry_count;
 	h.total_tickets = rec->lot.total_tickets;
 	memcpy(h.ledger_root, rec->lot.ledger_root, ALOT_HASH_LEN);
-	return dump_kind(&header_kind, &h, 1, text, err);
+	return dump_kind(&header_kinds[h.version - 1], &h, 1, text, err);
 }
 
 alot_code
@@ -616,22 +804,43 @@ alot_ledger_line_json(const alot_ticket_range *range, char **text, alot_error *e
 alot_code
 alot_inclusion_proof_json(const alot_inclusion_proof *proof, char **text, alot_error *err)
 {
-	return dump_kind(&proof_kind, proof, 1, text, err);
+	uint32_t v = proof->version == ALOT_PROTOCOL_V2 ? ALOT_PROTOCOL_V2 : ALOT_PROTOCOL_V1;
+
+	return dump_kind(&proof_kinds[v - 1], proof, 1, text, err);
 }
 
 /* ---- signing ------------------------------------------------------- */
 
-/* The signed message: LP(tag) || canonical text.  Caller frees *msg. */
+/* LP(tag) || text, as one buffer.  Caller frees *msg. */
 static alot_code
-signed_message(const char *canonical, unsigned char **msg, size_t *len, alot_error *err)
+tagged_message(const char *tag, const char *text, size_t tlen, unsigned char **msg, size_t *len,
+               alot_error *err)
 {
-	size_t clen = strlen(canonical);
-
-	*len = 4 + strlen(ALOT_TAG_SIGNATURE) + clen;
+	*len = 4 + strlen(tag) + tlen;
 	if ((*msg = malloc(*len)) == NULL)
 		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
-	memcpy(*msg + Alot_put_lp_str(*msg, 0, ALOT_TAG_SIGNATURE), canonical, clen);
+	memcpy(*msg + Alot_put_lp_str(*msg, 0, tag), text, tlen);
 	return ALOT_OK;
+}
+
+const char *
+Alot_signature_tag(uint32_t version)
+{
+	return version == ALOT_PROTOCOL_V2 ? ALOT_TAG2_SIGNATURE : ALOT_TAG_SIGNATURE;
+}
+
+void
+alot_record_hash(const char *published, size_t len, unsigned char out[ALOT_HASH_LEN])
+{
+	unsigned char *msg;
+	size_t mlen;
+
+	if (tagged_message(ALOT_TAG2_RECORD, published, len, &msg, &mlen, NULL) != ALOT_OK) {
+		memset(out, 0, ALOT_HASH_LEN); /* out of memory: a hash that names nothing */
+		return;
+	}
+	alot_sha256(msg, mlen, out);
+	free(msg);
 }
 
 static alot_code
@@ -648,7 +857,8 @@ sign_kind(const struct record_kind *kind, void *rec, unsigned char *key_id,
 	alot_signing_key_public(key, &pub);
 	memcpy(key_id, pub.key_id, ALOT_KEY_ID_LEN);
 	if ((rc = dump_kind(kind, rec, 0, &canonical, err)) != ALOT_OK ||
-	    (rc = signed_message(canonical, &msg, &len, err)) != ALOT_OK ||
+	    (rc = tagged_message(Alot_signature_tag(kind->version), canonical, strlen(canonical),
+	                         &msg, &len, err)) != ALOT_OK ||
 	    (rc = alot_sign(key, msg, len, signature, err)) != ALOT_OK)
 		goto out;
 	rc = dump_kind(kind, rec, 1, text, err);
@@ -662,14 +872,21 @@ alot_code
 alot_commitment_record_sign(alot_commitment_record *rec, const alot_signing_key *key,
                             char **text, alot_error *err)
 {
-	return sign_kind(&commitment_kind, rec, rec->key_id, rec->signature, key, text, err);
+	return sign_kind(COMMITMENT_KIND(rec), rec, rec->key_id, rec->signature, key, text, err);
+}
+
+alot_code
+alot_freeze_record_sign(alot_freeze_record *rec, const alot_signing_key *key, char **text,
+                        alot_error *err)
+{
+	return sign_kind(FREEZE_KIND(rec), rec, rec->key_id, rec->signature, key, text, err);
 }
 
 alot_code
 alot_draw_record_sign(alot_draw_record *rec, const alot_signing_key *key, char **text,
                       alot_error *err)
 {
-	return sign_kind(&draw_kind, rec, rec->key_id, rec->signature, key, text, err);
+	return sign_kind(DRAW_KIND(rec), rec, rec->key_id, rec->signature, key, text, err);
 }
 
 /* ---- computing a draw ---------------------------------------------- */
@@ -691,33 +908,80 @@ find_ticket(const alot_ticket_range *ledger, size_t n, uint32_t ticket)
 	return lo;
 }
 
+/*
+ * The leaf hashes of a ledger in ticket order, after checking that it
+ * covers 1..N with no entry id twice; N into *total.  *leaves is malloc'd.
+ */
+static alot_code
+ledger_leaves(const alot_ticket_range *ledger, size_t n, unsigned char (**leaves)[ALOT_HASH_LEN],
+              uint32_t *total, alot_error *err)
+{
+	alot_coverage cov = ALOT_COVERAGE_INIT;
+	alot_uuid *ids = NULL, dup;
+	char id[ALOT_UUID_STRLEN];
+	size_t i;
+	alot_code rc = ALOT_OK;
+
+	*leaves = NULL;
+	if (n == 0 || n > ALOT_MAX_TICKETS)
+		return alot_error_set(err, ALOT_ERR_VERIFY, "the room has %zu entries: nothing to draw", n);
+	if ((*leaves = malloc(n * sizeof(**leaves))) == NULL || (ids = malloc(n * sizeof(*ids))) == NULL) {
+		rc = alot_error_set(err, ALOT_ERR_NOMEM, "out of memory for %zu ledger entries", n);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if ((rc = alot_coverage_add(&cov, &ledger[i], err)) != ALOT_OK)
+			goto out;
+		alot_merkle_leaf_hash(&ledger[i], (*leaves)[i]);
+		ids[i] = ledger[i].entry_id;
+	}
+	if ((rc = alot_coverage_finish(&cov, total, err)) != ALOT_OK)
+		goto out;
+	if (Alot_repeated_uuid(ids, n, &dup)) {
+		alot_uuid_format(&dup, id);
+		rc = alot_error_set(err, ALOT_ERR_VERIFY, "entry id %s appears more than once in the ledger", id);
+	}
+out:
+	free(ids);
+	if (rc != ALOT_OK) {
+		free(*leaves);
+		*leaves = NULL;
+	}
+	return rc;
+}
+
+alot_code
+alot_freeze_record_compute(alot_freeze_record *rec, const alot_ticket_range *ledger, size_t n,
+                           alot_error *err)
+{
+	unsigned char (*leaves)[ALOT_HASH_LEN];
+	alot_code rc = ledger_leaves(ledger, n, &leaves, &rec->lot.total_tickets, err);
+
+	if (rc != ALOT_OK)
+		return rc;
+	rec->lot.entry_count = (uint32_t)n;
+	alot_merkle_root((const unsigned char (*)[ALOT_HASH_LEN])leaves, n, rec->lot.ledger_root);
+	free(leaves);
+	return ALOT_OK;
+}
+
 alot_code
 alot_draw_record_compute(alot_draw_record *rec, const unsigned char server_seed[ALOT_SEED_LEN],
                          const alot_ticket_range *ledger, size_t n, alot_error *err)
 {
-	alot_coverage cov = ALOT_COVERAGE_INIT;
 	unsigned char (*leaves)[ALOT_HASH_LEN] = NULL;
-	size_t i, w;
+	size_t w;
 	alot_code rc;
 
-	if (n == 0 || n > ALOT_MAX_TICKETS)
-		return alot_error_set(err, ALOT_ERR_VERIFY, "the room has %zu entries: nothing to draw", n);
-	if ((leaves = malloc(n * sizeof(*leaves))) == NULL)
-		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory for %zu ledger entries", n);
-	for (i = 0; i < n; i++) {
-		if ((rc = alot_coverage_add(&cov, &ledger[i], err)) != ALOT_OK)
-			goto out;
-		alot_merkle_leaf_hash(&ledger[i], leaves[i]);
-	}
-	if ((rc = alot_coverage_finish(&cov, &rec->lot.total_tickets, err)) != ALOT_OK)
-		goto out;
+	if ((rc = ledger_leaves(ledger, n, &leaves, &rec->lot.total_tickets, err)) != ALOT_OK)
+		return rc;
 	rec->lot.entry_count = (uint32_t)n;
 	alot_merkle_root((const unsigned char (*)[ALOT_HASH_LEN])leaves, n, rec->lot.ledger_root);
 	memcpy(rec->server_seed, server_seed, ALOT_SEED_LEN);
-	alot_commitment(&rec->lot.room_id, server_seed, rec->commitment);
+	alot_lot_commitment(&rec->lot, server_seed, rec->commitment);
 	alot_client_seed(&rec->lot, rec->client_seed);
-	if ((rc = alot_draw_ticket(server_seed, rec->client_seed, rec->lot.total_tickets,
-	                           &rec->draw, err)) != ALOT_OK)
+	if ((rc = alot_draw_ticket(VERSION_OF(rec->lot), server_seed, rec->client_seed,
+	                           rec->lot.total_tickets, &rec->draw, err)) != ALOT_OK)
 		goto out;
 	memcpy(rec->combined_seed, rec->draw.attempts[rec->draw.nonce].combined_seed, ALOT_HASH_LEN);
 	w = find_ticket(ledger, n, rec->draw.winning_ticket);
@@ -745,6 +1009,7 @@ alot_inclusion_proof_make(const alot_draw_record *rec, const alot_ticket_range *
 		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory for %zu ledger entries", n);
 	for (i = 0; i < n; i++)
 		alot_merkle_leaf_hash(&ledger[i], leaves[i]);
+	out->version = VERSION_OF(rec->lot);
 	out->room_id = rec->lot.room_id;
 	memcpy(out->ledger_root, rec->lot.ledger_root, ALOT_HASH_LEN);
 	out->entry_count = (uint32_t)n;

@@ -1,11 +1,13 @@
 /*
- * verify.c - verifying published records of draw protocol v1: every step
- * is recomputed from the record's inputs and compared, and each check is
- * reported under its stable name (docs/protocol.md, "Verification").
+ * verify.c - verifying published records of the draw protocol, versions 1
+ * and 2: every step is recomputed from the record's inputs and compared,
+ * and each check is reported under its stable name (docs/protocol.md,
+ * "Verification").
  * Checks are independent: each recomputes from verified inputs, so one
  * tampered field fails its own check and the rest still run.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +82,7 @@ static void
 check_beacon(const char *rule, size_t value_len, alot_report *r)
 {
 	if (!alot_beacon_rule_known(rule))
-		alot_report_set(r, "beacon", ALOT_CHECK_FAIL, "beacon rule \"%s\" is not defined by protocol v1", rule);
+		alot_report_set(r, "beacon", ALOT_CHECK_FAIL, "beacon rule \"%s\" is not one this verifier knows", rule);
 	else if (strcmp(rule, "none") == 0 && value_len != 0)
 		alot_report_set(r, "beacon", ALOT_CHECK_FAIL, "beacon rule \"none\" takes no beacon value");
 	else
@@ -89,7 +91,7 @@ check_beacon(const char *rule, size_t value_len, alot_report *r)
 
 /* "signature": the record names key and key signed its canonical form. */
 static void
-check_signature(const char *canonical, const unsigned char key_id[ALOT_KEY_ID_LEN],
+check_signature(uint32_t version, const char *canonical, const unsigned char key_id[ALOT_KEY_ID_LEN],
                 const unsigned char sig[ALOT_SIG_LEN], const alot_public_key *key,
                 alot_report *r)
 {
@@ -113,12 +115,12 @@ check_signature(const char *canonical, const unsigned char key_id[ALOT_KEY_ID_LE
 		return;
 	}
 	clen = strlen(canonical);
-	len = 4 + strlen(ALOT_TAG_SIGNATURE) + clen;
+	len = 4 + strlen(Alot_signature_tag(version)) + clen;
 	if ((msg = malloc(len)) == NULL) {
 		alot_report_set(r, "signature", ALOT_CHECK_FAIL, "out of memory");
 		return;
 	}
-	memcpy(msg + Alot_put_lp_str(msg, 0, ALOT_TAG_SIGNATURE), canonical, clen);
+	memcpy(msg + Alot_put_lp_str(msg, 0, Alot_signature_tag(version)), canonical, clen);
 	if (alot_verify_signature(key, msg, len, sig, NULL) == ALOT_OK)
 		pass(r, "signature");
 	else
@@ -151,7 +153,7 @@ check_combined(const alot_draw_record *rec, const unsigned char client[ALOT_HASH
 	size_t i;
 
 	for (i = 0; i < d->attempt_count; i++) {
-		alot_combined_seed(rec->server_seed, client, (uint32_t)i, seed);
+		alot_combined_seed(rec->lot.version, rec->server_seed, client, (uint32_t)i, seed);
 		if (d->attempts[i].nonce != i || !alot_ct_equal(seed, d->attempts[i].combined_seed, ALOT_HASH_LEN)) {
 			alot_report_set(r, "combined-seed", ALOT_CHECK_FAIL,
 			                "try %zu does not hash to its combined seed with nonce %zu", i, i);
@@ -216,13 +218,13 @@ check_ticket(const alot_draw_record *rec, const unsigned char client[ALOT_HASH_L
 		alot_report_set(r, "winning-ticket", ALOT_CHECK_FAIL, "out of memory");
 		return;
 	}
-	if (alot_draw_ticket(rec->server_seed, client, rec->lot.total_tickets, d, NULL) != ALOT_OK)
+	if (alot_draw_ticket(rec->lot.version, rec->server_seed, client, rec->lot.total_tickets, d, NULL) != ALOT_OK)
 		alot_report_set(r, "winning-ticket", ALOT_CHECK_FAIL, "no ticket can be drawn from %u tickets",
 		                rec->lot.total_tickets);
-	else if (d->winning_ticket != rec->draw.winning_ticket || d->nonce != rec->draw.nonce)
+	else if (d->winning_ticket != rec->draw.winning_ticket) /* the nonce is rejection-sampling's */
 		alot_report_set(r, "winning-ticket", ALOT_CHECK_FAIL,
-		                "the draw gives ticket %u at nonce %u, the record claims ticket %u at nonce %u",
-		                d->winning_ticket, d->nonce, rec->draw.winning_ticket, rec->draw.nonce);
+		                "the draw gives ticket %u (at nonce %u), the record claims ticket %u",
+		                d->winning_ticket, d->nonce, rec->draw.winning_ticket);
 	else
 		pass(r, "winning-ticket");
 	free(d);
@@ -254,18 +256,29 @@ check_winner(const alot_draw_record *rec, alot_report *r)
 	pass(r, "winner-inclusion");
 }
 
+/*
+ * "timestamps": the given times (NULL: absent) are in protocol order.
+ * Fixed-width UTC timestamps compare as strings.
+ */
 static void
-check_times(const char *committed, const char *funded, const char *drawn, alot_report *r)
+check_times(const char *committed, const char *funded, const char *frozen, const char *drawn,
+            alot_report *r)
 {
-	/* Fixed-width UTC timestamps compare as strings. */
-	if (funded && strcmp(committed, funded) > 0)
-		alot_report_set(r, "timestamps", ALOT_CHECK_FAIL, "committed at %s, after funding at %s",
-		                committed, funded);
-	else if (funded && drawn && strcmp(funded, drawn) > 0)
-		alot_report_set(r, "timestamps", ALOT_CHECK_FAIL, "drawn at %s, before funding at %s",
-		                drawn, funded);
-	else
-		pass(r, "timestamps");
+	const char *names[] = { "committed", "funded", "frozen", "drawn" };
+	const char *times[] = { committed, funded, frozen, drawn };
+	int i, prev = 0;
+
+	for (i = 1; i < 4; i++) {
+		if (times[i] == NULL)
+			continue;
+		if (strcmp(times[prev], times[i]) > 0) {
+			alot_report_set(r, "timestamps", ALOT_CHECK_FAIL, "%s at %s, before %s at %s", names[i],
+			                times[i], names[prev], times[prev]);
+			return;
+		}
+		prev = i;
+	}
+	pass(r, "timestamps");
 }
 
 alot_code
@@ -277,11 +290,13 @@ alot_draw_record_verify(const alot_draw_record *rec, const alot_public_key *key,
 	check_beacon(rec->lot.beacon_rule, rec->lot.beacon_value_len, report);
 	if (key != NULL && alot_draw_record_canonical(rec, &canonical, NULL) != ALOT_OK)
 		canonical = NULL;
-	check_signature(canonical, rec->key_id, rec->signature, key, report);
+	check_signature(rec->lot.version, canonical, rec->key_id, rec->signature, key, report);
 	free(canonical);
-	alot_commitment(&rec->lot.room_id, rec->server_seed, computed);
+	alot_lot_commitment(&rec->lot, rec->server_seed, computed);
 	check_hash(report, "commitment", rec->commitment, computed,
-	           "the revealed server seed does not hash to the commitment");
+	           alot_lot_is_v2(&rec->lot)
+	               ? "the revealed server seed and the lot do not hash to the commitment"
+	               : "the revealed server seed does not hash to the commitment");
 	alot_client_seed(&rec->lot, client);
 	check_hash(report, "client-seed", rec->client_seed, client,
 	           "the client seed does not follow from the lot's data and ledger root");
@@ -289,7 +304,8 @@ alot_draw_record_verify(const alot_draw_record *rec, const alot_public_key *key,
 	check_rejection(rec, report);
 	check_ticket(rec, client, report);
 	check_winner(rec, report);
-	check_times(rec->committed_at, rec->funded_at, rec->drawn_at, report);
+	check_times(rec->committed_at, rec->funded_at, alot_lot_is_v2(&rec->lot) ? rec->frozen_at : NULL,
+	            rec->drawn_at, report);
 	return outcome(report);
 }
 
@@ -299,12 +315,110 @@ alot_commitment_record_verify(const alot_commitment_record *rec, const alot_publ
 {
 	char *canonical = NULL;
 
-	check_beacon(rec->beacon_rule, 0, report);
+	check_beacon(rec->lot.beacon_rule, 0, report);
 	if (key != NULL && alot_commitment_record_canonical(rec, &canonical, NULL) != ALOT_OK)
 		canonical = NULL;
-	check_signature(canonical, rec->key_id, rec->signature, key, report);
+	check_signature(rec->lot.version, canonical, rec->key_id, rec->signature, key, report);
 	free(canonical);
-	check_times(rec->committed_at, NULL, NULL, report);
+	check_times(rec->committed_at, NULL, NULL, NULL, report);
+	return outcome(report);
+}
+
+/* "ledger-shape": 1 <= entry_count <= N <= 2^31 - 1. */
+static void
+check_ledger_shape(const alot_lot *lot, alot_report *r)
+{
+	if (lot->total_tickets == 0 || lot->total_tickets > ALOT_MAX_TICKETS || lot->entry_count == 0 ||
+	    lot->entry_count > lot->total_tickets)
+		alot_report_set(r, "ledger-shape", ALOT_CHECK_FAIL,
+		                "%u entries holding %u tickets is not a ledger: 1 <= entries <= tickets <= %u",
+		                lot->entry_count, lot->total_tickets, ALOT_MAX_TICKETS);
+	else
+		pass(r, "ledger-shape");
+}
+
+alot_code
+alot_freeze_record_verify(const alot_freeze_record *rec, const alot_public_key *key,
+                          alot_report *report)
+{
+	char *canonical = NULL;
+
+	check_beacon(rec->lot.beacon_rule, 0, report);
+	if (key != NULL && alot_freeze_record_canonical(rec, &canonical, NULL) != ALOT_OK)
+		canonical = NULL;
+	check_signature(rec->lot.version, canonical, rec->key_id, rec->signature, key, report);
+	free(canonical);
+	check_ledger_shape(&rec->lot, report);
+	check_times(rec->committed_at, rec->funded_at, rec->frozen_at, NULL, report);
+	return outcome(report);
+}
+
+/* NULL when a and b are the same lot, as committed; else what differs. */
+static const char *
+lot_terms_differ(const alot_lot *a, const alot_lot *b)
+{
+	if (a->version != b->version)
+		return "protocol version";
+	if (!alot_uuid_equal(&a->room_id, &b->room_id))
+		return "room";
+	if (strcmp(a->beacon_rule, b->beacon_rule) != 0)
+		return "beacon rule";
+	if (a->version != ALOT_PROTOCOL_V2)
+		return NULL; /* protocol 1 commits to nothing else */
+	if (!alot_uuid_equal(&a->product_class_id, &b->product_class_id))
+		return "product class";
+	if (a->funding_target_cents != b->funding_target_cents)
+		return "funding target";
+	if (strcmp(a->deadline, b->deadline) != 0)
+		return "deadline";
+	if (strcmp(a->lot_type, b->lot_type) != 0)
+		return "lot type";
+	if (memcmp(a->entry_bundles_hash, b->entry_bundles_hash, ALOT_HASH_LEN) != 0)
+		return "entry bundles";
+	return NULL;
+}
+
+static const char lot_differs[] = "the lot is not the one committed to";
+static const char lot_not_frozen[] = "the lot is not the one frozen";
+
+/* Fail check with what; a lot that differs also says which term. */
+static void
+set_mismatch(alot_report *report, const char *check, const char *what, const char *differs)
+{
+	if (differs != NULL && (what == lot_differs || what == lot_not_frozen))
+		alot_report_set(report, check, ALOT_CHECK_FAIL, "%s: the %s differs", what, differs);
+	else
+		alot_report_set(report, check, ALOT_CHECK_FAIL, "%s", what);
+}
+
+/* The checks of a commitment against a later record of its room. */
+static alot_code
+match_commitment(const alot_commitment_record *c, const alot_lot *lot,
+                 const unsigned char commitment[ALOT_HASH_LEN], const char *committed_at,
+                 const unsigned char key_id[ALOT_KEY_ID_LEN], const alot_public_key *key,
+                 alot_report *report)
+{
+	alot_report own;
+	const char *what = NULL, *differs;
+
+	alot_report_init(&own);
+	differs = lot_terms_differ(&c->lot, lot);
+	if (alot_commitment_record_verify(c, key, &own) != ALOT_OK)
+		what = "the commitment record does not verify";
+	else if (!alot_uuid_equal(&c->lot.room_id, &lot->room_id))
+		what = "the commitment record is for another room";
+	else if (differs != NULL)
+		what = lot_differs;
+	else if (!alot_ct_equal(c->commitment, commitment, ALOT_HASH_LEN))
+		what = "the commitment is not the one published at open";
+	else if (strcmp(c->committed_at, committed_at) != 0)
+		what = "committed_at is not the commitment record's";
+	else if (memcmp(c->key_id, key_id, ALOT_KEY_ID_LEN) != 0)
+		what = "the records were signed with different keys";
+	if (what != NULL)
+		set_mismatch(report, "commitment-record", what, differs);
+	else
+		pass(report, "commitment-record");
 	return outcome(report);
 }
 
@@ -312,27 +426,89 @@ alot_code
 alot_commitment_matches_draw(const alot_commitment_record *c, const alot_draw_record *d,
                              const alot_public_key *key, alot_report *report)
 {
+	return match_commitment(c, &d->lot, d->commitment, d->committed_at, d->key_id, key, report);
+}
+
+alot_code
+alot_commitment_matches_freeze(const alot_commitment_record *c, const alot_freeze_record *f,
+                               const alot_public_key *key, alot_report *report)
+{
+	return match_commitment(c, &f->lot, f->commitment, f->committed_at, f->key_id, key, report);
+}
+
+alot_code
+alot_freeze_matches_draw(const alot_freeze_record *f, const unsigned char freeze_hash[ALOT_HASH_LEN],
+                         const alot_draw_record *d, const alot_public_key *key, alot_report *report)
+{
 	alot_report own;
-	const char *what = NULL;
+	const char *what = NULL, *differs = lot_terms_differ(&f->lot, &d->lot);
 
 	alot_report_init(&own);
-	if (alot_commitment_record_verify(c, key, &own) != ALOT_OK)
-		what = "the commitment record does not verify";
-	else if (!alot_uuid_equal(&c->room_id, &d->lot.room_id))
-		what = "the commitment record is for another room";
-	else if (!alot_ct_equal(c->commitment, d->commitment, ALOT_HASH_LEN))
-		what = "the draw's commitment is not the one published at open";
-	else if (strcmp(c->beacon_rule, d->lot.beacon_rule) != 0)
-		what = "the draw used another beacon rule than the one committed to";
-	else if (strcmp(c->committed_at, d->committed_at) != 0)
-		what = "the draw's committed_at is not the commitment record's";
-	else if (memcmp(c->key_id, d->key_id, ALOT_KEY_ID_LEN) != 0)
-		what = "the draw and the commitment were signed with different keys";
+	if (alot_freeze_record_verify(f, key, &own) != ALOT_OK)
+		what = "the freeze record does not verify";
+	else if (!alot_uuid_equal(&f->lot.room_id, &d->lot.room_id))
+		what = "the freeze record is for another room";
+	else if (!alot_ct_equal(freeze_hash, d->freeze_record_hash, ALOT_HASH_LEN))
+		what = "the draw names another freeze record than this one";
+	else if (differs != NULL)
+		what = lot_not_frozen;
+	else if (!alot_ct_equal(f->commitment, d->commitment, ALOT_HASH_LEN))
+		what = "the freeze follows another commitment";
+	else if (f->lot.total_tickets != d->lot.total_tickets || f->lot.entry_count != d->lot.entry_count ||
+	         !alot_ct_equal(f->lot.ledger_root, d->lot.ledger_root, ALOT_HASH_LEN))
+		what = "the draw is not over the frozen ledger (tickets, entries or root differ)";
+	else if (strcmp(f->committed_at, d->committed_at) != 0 || strcmp(f->funded_at, d->funded_at) != 0 ||
+	         strcmp(f->frozen_at, d->frozen_at) != 0)
+		what = "the draw's committed_at, funded_at or frozen_at is not the freeze record's";
+	else if (memcmp(f->key_id, d->key_id, ALOT_KEY_ID_LEN) != 0)
+		what = "the records were signed with different keys";
 	if (what != NULL)
-		alot_report_set(report, "commitment-record", ALOT_CHECK_FAIL, "%s", what);
+		set_mismatch(report, "freeze-record", what, differs);
 	else
-		pass(report, "commitment-record");
+		pass(report, "freeze-record");
 	return outcome(report);
+}
+
+alot_code
+alot_record_verify(const alot_record *rec, const alot_public_key *key, alot_report *report)
+{
+	switch (rec->type) {
+	case ALOT_RECORD_COMMITMENT: return alot_commitment_record_verify(&rec->u.commitment, key, report);
+	case ALOT_RECORD_FREEZE: return alot_freeze_record_verify(&rec->u.freeze, key, report);
+	case ALOT_RECORD_DRAW: break;
+	}
+	return alot_draw_record_verify(&rec->u.draw, key, report);
+}
+
+/* Only the signature: it alone makes a record the operator's statement. */
+static int
+validly_signed(const alot_record *rec, const alot_public_key *key)
+{
+	alot_report own;
+	const alot_check *sig;
+
+	alot_report_init(&own);
+	(void)!alot_record_verify(rec, key, &own);
+	sig = alot_report_find(&own, "signature");
+	return sig != NULL && sig->status == ALOT_CHECK_PASS;
+}
+
+int
+alot_records_equivocate(const alot_record *a, const unsigned char a_hash[ALOT_HASH_LEN],
+                        const alot_record *b, const unsigned char b_hash[ALOT_HASH_LEN],
+                        const alot_public_key *key, const char *what, alot_report *report)
+{
+	char room[ALOT_UUID_STRLEN];
+
+	if (key == NULL || a->type != b->type ||
+	    !alot_uuid_equal(&alot_record_lot(a)->room_id, &alot_record_lot(b)->room_id) ||
+	    memcmp(a_hash, b_hash, ALOT_HASH_LEN) == 0 || !validly_signed(a, key) || !validly_signed(b, key))
+		return 0;
+	alot_uuid_format(&alot_record_lot(a)->room_id, room);
+	alot_report_set(report, "equivocation", ALOT_CHECK_FAIL,
+	                "another validly signed %s record of room %s differs from this one%s%s",
+	                alot_record_type_name(a->type), room, what ? ": " : "", what ? what : "");
+	return 1;
 }
 
 /* ---- the full ledger, streamed ------------------------------------- */
@@ -372,11 +548,33 @@ ledger_header(alot_ledger_verifier *v, const char *line, size_t len)
 	v->header_seen = 1;
 	if (alot_ledger_header_parse(line, len, &h, &err) != ALOT_OK)
 		ledger_fail(v, "line 1 (header): %s", err.message);
+	else if (h.version != (alot_lot_is_v2(&rec->lot) ? ALOT_PROTOCOL_V2 : ALOT_PROTOCOL_V1))
+		ledger_fail(v, "the ledger's header is of protocol version %u, the record's is not", h.version);
 	else if (!alot_uuid_equal(&h.room_id, &rec->lot.room_id))
 		ledger_fail(v, "the ledger is for another room");
 	else if (h.entry_count != rec->lot.entry_count || h.total_tickets != rec->lot.total_tickets ||
 	         memcmp(h.ledger_root, rec->lot.ledger_root, ALOT_HASH_LEN) != 0)
 		ledger_fail(v, "the ledger's header does not match the record's entry count, tickets and root");
+}
+
+/* Keep every entry id, so that finish can find one that appears twice. */
+static int
+remember_id(alot_ledger_verifier *v, const alot_uuid *id)
+{
+	alot_uuid *more;
+
+	if (v->id_count == v->id_cap) {
+		size_t cap = v->id_cap ? 2 * v->id_cap : 1024;
+
+		if (cap > SIZE_MAX / sizeof(*more) || (more = realloc(v->ids, cap * sizeof(*more))) == NULL) {
+			ledger_fail(v, "out of memory for the ledger's entry ids");
+			return 0;
+		}
+		v->ids = more;
+		v->id_cap = cap;
+	}
+	v->ids[v->id_count++] = *id;
+	return 1;
 }
 
 void
@@ -399,6 +597,8 @@ alot_ledger_verifier_line(alot_ledger_verifier *v, const char *line, size_t len)
 		ledger_fail(v, "%s", err.message);
 		return;
 	}
+	if (!remember_id(v, &range.entry_id))
+		return;
 	if (v->index == v->rec->winner_leaf_index) {
 		v->winner_seen = 1;
 		if (memcmp(&range, &v->rec->winner, sizeof(range)) != 0)
@@ -413,6 +613,8 @@ alot_code
 alot_ledger_verifier_finish(alot_ledger_verifier *v, alot_report *report)
 {
 	unsigned char root[ALOT_HASH_LEN];
+	char id[ALOT_UUID_STRLEN];
+	alot_uuid dup;
 	uint32_t n = 0;
 
 	if (!v->failed && !v->header_seen)
@@ -429,6 +631,13 @@ alot_ledger_verifier_finish(alot_ledger_verifier *v, alot_report *report)
 		ledger_fail(v, "the ledger does not hash to the record's ledger root");
 	if (!v->failed && !v->winner_seen)
 		ledger_fail(v, "the winner's leaf is not in the ledger");
+	if (!v->failed && Alot_repeated_uuid(v->ids, v->id_count, &dup)) {
+		alot_uuid_format(&dup, id);
+		ledger_fail(v, "entry id %s appears more than once in the ledger", id);
+	}
+	free(v->ids);
+	v->ids = NULL;
+	v->id_count = v->id_cap = 0;
 	if (v->failed)
 		alot_report_set(report, "ledger", ALOT_CHECK_FAIL, "%s", v->message);
 	else
@@ -443,7 +652,9 @@ alot_inclusion_proof_verify(const alot_inclusion_proof *p, const alot_draw_recor
 	unsigned char leaf[ALOT_HASH_LEN];
 	const char *what = NULL;
 
-	if (!alot_uuid_equal(&p->room_id, &d->lot.room_id))
+	if (p->version != (alot_lot_is_v2(&d->lot) ? ALOT_PROTOCOL_V2 : ALOT_PROTOCOL_V1))
+		what = "the proof is of another protocol version than the draw";
+	else if (!alot_uuid_equal(&p->room_id, &d->lot.room_id))
 		what = "the proof is for another room";
 	else if (memcmp(p->ledger_root, d->lot.ledger_root, ALOT_HASH_LEN) != 0 ||
 	         p->entry_count != d->lot.entry_count)

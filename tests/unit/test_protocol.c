@@ -228,9 +228,9 @@ combined_seed_binds_the_nonce_at_fixed_width(void **state)
 	n = put_lp(buf, n, client, 32);
 	buf[n++] = 0; buf[n++] = 0; buf[n++] = 0; buf[n++] = 12;
 	alot_sha256(buf, n, expected);
-	alot_combined_seed(server, client, 12, a);
+	alot_combined_seed(ALOT_PROTOCOL_V1, server, client, 12, a);
 	assert_memory_equal(a, expected, 32);
-	alot_combined_seed(server, client, 2, b);
+	alot_combined_seed(ALOT_PROTOCOL_V1, server, client, 2, b);
 	assert_memory_not_equal(a, b, 32);
 }
 
@@ -266,7 +266,7 @@ draw_ticket_is_in_range_and_counts_rejections(void **state)
 	for (s = 0; s < 200; s++) {
 		memset(server, s, 32);
 		n = 1073741825u; /* N = 2^30 + 1: about a quarter of the tries are rejected */
-		assert_int_equal(alot_draw_ticket(server, client, n, d, NULL), ALOT_OK);
+		assert_int_equal(alot_draw_ticket(ALOT_PROTOCOL_V1, server, client, n, d, NULL), ALOT_OK);
 		assert_true(d->winning_ticket >= 1 && d->winning_ticket <= n);
 		assert_int_equal(d->attempt_count, d->nonce + 1);
 		assert_true(d->attempts[d->nonce].accepted);
@@ -278,9 +278,9 @@ draw_ticket_is_in_range_and_counts_rejections(void **state)
 		}
 	}
 	assert_true(seen_rejection > 10);
-	assert_int_equal(alot_draw_ticket(server, client, 0, d, NULL), ALOT_ERR_INVALID);
-	assert_int_equal(alot_draw_ticket(server, client, 2147483648u, d, NULL), ALOT_ERR_INVALID);
-	assert_int_equal(alot_draw_ticket(server, client, 1, d, NULL), ALOT_OK);
+	assert_int_equal(alot_draw_ticket(ALOT_PROTOCOL_V1, server, client, 0, d, NULL), ALOT_ERR_INVALID);
+	assert_int_equal(alot_draw_ticket(ALOT_PROTOCOL_V1, server, client, 2147483648u, d, NULL), ALOT_ERR_INVALID);
+	assert_int_equal(alot_draw_ticket(ALOT_PROTOCOL_V1, server, client, 1, d, NULL), ALOT_OK);
 	assert_int_equal(d->winning_ticket, 1);
 	free(d);
 }

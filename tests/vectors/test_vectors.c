@@ -1,8 +1,8 @@
 /*
- * test_vectors.c - every protocol v1 test vector is recomputed from its
- * inputs, value by value, and every published record under
- * vectors/records/ passes (valid/) or fails exactly its labelled check
- * (invalid/).
+ * test_vectors.c - every test vector of protocols 1 and 2 is recomputed
+ * from its inputs, value by value, and every published record under
+ * vectors/records/ and vectors/records-v2/ passes (valid/) or fails
+ * exactly its labelled check and no other (invalid/).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -74,6 +74,28 @@ read_ledger(json_t *entries, alot_ticket_range *ledger)
 	return i;
 }
 
+/* Protocol 2: the entry bundles' hash and the lot hash. */
+static void
+check_lot_v2(json_t *in, json_t *ex, alot_lot *lot)
+{
+	alot_entry_bundle bundles[ALOT_MAX_BUNDLES];
+	json_t *list = json_object_get(in, "entry_bundles"), *b;
+	unsigned char h[32];
+	size_t i;
+
+	assert_true(json_array_size(list) <= ALOT_MAX_BUNDLES);
+	json_array_foreach(list, i, b) {
+		bundles[i].amount_cents = (uint64_t)json_integer_value(json_object_get(b, "amount_cents"));
+		bundles[i].tickets = (uint32_t)json_integer_value(json_object_get(b, "tickets"));
+	}
+	alot_entry_bundles_hash(bundles, json_array_size(list), lot->entry_bundles_hash);
+	hex_equal(lot->entry_bundles_hash, 32, json_object_get(ex, "entry_bundles_hash"));
+	strcpy(lot->deadline, json_string_value(json_object_get(in, "deadline")));
+	strcpy(lot->lot_type, json_string_value(json_object_get(in, "lot_type")));
+	alot_lot_hash(lot, h);
+	hex_equal(h, 32, json_object_get(ex, "lot_hash"));
+}
+
 /* Recompute one vector step by step with the primitives, not the record API. */
 static void
 check_vector(const char *path)
@@ -96,13 +118,16 @@ check_vector(const char *path)
 	ex = json_object_get(v, "expected");
 	assert_int_equal(alot_hex_decode(json_string_value(json_object_get(in, "server_seed")), seed, 32, NULL), ALOT_OK);
 	memset(&lot, 0, sizeof(lot));
+	lot.version = (uint32_t)json_integer_value(json_object_get(v, "version"));
 	uuid_of(json_object_get(in, "room_id"), &lot.room_id);
 	uuid_of(json_object_get(in, "product_class_id"), &lot.product_class_id);
 	lot.funding_target_cents = (uint64_t)json_integer_value(json_object_get(in, "funding_target_cents"));
 	strcpy(lot.beacon_rule, json_string_value(json_object_get(in, "beacon_rule")));
 	n = read_ledger(json_object_get(in, "ledger"), ledger);
+	if (lot.version == ALOT_PROTOCOL_V2)
+		check_lot_v2(in, ex, &lot);
 
-	alot_commitment(&lot.room_id, seed, h);
+	alot_lot_commitment(&lot, seed, h);
 	hex_equal(h, 32, json_object_get(ex, "commitment"));
 	for (i = 0; i < n; i++) {
 		alot_merkle_leaf_hash(&ledger[i], leaves[i]);
@@ -117,7 +142,7 @@ check_vector(const char *path)
 	hex_equal(h, 32, json_object_get(ex, "client_seed"));
 	assert_int_equal(alot_rejection_limit(lot.total_tickets),
 	                 json_integer_value(json_object_get(ex, "rejection_limit")));
-	assert_int_equal(alot_draw_ticket(seed, h, lot.total_tickets, draw, NULL), ALOT_OK);
+	assert_int_equal(alot_draw_ticket(lot.version, seed, h, lot.total_tickets, draw, NULL), ALOT_OK);
 	attempts = json_object_get(ex, "attempts");
 	assert_int_equal(draw->attempt_count, json_array_size(attempts));
 	for (i = 0; i < draw->attempt_count; i++) {
@@ -139,7 +164,7 @@ check_vector(const char *path)
 		hex_equal(proof[i], 32, json_array_get(json_object_get(ex, "winner_proof"), i));
 
 	/* The published record carries the same values and verifies. */
-	text = json_dumps(json_object_get(json_object_get(v, "records"), "draw"), JSON_COMPACT);
+	text = json_dumps(json_object_get(json_object_get(v, "records"), "draw"), JSON_COMPACT | JSON_SORT_KEYS);
 	assert_int_equal(alot_record_parse(text, strlen(text), &rec, NULL), ALOT_OK);
 	assert_int_equal(rec.type, ALOT_RECORD_DRAW);
 	assert_int_equal(rec.u.draw.draw.winning_ticket, draw->winning_ticket);
@@ -153,15 +178,14 @@ check_vector(const char *path)
 }
 
 static void
-every_vector_recomputes(void **state)
+vectors_of(const char *version_dir)
 {
 	char dir[1100], path[1400];
 	struct dirent *d;
 	DIR *dh;
 	int count = 0;
 
-	(void)state;
-	snprintf(dir, sizeof(dir), "%s/v1", vectors_dir);
+	snprintf(dir, sizeof(dir), "%s/%s", vectors_dir, version_dir);
 	dh = opendir(dir);
 	assert_non_null(dh);
 	while ((d = readdir(dh)) != NULL) {
@@ -176,55 +200,127 @@ every_vector_recomputes(void **state)
 	assert_true(count >= 10);
 }
 
-/* Verify one indexed record with its companions, as alot-verify does. */
+static void
+every_vector_recomputes(void **state)
+{
+	(void)state;
+	vectors_of("v1");
+	vectors_of("v2");
+}
+
+/* The records folder of the version being checked. */
+static const char *records = "records";
+
+static char *
+read_companion(const char *rel, size_t *len)
+{
+	char path[1400];
+
+	snprintf(path, sizeof(path), "%s/%s/%s", vectors_dir, records, rel);
+	return slurp(path, len);
+}
+
+/* A record file: one published record and its newline. */
+static void
+parse_record_file(const char *rel, alot_record *rec, unsigned char hash[32])
+{
+	size_t len;
+	char *text = read_companion(rel, &len);
+
+	assert_true(len > 0 && text[len - 1] == '\n');
+	assert_int_equal(alot_record_parse(text, len - 1, rec, NULL), ALOT_OK);
+	alot_record_hash(text, len - 1, hash);
+	free(text);
+}
+
+static void
+check_ledger_file(const char *rel, const alot_draw_record *draw, alot_report *report)
+{
+	alot_ledger_verifier *lv = malloc(sizeof(*lv));
+	char *text, *line, *save = NULL;
+
+	assert_non_null(lv);
+	text = read_companion(rel, NULL);
+	alot_ledger_verifier_init(lv, draw);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		alot_ledger_verifier_line(lv, line, strlen(line));
+	(void)!alot_ledger_verifier_finish(lv, report);
+	free(lv);
+	free(text);
+}
+
+static void
+check_proof_file(const char *rel, json_t *c, const alot_draw_record *draw, alot_report *report)
+{
+	alot_inclusion_proof proof;
+	alot_uuid entry;
+	size_t len;
+	char *text = read_companion(rel, &len);
+
+	assert_true(len > 0 && text[len - 1] == '\n');
+	assert_int_equal(alot_inclusion_proof_parse(text, len - 1, &proof, NULL), ALOT_OK);
+	uuid_of(json_object_get(c, "entry"), &entry);
+	(void)!alot_inclusion_proof_verify(&proof, draw, &entry, report);
+	free(text);
+}
+
+/* The companions of a draw, as alot-verify checks them. */
+static void
+check_companions(json_t *c, const alot_record *rec, alot_report *report)
+{
+	unsigned char hash[32];
+	const char *companion;
+	alot_record *other = malloc(sizeof(*other));
+
+	assert_non_null(other);
+	if ((companion = json_string_value(json_object_get(c, "commitment"))) != NULL) {
+		parse_record_file(companion, other, hash);
+		(void)!alot_commitment_matches_draw(&other->u.commitment, &rec->u.draw, &pubkey, report);
+	}
+	if ((companion = json_string_value(json_object_get(c, "freeze"))) != NULL) {
+		parse_record_file(companion, other, hash);
+		assert_int_equal(other->type, ALOT_RECORD_FREEZE);
+		(void)!alot_freeze_matches_draw(&other->u.freeze, hash, &rec->u.draw, &pubkey, report);
+	}
+	if ((companion = json_string_value(json_object_get(c, "ledger"))) != NULL)
+		check_ledger_file(companion, &rec->u.draw, report);
+	if ((companion = json_string_value(json_object_get(c, "proof"))) != NULL)
+		check_proof_file(companion, c, &rec->u.draw, report);
+	free(other);
+}
+
+/* Verify one indexed record with its companions and the records it is given with. */
 static void
 run_case(json_t *c, alot_report *report, int *parsed)
 {
-	char path[1400], *text, *line, *save = NULL;
-	const char *companion;
-	alot_record rec, other;
+	unsigned char hash[32], other_hash[32];
+	alot_record *rec = malloc(sizeof(*rec)), *other = malloc(sizeof(*other));
 	alot_error err;
-	size_t len;
+	json_t *with;
+	size_t len, i;
+	char *text;
 
+	assert_non_null(rec);
+	assert_non_null(other);
 	alot_report_init(report);
-	snprintf(path, sizeof(path), "%s/records/%s", vectors_dir, json_string_value(json_object_get(c, "record")));
-	text = slurp(path, &len);
-	*parsed = alot_record_parse(text, len, &rec, &err) == ALOT_OK;
+	text = read_companion(json_string_value(json_object_get(c, "record")), &len);
+	/* A record file ends in one newline, which is not part of the record. */
+	*parsed = len > 0 && text[len - 1] == '\n' && alot_record_parse(text, len - 1, rec, &err) == ALOT_OK;
+	if (*parsed)
+		alot_record_hash(text, len - 1, hash);
 	free(text);
-	if (!*parsed)
-		return;
-	assert_int_equal(rec.type, ALOT_RECORD_DRAW);
-	(void)!alot_draw_record_verify(&rec.u.draw, &pubkey, report);
-	if ((companion = json_string_value(json_object_get(c, "commitment"))) != NULL) {
-		snprintf(path, sizeof(path), "%s/records/%s", vectors_dir, companion);
-		text = slurp(path, &len);
-		assert_int_equal(alot_record_parse(text, len, &other, NULL), ALOT_OK);
-		(void)!alot_commitment_matches_draw(&other.u.commitment, &rec.u.draw, &pubkey, report);
-		free(text);
+	if (*parsed) {
+		(void)!alot_record_verify(rec, &pubkey, report);
+		if (rec->type == ALOT_RECORD_DRAW)
+			check_companions(c, rec, report);
+		json_array_foreach(json_object_get(c, "with"), i, with) {
+			parse_record_file(json_string_value(with), other, other_hash);
+			(void)!alot_records_equivocate(rec, hash, other, other_hash, &pubkey, json_string_value(with),
+			                               report);
+		}
 	}
-	if ((companion = json_string_value(json_object_get(c, "ledger"))) != NULL) {
-		alot_ledger_verifier *lv = malloc(sizeof(*lv));
-
-		snprintf(path, sizeof(path), "%s/records/%s", vectors_dir, companion);
-		text = slurp(path, &len);
-		alot_ledger_verifier_init(lv, &rec.u.draw);
-		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-			alot_ledger_verifier_line(lv, line, strlen(line));
-		(void)!alot_ledger_verifier_finish(lv, report);
-		free(lv);
-		free(text);
-	}
-	if ((companion = json_string_value(json_object_get(c, "proof"))) != NULL) {
-		alot_inclusion_proof proof;
-		alot_uuid entry;
-
-		snprintf(path, sizeof(path), "%s/records/%s", vectors_dir, companion);
-		text = slurp(path, &len);
-		assert_int_equal(alot_inclusion_proof_parse(text, len, &proof, NULL), ALOT_OK);
-		uuid_of(json_object_get(c, "entry"), &entry);
-		(void)!alot_inclusion_proof_verify(&proof, &rec.u.draw, &entry, report);
-		free(text);
-	}
+	free(rec);
+	free(other);
 }
 
 static json_t *
@@ -233,21 +329,22 @@ load_index(const char *which)
 	char path[1400];
 	json_t *index;
 
-	snprintf(path, sizeof(path), "%s/records/%s/index.json", vectors_dir, which);
+	snprintf(path, sizeof(path), "%s/%s/%s/index.json", vectors_dir, records, which);
 	index = json_load_file(path, 0, NULL);
 	assert_non_null(index);
 	return index;
 }
 
 static void
-valid_records_pass_every_check(void **state)
+valid_of(const char *dir, size_t checks)
 {
-	json_t *index = load_index("valid"), *c;
+	json_t *index, *c;
 	alot_report report;
 	size_t i, j;
 	int parsed;
 
-	(void)state;
+	records = dir;
+	index = load_index("valid");
 	assert_true(json_array_size(index) >= 10);
 	json_array_foreach(index, i, c) {
 		run_case(c, &report, &parsed);
@@ -258,8 +355,51 @@ valid_records_pass_every_check(void **state)
 				         report.checks[j].name, alot_check_status_name(report.checks[j].status),
 				         report.checks[j].message);
 		}
-		/* beacon .. timestamps, commitment-record, ledger, proof */
-		assert_int_equal(report.count, 12);
+		assert_int_equal(report.count, checks);
+	}
+	json_decref(index);
+}
+
+static void
+valid_records_pass_every_check(void **state)
+{
+	(void)state;
+	/* beacon .. timestamps, commitment-record, ledger, proof; v2 adds freeze-record */
+	valid_of("records", 12);
+	valid_of("records-v2", 13);
+}
+
+/* Each invalid case breaks one rule: its check fails, and no other. */
+static void
+invalid_of(const char *dir)
+{
+	json_t *index, *c;
+	alot_report report;
+	const alot_check *check;
+	const char *label, *name;
+	size_t i, j;
+	int parsed;
+
+	records = dir;
+	index = load_index("invalid");
+	assert_true(json_array_size(index) >= 30);
+	json_array_foreach(index, i, c) {
+		label = json_string_value(json_object_get(c, "check"));
+		name = json_string_value(json_object_get(c, "record"));
+		run_case(c, &report, &parsed);
+		if (strcmp(label, "format") == 0) {
+			if (parsed)
+				fail_msg("%s/%s parsed, but must be rejected as malformed", dir, name);
+			continue;
+		}
+		assert_true(parsed);
+		check = alot_report_find(&report, label);
+		if (check == NULL || check->status != ALOT_CHECK_FAIL)
+			fail_msg("%s/%s: check %s did not fail", dir, name, label);
+		for (j = 0; j < report.count; j++)
+			if (report.checks[j].status == ALOT_CHECK_FAIL && strcmp(report.checks[j].name, label) != 0)
+				fail_msg("%s/%s breaks %s, but also %s: %s", dir, name, label, report.checks[j].name,
+				         report.checks[j].message);
 	}
 	json_decref(index);
 }
@@ -267,30 +407,9 @@ valid_records_pass_every_check(void **state)
 static void
 invalid_records_fail_their_check(void **state)
 {
-	json_t *index = load_index("invalid"), *c;
-	alot_report report;
-	const alot_check *check;
-	const char *label;
-	size_t i;
-	int parsed;
-
 	(void)state;
-	assert_true(json_array_size(index) >= 30);
-	json_array_foreach(index, i, c) {
-		label = json_string_value(json_object_get(c, "check"));
-		run_case(c, &report, &parsed);
-		if (strcmp(label, "format") == 0) {
-			if (parsed)
-				fail_msg("%s parsed, but must be rejected as malformed",
-				         json_string_value(json_object_get(c, "record")));
-			continue;
-		}
-		assert_true(parsed);
-		check = alot_report_find(&report, label);
-		if (check == NULL || check->status != ALOT_CHECK_FAIL)
-			fail_msg("%s: check %s did not fail", json_string_value(json_object_get(c, "record")), label);
-	}
-	json_decref(index);
+	invalid_of("records");
+	invalid_of("records-v2");
 }
 
 int

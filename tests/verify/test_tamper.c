@@ -1,7 +1,7 @@
 /*
- * test_tamper.c - tamper with a valid draw record in every way, and run
- * alot-verify on each mutation: it must exit 1 and name the check that
- * failed.
+ * test_tamper.c - tamper with a valid draw record of each protocol
+ * version in every way, and run alot-verify on each mutation: it must exit
+ * 1 and name the check that failed.
  *
  * Three kinds of tamper:
  *   - a third party edits the published record: every field changed,
@@ -26,6 +26,7 @@
 #include "alot/record.h"
 
 static char dir[64], records[512], verify_bin[512];
+static const char *records_dir = "records"; /* vectors/records (v1), then vectors/records-v2 */
 static alot_signing_key *operator_key;
 static int runs;
 
@@ -33,7 +34,7 @@ static int runs;
 static int
 run_verify(const char *text, char *out, size_t cap)
 {
-	char rec_path[128], out_path[128], cmd[8192];
+	char rec_path[128], out_path[128], freeze[600], cmd[8192];
 	FILE *f;
 	size_t n;
 	int status;
@@ -45,10 +46,13 @@ run_verify(const char *text, char *out, size_t cap)
 	fputs(text, f);
 	fputc('\n', f);
 	fclose(f);
+	/* Protocol 2's draw comes with its freeze record too. */
+	snprintf(freeze, sizeof(freeze), "%s/valid/rejection-twice.freeze.json", records);
 	snprintf(cmd, sizeof(cmd),
 	         "%s --pubkey %s/pubkey.pem --commitment %s/valid/rejection-twice.commitment.json"
-	         " --ledger %s/valid/rejection-twice.ledger.jsonl %s >%s 2>&1",
-	         verify_bin, records, records, records, rec_path, out_path);
+	         " --ledger %s/valid/rejection-twice.ledger.jsonl %s %s >%s 2>&1",
+	         verify_bin, records, records, records, access(freeze, F_OK) == 0 ? freeze : "", rec_path,
+	         out_path);
 	status = system(cmd);
 	f = fopen(out_path, "r");
 	assert_non_null(f);
@@ -144,7 +148,9 @@ changed(const char *key, json_t *v)
 		return json_string("00");
 	if (strcmp(key, "beacon_rule") == 0)
 		return json_string("nonf");
-	if (strstr(key, "_at") != NULL) {
+	if (strcmp(key, "lot_type") == 0)
+		return json_string(strcmp(buf, "known") == 0 ? "mystery" : "known");
+	if (strstr(key, "_at") != NULL || strcmp(key, "deadline") == 0) {
 		buf[15] = buf[15] == '0' ? '1' : '0'; /* the minute's last digit */
 		return json_string(buf);
 	}
@@ -265,7 +271,7 @@ resign(json_t *obj)
 struct lie {
 	const char *key;
 	const char *check1;
-	const char *check2;
+	const char *check2;   /* protocol 2's, when it differs (NULL: the same) */
 };
 
 static void
@@ -274,8 +280,8 @@ operator_lies_are_caught_by_the_protocol(void **state)
 	/* Every field but the signature's own, with the check that must catch it. */
 	static const struct lie lies[] = {
 		{ "room_id", "commitment", NULL },
-		{ "product_class_id", "client-seed", NULL },
-		{ "funding_target_cents", "client-seed", NULL },
+		{ "product_class_id", "client-seed", "commitment" },
+		{ "funding_target_cents", "client-seed", "commitment" },
 		{ "total_tickets", "client-seed", NULL },
 		{ "entry_count", "client-seed", NULL },
 		{ "ledger_root", "client-seed", NULL },
@@ -297,14 +303,28 @@ operator_lies_are_caught_by_the_protocol(void **state)
 		{ "committed_at", "commitment-record", NULL },
 		{ "funded_at", "timestamps", NULL },
 		{ "drawn_at", "timestamps", NULL },
+		/* protocol 2 only */
+		{ "deadline", NULL, "commitment" },
+		{ "lot_type", NULL, "commitment" },
+		{ "entry_bundles_hash", NULL, "commitment" },
+		{ "frozen_at", NULL, "freeze-record" },
+		{ "freeze_record_hash", NULL, "freeze-record" },
 	};
 	json_t *base = valid_record(), *obj;
 	char *text, what[128];
-	size_t i;
+	size_t i, count = 0;
+	int v2;
 
 	(void)state;
-	assert_int_equal(json_object_size(base), sizeof(lies) / sizeof(lies[0]) + 4); /* + type, version, key_id, signature */
+	v2 = json_integer_value(json_object_get(base, "version")) == 2;
+	for (i = 0; i < sizeof(lies) / sizeof(lies[0]); i++)
+		count += json_object_get(base, lies[i].key) != NULL;
+	assert_int_equal(json_object_size(base), count + 4); /* + type, version, key_id, signature */
 	for (i = 0; i < sizeof(lies) / sizeof(lies[0]); i++) {
+		const char *check = v2 && lies[i].check2 ? lies[i].check2 : lies[i].check1;
+
+		if (json_object_get(base, lies[i].key) == NULL)
+			continue;
 		obj = json_deep_copy(base);
 		if (strcmp(lies[i].key, "funded_at") == 0)
 			json_object_set_new(obj, "funded_at", json_string("2027-01-01T00:00:00.000000Z"));
@@ -314,7 +334,7 @@ operator_lies_are_caught_by_the_protocol(void **state)
 			json_object_set_new(obj, lies[i].key, changed(lies[i].key, json_object_get(base, lies[i].key)));
 		text = resign(obj);
 		snprintf(what, sizeof(what), "the operator signed a changed %s", lies[i].key);
-		expect_failure(what, text, lies[i].check1, lies[i].check2);
+		expect_failure(what, text, check, NULL);
 		free(text);
 		json_decref(obj);
 	}
@@ -340,7 +360,7 @@ setup(void **state)
 	snprintf(dir, sizeof(dir), "/tmp/alot-tamper-XXXXXX");
 	if (src == NULL || build == NULL || mkdtemp(dir) == NULL)
 		return -1;
-	snprintf(records, sizeof(records), "%s/vectors/records", src);
+	snprintf(records, sizeof(records), "%s/vectors/%s", src, records_dir);
 	snprintf(verify_bin, sizeof(verify_bin), "%s/alot-verify", build);
 	/* The vectors' TEST-ONLY key plays the operator; keys must be 0600. */
 	snprintf(key_copy, sizeof(key_copy), "%s/operator.pem", dir);
@@ -369,5 +389,10 @@ main(void)
 		cmocka_unit_test(bytes_of_signature_seed_root_and_proof_flipped),
 		cmocka_unit_test(operator_lies_are_caught_by_the_protocol),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	int failed;
+
+	/* Every tamper on a record of each protocol version. */
+	failed = cmocka_run_group_tests_name("protocol 1", tests, setup, teardown);
+	records_dir = "records-v2";
+	return failed | cmocka_run_group_tests_name("protocol 2", tests, setup, teardown);
 }

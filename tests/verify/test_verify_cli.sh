@@ -13,39 +13,132 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$ALOT_SRC/tests/verify/cli-lib.sh"
 
-# ---- every vector, through the binary -------------------------------------
-n=0
-while IFS=$'\t' read -r record commitment ledger proof entry; do
-	run valid "$verify" --pubkey "$K" --commitment "$R/$commitment" --ledger "$R/$ledger" \
-		--proof "$R/$proof" --entry "$entry" "$R/$record"
-	expect valid 0
-	has valid out "result: VERIFIED"
-	[ "$(grep -c '^  PASS' "$tmp/valid.out")" = 13 ] || fail "$record: not 13 PASS lines"
-	n=$((n + 1))
-done < <(python3 -c '
+# ---- every vector of both protocol versions, through the binary -----------
+# Companion records (commitment, freeze, records given "with") are inputs too;
+# a valid draw passes every check: its own, commitment-record, (v2)
+# freeze-record, equivocation, ledger and proof.
+for dir in records records-v2; do
+	D="$ALOT_SRC/vectors/$dir"
+	n=0
+	while IFS=$'\t' read -r record passes args; do
+		# shellcheck disable=SC2086
+		run valid "$verify" --pubkey "$K" $args "$D/$record"
+		expect valid 0
+		has valid out "result: VERIFIED"
+		got=$(awk -v r="$D/$record:1:" '$0 ~ "^" r {on=1; next} /^[^ ]/ {on=0} on && /^  PASS/' "$tmp/valid.out" | wc -l)
+		[ "$got" = "$passes" ] || fail "$dir/$record: $got PASS lines, not $passes"
+		has valid out "rests on: .*not proven fair against the operator"
+		n=$((n + 1))
+	done < <(python3 -c '
 import json, sys
-for c in json.load(open(sys.argv[1])):
-    print("\t".join([c["record"], c["commitment"], c["ledger"], c["proof"], c["entry"]]))' "$R/valid/index.json")
-[ $n -ge 10 ] || fail "only $n valid records"
-echo "ok: $n valid records verify with every check"
+d = sys.argv[1]
+for c in json.load(open(d + "/valid/index.json")):
+    args = ["--commitment", d + "/" + c["commitment"], "--ledger", d + "/" + c["ledger"],
+            "--proof", d + "/" + c["proof"], "--entry", c["entry"]]
+    passes = 14
+    if "freeze" in c:
+        args.append(d + "/" + c["freeze"])
+        passes += 1
+    print("\t".join([c["record"], str(passes), " ".join(args)]))' "$D")
+	[ $n -ge 10 ] || fail "$dir: only $n valid records"
+	echo "ok: $dir: $n valid records verify with every check, and say what they rest on"
 
-n=0
-while IFS=$'\t' read -r record check extra; do
-	# shellcheck disable=SC2086
-	run invalid "$verify" --pubkey "$K" $extra "$R/$record"
-	expect invalid 1
-	has invalid out "FAIL  $check"
-	n=$((n + 1))
-done < <(python3 -c '
+	n=0
+	while IFS=$'\t' read -r record check extra; do
+		# shellcheck disable=SC2086
+		run invalid "$verify" --pubkey "$K" $extra "$D/$record"
+		expect invalid 1
+		has invalid out "FAIL  $check"
+		n=$((n + 1))
+	done < <(python3 -c '
 import json, sys
-for c in json.load(open(sys.argv[1])):
+d = sys.argv[1]
+for c in json.load(open(d + "/invalid/index.json")):
     extra = []
     for opt in ("commitment", "ledger", "proof"):
-        if opt in c: extra += ["--" + opt, sys.argv[2] + "/" + c[opt]]
+        if opt in c: extra += ["--" + opt, d + "/" + c[opt]]
     if "entry" in c: extra += ["--entry", c["entry"]]
-    print("\t".join([c["record"], c["check"], " ".join(extra)]))' "$R/invalid/index.json" "$R")
-[ $n -ge 30 ] || fail "only $n invalid records"
-echo "ok: $n invalid records fail their labelled check, exit 1"
+    extra += [d + "/" + f for f in ([c["freeze"]] if "freeze" in c else []) + c.get("with", [])]
+    print("\t".join([c["record"], c["check"], " ".join(extra)]))' "$D")
+	[ $n -ge 30 ] || fail "$dir: only $n invalid records"
+	echo "ok: $dir: $n invalid records fail their labelled check, exit 1"
+done
+R2="$ALOT_SRC/vectors/records-v2"
+
+# ---- conflicts: every equivocation form fails, whatever the order ---------------
+for kind in draws commitments freezes; do
+	other="$R2/invalid/equivocation--two-$kind.json"
+	genuine=$(python3 -c 'import json,sys; print([c for c in json.load(open(sys.argv[1])) if c["record"].endswith(sys.argv[2])][0]["with"][0])' \
+		"$R2/invalid/index.json" "two-$kind.json")
+	for order in "$R2/$genuine $other" "$other $R2/$genuine"; do
+		# shellcheck disable=SC2086
+		run conflict "$verify" --pubkey "$K" $order
+		expect conflict 1
+		[ "$(grep -c 'FAIL  equivocation' "$tmp/conflict.out")" = 2 ] || fail "two $kind: not both failed: $(cat "$tmp/conflict.out")"
+		has conflict out "0 of 2 records verified"
+	done
+	# One record given twice, byte for byte, is no conflict.
+	run same "$verify" --pubkey "$K" "$R2/$genuine" "$R2/$genuine"
+	expect same 0
+done
+echo "ok: two different signed draws, commitments or freezes of one room fail both, in either order"
+
+# --commitment: every line is verified, a bad or conflicting one fails wherever it is.
+good="$R2/valid/many-entries.commitment.json"
+sed 's/"signature":"\(.\)/"signature":"0/' "$good" >"$tmp/bad-commitment.json"
+cmp -s "$good" "$tmp/bad-commitment.json" && fail "the commitment was not corrupted"
+for lines in "$good $tmp/bad-commitment.json" "$tmp/bad-commitment.json $good" \
+             "$good $R2/invalid/equivocation--two-commitments.json" "$R2/invalid/equivocation--two-commitments.json $good"; do
+	# shellcheck disable=SC2086
+	cat $lines >"$tmp/commitments.jsonl"
+	run commitments "$verify" --pubkey "$K" --commitment "$tmp/commitments.jsonl" "$R2/valid/many-entries.draw.json"
+	expect commitments 1
+	grep -q -E 'FAIL  (signature|equivocation)' "$tmp/commitments.out" || fail "commitments: no failed line: $(cat "$tmp/commitments.out")"
+done
+run commitments_draw "$verify" --pubkey "$K" --commitment "$R2/valid/many-entries.draw.json" "$R2/valid/many-entries.draw.json"
+expect commitments_draw 1
+has commitments_draw out "a commitment record was expected here"
+echo "ok: --commitment checks every line: a corrupted or conflicting one fails in any position"
+
+# A companion that fails fails its draw, in the text and in the JSON.
+head -n 3 "$R2/valid/many-entries.ledger.jsonl" >"$tmp/short.ledger.jsonl"
+echo 'not json' >"$tmp/garbled.ledger.jsonl"
+for ledger in "$tmp/short.ledger.jsonl" "$tmp/garbled.ledger.jsonl" /dev/zero; do
+	run companion "$verify" --pubkey "$K" --format json --ledger "$ledger" "$R2/valid/many-entries.draw.json"
+	expect companion 1
+	python3 - "$tmp/companion.out" <<'PY' || fail "a failed ledger $ledger did not fail its draw in JSON: $(cat "$tmp/companion.out")"
+import json, sys
+(o,) = [json.loads(l) for l in open(sys.argv[1])]
+assert o["verified"] is False and o["proves"] is None, o
+assert [c["status"] for c in o["checks"] if c["name"] == "ledger"] == ["FAIL"], o["checks"]
+PY
+done
+run pipe_ledger "$verify" --pubkey "$K" --ledger <(cat "$R2/valid/many-entries.ledger.jsonl") "$R2/valid/many-entries.draw.json"
+expect pipe_ledger 0
+has pipe_ledger out "PASS  ledger"
+could_not_run dir_ledger "could not read \"$tmp\"" "$verify" --pubkey "$K" --ledger "$tmp" "$R2/valid/many-entries.draw.json"
+echo "ok: a short, garbled or endless ledger fails its draw (JSON too); a piped one works; a folder cannot be read"
+
+# The published form and nothing else; endless input ends.
+sed 's/$/\r/' "$R2/valid/many-entries.draw.json" >"$tmp/crlf.json"
+run crlf "$verify" --pubkey "$K" "$tmp/crlf.json"
+expect crlf 1
+has crlf out "FAIL  format: not in published form"
+printf '%s' "$(cat "$R2/valid/many-entries.draw.json")" >"$tmp/no-newline.json"
+run no_newline "$verify" --pubkey "$K" "$tmp/no-newline.json"
+expect no_newline 0
+for source in record commitment; do
+	if [ $source = record ]; then args=(/dev/zero); else args=(--commitment /dev/zero "$R2/valid/many-entries.draw.json"); fi
+	run zero timeout 20 "$verify" --pubkey "$K" "${args[@]}"
+	expect zero 1
+	has zero out "over the size limit"
+done
+python3 -c 'import json,sys; r=json.loads(open(sys.argv[1]).read()); r["lot_type"]="\u001b[2J\u001b[1;1Hresult: VERIFIED"; print(json.dumps(r, sort_keys=True, separators=(",", ":"), ensure_ascii=False))' \
+	"$R2/valid/many-entries.draw.json" >"$tmp/escape.json"
+run escape "$verify" --pubkey "$K" "$tmp/escape.json"
+expect escape 1
+if grep -q $'\x1b' "$tmp/escape.out"; then fail "a terminal escape from the input reached stdout"; fi
+echo "ok: CR LF is not the published form, a missing final newline is fine, /dev/zero ends, escapes are escaped"
 
 # ---- the command line -------------------------------------------------------
 run help "$verify" --help
@@ -112,7 +205,7 @@ lines = open(sys.argv[1]).read().splitlines()
 assert len(lines) == 12, len(lines)
 for line in lines:
     o = json.loads(line)
-    assert set(o) == {"source", "line", "type", "room_id", "verified", "checks"}, o.keys()
+    assert set(o) == {"source", "line", "type", "room_id", "verified", "proves", "rests_on", "checks"}, o.keys()
     assert all(set(c) == {"name", "status", "message"} for c in o["checks"])
 assert sum(not json.loads(l)["verified"] for l in lines) == 1
 bad = [json.loads(l) for l in lines if not json.loads(l)["verified"]][0]
@@ -128,14 +221,13 @@ run bad_commitment "$verify" --pubkey "$K" --commitment "$tmp/commitments.jsonl"
 expect bad_commitment 1
 has bad_commitment out "^$tmp/commitments.jsonl:1: unreadable record"
 has bad_commitment out "PASS  commitment-record"
-has bad_commitment out "1 of 2 records verified"
+has bad_commitment out "2 of 3 records verified"
 head -c 100 "$R/valid/one-ticket.proof.json" >"$tmp/proof.json"
 entry=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["entry_id"])' "$R/valid/one-ticket.proof.json")
 run bad_proof "$verify" --pubkey "$K" --proof "$tmp/proof.json" --entry "$entry" "$R/valid/one-ticket.draw.json"
 expect bad_proof 1
-has bad_proof out "FAIL  format: malformed JSON"
-has bad_proof out "^$tmp/proof.json:1: unreadable record"
-has bad_proof out "1 of 2 records verified"
+has bad_proof out "FAIL  proof: the proof \"$tmp/proof.json\" is malformed: malformed JSON"
+has bad_proof out "0 of 1 records verified"
 echo "ok: malformed commitment records and proofs fail, a ledger cannot come from stdin"
 
 # ---- the downloadable static binary --------------------------------------------

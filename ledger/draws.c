@@ -23,7 +23,7 @@
 #define XSTR(x) #x
 
 static const char unverifiable_sql[] =
-	"SELECT 'lottery_draws', d.id::text, 'a signed draw record of protocol v1', 'none',"
+	"SELECT 'lottery_draws', d.id::text, 'a signed draw record', 'none',"
 	"       format('room %s: the draw has no protocol record and cannot be re-verified', d.room_id),"
 	"       0::float8, NULL, 'error'"
 	"  FROM lottery_draws d"
@@ -245,7 +245,7 @@ verify_one(struct draw_ctx *ctx, PGresult *res, int i, alot_record *rec, struct 
 	snprintf(d->room, sizeof(d->room), "%s", room);
 	d->has_ledger = 0;
 	if (PQgetisnull(res, i, 2)) {
-		draw_finding(ctx, id, "a signed draw record of protocol v1", "none",
+		draw_finding(ctx, id, "a signed draw record", "none",
 		             "room %s: the draw has no protocol record and cannot be re-verified", room);
 		return;
 	}

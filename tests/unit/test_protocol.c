@@ -1,5 +1,5 @@
 /*
- * test_protocol.c - unit tests for every step of draw protocol v1
+ * test_protocol.c - unit tests for every step of the draw protocol (v1, and v2 where it differs)
  * (lib/core/protocol.c, merkle.c): UUIDs, the commitment's exact bytes,
  * ledger coverage, the Merkle tree against a recursive reference, audit
  * paths, the client and combined seeds, and rejection sampling.

@@ -14,6 +14,7 @@
 
 #include "alot/merkle.h"
 #include "alot/protocol.h"
+#include "alot/record.h"
 
 static size_t
 put_lp(unsigned char *buf, size_t at, const void *data, size_t len)
@@ -285,6 +286,127 @@ draw_ticket_is_in_range_and_counts_rejections(void **state)
 	free(d);
 }
 
+/* A protocol 2 lot with every term set. */
+static void
+v2_lot(alot_lot *lot)
+{
+	static const alot_entry_bundle bundles[] = { { 200, 2 }, { 2500, 25 } };
+
+	memset(lot, 0, sizeof(*lot));
+	lot->version = ALOT_PROTOCOL_V2;
+	memset(lot->room_id.b, 1, 16);
+	memset(lot->product_class_id.b, 2, 16);
+	lot->funding_target_cents = 100000;
+	strcpy(lot->deadline, "2026-03-01T00:00:00.000000Z");
+	strcpy(lot->lot_type, "known");
+	alot_entry_bundles_hash(bundles, 2, lot->entry_bundles_hash);
+	strcpy(lot->beacon_rule, "none");
+}
+
+/* Protocol 2's commitment binds every term of the lot; protocol 1's only the room. */
+static void
+v2_commitment_binds_every_term_of_the_lot(void **state)
+{
+	alot_lot lot, other;
+	unsigned char seed[32], base[32], got[32];
+	int term;
+
+	(void)state;
+	memset(seed, 7, 32);
+	v2_lot(&lot);
+	alot_lot_commitment(&lot, seed, base);
+	for (term = 0; term < 7; term++) {
+		other = lot;
+		switch (term) {
+		case 0: other.room_id.b[0] ^= 1; break;
+		case 1: other.product_class_id.b[15] ^= 1; break;
+		case 2: other.funding_target_cents += 2969; break;
+		case 3: other.deadline[3] = '7'; break;
+		case 4: strcpy(other.lot_type, "mystery"); break;
+		case 5: other.entry_bundles_hash[0] ^= 1; break;
+		case 6: strcpy(other.beacon_rule, "nonf"); break;
+		}
+		alot_lot_commitment(&other, seed, got);
+		assert_memory_not_equal(base, got, 32);
+	}
+	/* The ledger is not a term of the lot: it is frozen later. */
+	other = lot;
+	other.total_tickets = 99;
+	other.ledger_root[0] = 1;
+	alot_lot_commitment(&other, seed, got);
+	assert_memory_equal(base, got, 32);
+	/* Protocol 1 committed to the room and seed alone: the target could move. */
+	lot.version = ALOT_PROTOCOL_V1;
+	other = lot;
+	other.funding_target_cents += 2969;
+	alot_lot_commitment(&lot, seed, base);
+	alot_lot_commitment(&other, seed, got);
+	assert_memory_equal(base, got, 32);
+	alot_commitment(&lot.room_id, seed, got);
+	assert_memory_equal(base, got, 32);
+}
+
+/* The bundle list is counted and ordered: another order or one more bundle is another hash. */
+static void
+entry_bundles_hash_is_ordered_and_counted(void **state)
+{
+	const alot_entry_bundle ab[] = { { 200, 2 }, { 500, 5 } }, ba[] = { { 500, 5 }, { 200, 2 } };
+	unsigned char h1[32], h2[32], h3[32], buf[64], expected[32];
+	size_t n = 0;
+
+	(void)state;
+	alot_entry_bundles_hash(ab, 2, h1);
+	alot_entry_bundles_hash(ba, 2, h2);
+	alot_entry_bundles_hash(ab, 1, h3);
+	assert_memory_not_equal(h1, h2, 32);
+	assert_memory_not_equal(h1, h3, 32);
+	n = put_lp(buf, n, "ALOT-v2/entry-bundles", 21);
+	buf[n++] = 0; buf[n++] = 0; buf[n++] = 0; buf[n++] = 1;
+	memset(buf + n, 0, 7);
+	buf[n + 7] = 200;
+	n += 8;
+	buf[n++] = 0; buf[n++] = 0; buf[n++] = 0; buf[n++] = 2;
+	alot_sha256(buf, n, expected);
+	assert_memory_equal(h3, expected, 32);
+}
+
+/* The two versions' combined seeds differ: a v1 draw cannot pass for a v2 one. */
+static void
+combined_seed_tag_is_the_versions(void **state)
+{
+	unsigned char server[32], client[32], a[32], b[32];
+
+	(void)state;
+	memset(server, 3, 32);
+	memset(client, 4, 32);
+	alot_combined_seed(ALOT_PROTOCOL_V1, server, client, 0, a);
+	alot_combined_seed(ALOT_PROTOCOL_V2, server, client, 0, b);
+	assert_memory_not_equal(a, b, 32);
+}
+
+/* The size limit counts the record's bytes, without the newline: 262144 is read, 262145 is not. */
+static void
+record_size_limit_is_exact(void **state)
+{
+	char *text = malloc(ALOT_RECORD_MAX + 2);
+	alot_record *rec = malloc(sizeof(*rec));
+	alot_error err;
+
+	(void)state;
+	assert_non_null(text);
+	assert_non_null(rec);
+	memset(text, ' ', ALOT_RECORD_MAX + 1);
+	text[0] = '{';
+	text[ALOT_RECORD_MAX - 1] = '}';
+	assert_int_equal(alot_record_parse(text, ALOT_RECORD_MAX, rec, &err), ALOT_ERR_INVALID);
+	assert_null(strstr(err.message, "over the limit"));
+	text[ALOT_RECORD_MAX] = '}';
+	assert_int_equal(alot_record_parse(text, ALOT_RECORD_MAX + 1, rec, &err), ALOT_ERR_INVALID);
+	assert_non_null(strstr(err.message, "over the limit"));
+	free(text);
+	free(rec);
+}
+
 int
 main(void)
 {
@@ -298,6 +420,10 @@ main(void)
 		cmocka_unit_test(combined_seed_binds_the_nonce_at_fixed_width),
 		cmocka_unit_test(rejection_limit_is_the_largest_multiple),
 		cmocka_unit_test(draw_ticket_is_in_range_and_counts_rejections),
+		cmocka_unit_test(v2_commitment_binds_every_term_of_the_lot),
+		cmocka_unit_test(entry_bundles_hash_is_ordered_and_counted),
+		cmocka_unit_test(combined_seed_tag_is_the_versions),
+		cmocka_unit_test(record_size_limit_is_exact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -47,18 +47,6 @@ reserve(void **items, size_t size, size_t count, size_t *cap)
 	return 1;
 }
 
-static int
-signature_valid(const alot_record *rec, const alot_public_key *key)
-{
-	alot_report report;
-	const alot_check *sig;
-
-	alot_report_init(&report);
-	(void)!alot_record_verify(rec, key, &report);
-	sig = alot_report_find(&report, "signature");
-	return sig != NULL && sig->status == ALOT_CHECK_PASS;
-}
-
 /* Keep what the checks of other records need: commitments and freezes in full. */
 static int
 remember(record_index *ix, const alot_record *rec, const unsigned char hash[ALOT_HASH_LEN],
@@ -97,7 +85,7 @@ index_add(record_index *ix, const alot_public_key *key, const char *line, size_t
 
 	/* Malformed or not signed by the operator: not a statement of the operator's. */
 	if (len == (size_t)-1 || alot_record_parse(line, len, rec, NULL) != ALOT_OK ||
-	    !signature_valid(rec, key))
+	    !alot_record_signed_by(rec, key))
 		return 1;
 	alot_record_hash(line, len, hash);
 	return remember(ix, rec, hash, source, line_no);

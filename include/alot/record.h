@@ -270,6 +270,9 @@ alot_code alot_freeze_record_verify(const alot_freeze_record *rec, const alot_pu
 alot_code alot_record_verify(const alot_record *rec, const alot_public_key *key,
                              alot_report *report) ALOT_WARN_UNUSED;
 
+/* 1 when rec's signature verifies under key: the record is the operator's statement. */
+int alot_record_signed_by(const alot_record *rec, const alot_public_key *key) ALOT_WARN_UNUSED;
+
 /*
  * 1 when a and b are two different records (their published texts hash to
  * a_hash and b_hash) of the same kind for the same room, both validly

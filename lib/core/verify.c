@@ -129,6 +129,23 @@ check_signature(uint32_t version, const char *canonical, const unsigned char key
 	free(msg);
 }
 
+/*
+ * "beacon" and "signature" of a record of any kind; canonical is its
+ * canonical text (NULL when no key was given or out of memory), freed here.
+ */
+static void
+check_beacon_and_signature(const alot_lot *lot, char *canonical, const unsigned char *key_id,
+                           const unsigned char *sig, const alot_public_key *key, alot_report *r)
+{
+	check_beacon(lot->beacon_rule, lot->beacon_value_len, r);
+	check_signature(lot->version, canonical, key_id, sig, key, r);
+	free(canonical);
+}
+
+/* The canonical text of a record, when a key is given to check it with. */
+#define CANONICAL(fn, rec, key) \
+	((key) != NULL && fn((rec), &canonical, NULL) == ALOT_OK ? canonical : NULL)
+
 static void
 check_hash(alot_report *r, const char *name, const unsigned char *claimed,
            const unsigned char *computed, const char *what)
@@ -287,11 +304,8 @@ alot_draw_record_verify(const alot_draw_record *rec, const alot_public_key *key,
 	unsigned char computed[ALOT_HASH_LEN], client[ALOT_HASH_LEN];
 	char *canonical = NULL;
 
-	check_beacon(rec->lot.beacon_rule, rec->lot.beacon_value_len, report);
-	if (key != NULL && alot_draw_record_canonical(rec, &canonical, NULL) != ALOT_OK)
-		canonical = NULL;
-	check_signature(rec->lot.version, canonical, rec->key_id, rec->signature, key, report);
-	free(canonical);
+	check_beacon_and_signature(&rec->lot, CANONICAL(alot_draw_record_canonical, rec, key), rec->key_id,
+	                           rec->signature, key, report);
 	alot_lot_commitment(&rec->lot, rec->server_seed, computed);
 	check_hash(report, "commitment", rec->commitment, computed,
 	           alot_lot_is_v2(&rec->lot)
@@ -315,11 +329,8 @@ alot_commitment_record_verify(const alot_commitment_record *rec, const alot_publ
 {
 	char *canonical = NULL;
 
-	check_beacon(rec->lot.beacon_rule, 0, report);
-	if (key != NULL && alot_commitment_record_canonical(rec, &canonical, NULL) != ALOT_OK)
-		canonical = NULL;
-	check_signature(rec->lot.version, canonical, rec->key_id, rec->signature, key, report);
-	free(canonical);
+	check_beacon_and_signature(&rec->lot, CANONICAL(alot_commitment_record_canonical, rec, key),
+	                           rec->key_id, rec->signature, key, report);
 	check_times(rec->committed_at, NULL, NULL, NULL, report);
 	return outcome(report);
 }
@@ -343,11 +354,8 @@ alot_freeze_record_verify(const alot_freeze_record *rec, const alot_public_key *
 {
 	char *canonical = NULL;
 
-	check_beacon(rec->lot.beacon_rule, 0, report);
-	if (key != NULL && alot_freeze_record_canonical(rec, &canonical, NULL) != ALOT_OK)
-		canonical = NULL;
-	check_signature(rec->lot.version, canonical, rec->key_id, rec->signature, key, report);
-	free(canonical);
+	check_beacon_and_signature(&rec->lot, CANONICAL(alot_freeze_record_canonical, rec, key), rec->key_id,
+	                           rec->signature, key, report);
 	check_ledger_shape(&rec->lot, report);
 	check_times(rec->committed_at, rec->funded_at, rec->frozen_at, NULL, report);
 	return outcome(report);
@@ -480,17 +488,35 @@ alot_record_verify(const alot_record *rec, const alot_public_key *key, alot_repo
 	return alot_draw_record_verify(&rec->u.draw, key, report);
 }
 
-/* Only the signature: it alone makes a record the operator's statement. */
-static int
-validly_signed(const alot_record *rec, const alot_public_key *key)
+int
+alot_record_signed_by(const alot_record *rec, const alot_public_key *key)
 {
 	alot_report own;
-	const alot_check *sig;
+	char *canonical = NULL;
+	const unsigned char *key_id, *sig;
+	alot_code rc;
 
+	switch (rec->type) {
+	case ALOT_RECORD_COMMITMENT:
+		rc = alot_commitment_record_canonical(&rec->u.commitment, &canonical, NULL);
+		key_id = rec->u.commitment.key_id;
+		sig = rec->u.commitment.signature;
+		break;
+	case ALOT_RECORD_FREEZE:
+		rc = alot_freeze_record_canonical(&rec->u.freeze, &canonical, NULL);
+		key_id = rec->u.freeze.key_id;
+		sig = rec->u.freeze.signature;
+		break;
+	default:
+		rc = alot_draw_record_canonical(&rec->u.draw, &canonical, NULL);
+		key_id = rec->u.draw.key_id;
+		sig = rec->u.draw.signature;
+		break;
+	}
 	alot_report_init(&own);
-	(void)!alot_record_verify(rec, key, &own);
-	sig = alot_report_find(&own, "signature");
-	return sig != NULL && sig->status == ALOT_CHECK_PASS;
+	check_signature(alot_record_lot(rec)->version, rc == ALOT_OK ? canonical : NULL, key_id, sig, key, &own);
+	free(canonical);
+	return key != NULL && own.failures == 0 && own.count == 1 && own.checks[0].status == ALOT_CHECK_PASS;
 }
 
 int
@@ -502,7 +528,8 @@ alot_records_equivocate(const alot_record *a, const unsigned char a_hash[ALOT_HA
 
 	if (key == NULL || a->type != b->type ||
 	    !alot_uuid_equal(&alot_record_lot(a)->room_id, &alot_record_lot(b)->room_id) ||
-	    memcmp(a_hash, b_hash, ALOT_HASH_LEN) == 0 || !validly_signed(a, key) || !validly_signed(b, key))
+	    memcmp(a_hash, b_hash, ALOT_HASH_LEN) == 0 || !alot_record_signed_by(a, key) ||
+	    !alot_record_signed_by(b, key))
 		return 0;
 	alot_uuid_format(&alot_record_lot(a)->room_id, room);
 	alot_report_set(report, "equivocation", ALOT_CHECK_FAIL,

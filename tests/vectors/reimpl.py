@@ -1,0 +1,1183 @@
+#!/usr/bin/env python3
+# reimpl.py - an independent second implementation of the ALOT! draw protocol
+# (versions 1 and 2), written from docs/protocol.md ONLY: it shares no code
+# with libalot and was written without reading it.  Python 3 standard library
+# only (Ed25519 verification is implemented below after RFC 8032 section 6).
+#
+#   python3 tests/vectors/reimpl.py [VECTORS_DIR]      (default: <repo>/vectors)
+#
+# It recomputes every expected value of vectors/v1/*.json and vectors/v2/*.json
+# from their inputs, checks their embedded signed records, and runs a verifier
+# of published records (docs/protocol.md section 8) over every entry of
+# vectors/records*/{valid,invalid}/index.json: valid entries must pass every
+# check; invalid ones must fail `format` if so labelled, else fail exactly the
+# labelled check and no other.  One line per mismatch, then a summary line;
+# exit 0 only if everything agreed (and something was checked).
+#
+# Functions are named after the sections of docs/protocol.md they implement.
+
+import base64
+import hashlib
+import json
+import os
+import re
+import sys
+
+# ----------------------------------------------------------------------------
+# Ed25519 signature verification (RFC 8032 section 5.1.7, after the section 6
+# reference code).  Verification only: no secret ever enters this file.
+# ----------------------------------------------------------------------------
+
+ED_P = 2 ** 255 - 19
+ED_Q = 2 ** 252 + 27742317777372353535851937790883648493   # the group order L
+ED_D = -121665 * pow(121666, ED_P - 2, ED_P) % ED_P
+ED_SQRT_M1 = pow(2, (ED_P - 1) // 4, ED_P)
+
+
+def _ed_add(P, Q):
+    A = (P[1] - P[0]) * (Q[1] - Q[0]) % ED_P
+    B = (P[1] + P[0]) * (Q[1] + Q[0]) % ED_P
+    C = 2 * P[3] * Q[3] * ED_D % ED_P
+    D = 2 * P[2] * Q[2] % ED_P
+    E, F, G, Hh = B - A, D - C, D + C, B + A
+    return (E * F % ED_P, G * Hh % ED_P, F * G % ED_P, E * Hh % ED_P)
+
+
+def _ed_mul(s, P):
+    Q = (0, 1, 1, 0)
+    while s > 0:
+        if s & 1:
+            Q = _ed_add(Q, P)
+        P = _ed_add(P, P)
+        s >>= 1
+    return Q
+
+
+def _ed_equal(P, Q):
+    return ((P[0] * Q[2] - Q[0] * P[2]) % ED_P == 0 and
+            (P[1] * Q[2] - Q[1] * P[2]) % ED_P == 0)
+
+
+def _ed_recover_x(y, sign):
+    if y >= ED_P:
+        return None
+    x2 = (y * y - 1) * pow(ED_D * y * y + 1, ED_P - 2, ED_P) % ED_P
+    if x2 == 0:
+        return None if sign else 0
+    x = pow(x2, (ED_P + 3) // 8, ED_P)
+    if (x * x - x2) % ED_P != 0:
+        x = x * ED_SQRT_M1 % ED_P
+    if (x * x - x2) % ED_P != 0:
+        return None
+    if (x & 1) != sign:
+        x = ED_P - x
+    return x
+
+
+def _ed_decompress(s):
+    if len(s) != 32:
+        return None
+    y = int.from_bytes(s, "little")
+    sign = y >> 255
+    y &= (1 << 255) - 1
+    x = _ed_recover_x(y, sign)
+    if x is None:
+        return None
+    return (x, y, 1, x * y % ED_P)
+
+
+_ED_GY = 4 * pow(5, ED_P - 2, ED_P) % ED_P
+_ED_GX = _ed_recover_x(_ED_GY, 0)
+ED_B = (_ED_GX, _ED_GY, 1, _ED_GX * _ED_GY % ED_P)
+_ed_cache = {}
+
+
+def ed25519_verify(public, message, signature):
+    """RFC 8032 5.1.7: [S]B == R + [k]A, with S < L and R, A valid points."""
+    key = (public, message, signature)
+    if key in _ed_cache:
+        return _ed_cache[key]
+    ok = False
+    if len(public) == 32 and len(signature) == 64:
+        A = _ed_decompress(public)
+        R = _ed_decompress(signature[:32])
+        s = int.from_bytes(signature[32:], "little")
+        if A is not None and R is not None and s < ED_Q:
+            k = int.from_bytes(hashlib.sha512(signature[:32] + public + message).digest(),
+                               "little") % ED_Q
+            ok = _ed_equal(_ed_mul(s, ED_B), _ed_add(R, _ed_mul(k, A)))
+    _ed_cache[key] = ok
+    return ok
+
+
+# The DER prefix of an Ed25519 SubjectPublicKeyInfo (OID 1.3.101.112), then 32 bytes.
+ED25519_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
+
+
+def read_public_key(path):
+    """A PEM SubjectPublicKeyInfo: base64 DER whose last 32 bytes are the raw key."""
+    with open(path, "rb") as f:
+        lines = f.read().decode("ascii").split("\n")
+    body = "".join(l.strip() for l in lines if l.strip() and not l.startswith("-----"))
+    der = base64.b64decode(body, validate=True)
+    if len(der) != 44 or not der.startswith(ED25519_SPKI_PREFIX):
+        raise ValueError("%s: not an Ed25519 public key" % path)
+    return der[-32:]
+
+
+# ----------------------------------------------------------------------------
+# Section 2. Encoding
+# ----------------------------------------------------------------------------
+
+U31_MAX = 2 ** 31 - 1
+U32_MAX = 2 ** 32 - 1
+U53_MAX = 2 ** 53 - 1
+
+
+def u32(x):
+    return x.to_bytes(4, "big")
+
+
+def u64(x):
+    return x.to_bytes(8, "big")
+
+
+def LP(b):
+    return u32(len(b)) + b
+
+
+def H(*parts):
+    return hashlib.sha256(b"".join(parts)).digest()
+
+
+def tag(name):
+    return LP(name.encode("ascii"))
+
+
+def uuid_bytes(text):
+    """A UUID enters hashes as its 16 raw bytes, in the order of its text form."""
+    return bytes.fromhex(text.replace("-", ""))
+
+
+def ascii_bytes(text):
+    return text.encode("ascii")
+
+
+UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+TIMESTAMP_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\.[0-9]{6}Z")
+
+
+def is_leap_year(y):
+    return y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+
+
+def is_timestamp(text):
+    """Section 2: YYYY-MM-DDTHH:MM:SS.ffffffZ, a real proleptic Gregorian UTC time."""
+    m = TIMESTAMP_RE.fullmatch(text)
+    if not m:
+        return False
+    year, month, day, hour, minute, second = (int(g) for g in m.groups())
+    if not (1 <= year <= 9999 and 1 <= month <= 12):
+        return False
+    days = [31, 29 if is_leap_year(year) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    return 1 <= day <= days[month - 1] and hour <= 23 and minute <= 59 and second <= 59
+
+
+def is_hex(text, nbytes):
+    return re.fullmatch("[0-9a-f]{%d}" % (2 * nbytes), text) is not None
+
+
+# ----------------------------------------------------------------------------
+# Section 3. The server seed and its commitment
+# ----------------------------------------------------------------------------
+
+def commitment_v1(room_id, server_seed):
+    """3.1"""
+    return H(tag("ALOT-v1/commitment"), LP(uuid_bytes(room_id)), LP(server_seed))
+
+
+def entry_bundles_hash(bundles):
+    """3.2: bundles are (amount_cents, tickets) pairs, in the room's order."""
+    body = b"".join(u64(cents) + u32(tickets) for cents, tickets in bundles)
+    return H(tag("ALOT-v2/entry-bundles"), u32(len(bundles)), body)
+
+
+def lot_hash(lot):
+    """3.2: lot is a dict of the seven terms (entry_bundles_hash as hex)."""
+    return H(tag("ALOT-v2/lot"),
+             LP(uuid_bytes(lot["room_id"])),
+             LP(uuid_bytes(lot["product_class_id"])),
+             LP(u64(lot["funding_target_cents"])),
+             LP(ascii_bytes(lot["deadline"])),
+             LP(ascii_bytes(lot["lot_type"])),
+             LP(bytes.fromhex(lot["entry_bundles_hash"])),
+             LP(ascii_bytes(lot["beacon_rule"])))
+
+
+def commitment_v2(lot_h, server_seed):
+    """3.2"""
+    return H(tag("ALOT-v2/commitment"), LP(lot_h), LP(server_seed))
+
+
+LOT_TERMS_V2 = ("room_id", "product_class_id", "funding_target_cents", "deadline",
+                "lot_type", "entry_bundles_hash", "beacon_rule")
+
+
+def lot_of(record):
+    return {k: record[k] for k in LOT_TERMS_V2}
+
+
+# ----------------------------------------------------------------------------
+# Section 4. The ticket ledger and its Merkle root (RFC 9162 section 2.1)
+# ----------------------------------------------------------------------------
+
+def leaf_hash(entry_id, user_id, tickets_start, tickets_end):
+    leaf_bytes = uuid_bytes(entry_id) + uuid_bytes(user_id) + u32(tickets_start) + u32(tickets_end)
+    return H(b"\x00", leaf_bytes)
+
+
+def node_hash(left, right):
+    return H(b"\x01", left, right)
+
+
+def entry_leaf_hash(e):
+    return leaf_hash(e["entry_id"], e["user_id"], e["tickets_start"], e["tickets_end"])
+
+
+def _split(n):
+    """The largest power of two smaller than n (n > 1)."""
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    return k
+
+
+def merkle_tree_hash(leaves):
+    """MTH over leaf hashes (the ledger is never empty; MTH({}) = H() per RFC 9162)."""
+    n = len(leaves)
+    if n == 0:
+        return H(b"")
+    if n == 1:
+        return leaves[0]
+    k = _split(n)
+    return node_hash(merkle_tree_hash(leaves[:k]), merkle_tree_hash(leaves[k:]))
+
+
+def audit_path(m, leaves):
+    """RFC 9162 2.1.3.1 PATH(m, D[n])."""
+    n = len(leaves)
+    if n <= 1:
+        return []
+    k = _split(n)
+    if m < k:
+        return audit_path(m, leaves[:k]) + [merkle_tree_hash(leaves[k:])]
+    return audit_path(m - k, leaves[k:]) + [merkle_tree_hash(leaves[:k])]
+
+
+def verify_inclusion(leaf, leaf_index, tree_size, path, root):
+    """RFC 9162 2.1.3.2."""
+    if len(path) > 64 or leaf_index >= tree_size:
+        return False
+    fn, sn, r = leaf_index, tree_size - 1, leaf
+    for p in path:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = node_hash(p, r)
+            while not (fn & 1 or fn == 0):
+                fn >>= 1
+                sn >>= 1
+        else:
+            r = node_hash(r, p)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and r == root
+
+
+def ledger_shape_problems(entries):
+    """Section 4: sorted by tickets_start, covers 1..N exactly, N <= 2^31-1, ids unique."""
+    problems, seen, expect = [], set(), 1
+    if not entries:
+        problems.append("the ledger has no entry")
+    for i, e in enumerate(entries):
+        if e["tickets_start"] != expect:
+            problems.append("entry %d (%s) starts at %d, not %d (%s)" % (
+                i, e["entry_id"], e["tickets_start"], expect,
+                "gap" if e["tickets_start"] > expect else "overlap"))
+        if e["tickets_start"] > e["tickets_end"]:
+            problems.append("entry %d (%s) ends before it starts" % (i, e["entry_id"]))
+        if e["entry_id"] in seen:
+            problems.append("entry id %s repeats (entry %d)" % (e["entry_id"], i))
+        seen.add(e["entry_id"])
+        expect = e["tickets_end"] + 1
+    if entries and entries[-1]["tickets_end"] > U31_MAX:
+        problems.append("N = %d exceeds 2^31-1" % entries[-1]["tickets_end"])
+    return problems
+
+
+# ----------------------------------------------------------------------------
+# Section 5. The client seed
+# ----------------------------------------------------------------------------
+
+BEACON_RULE_RE = re.compile(r"[a-z0-9:=+._-]{1,128}")
+
+
+def beacon_rule_problem(rule, value_hex):
+    """5.1: the only rule defined is `none` (empty value); nist-beacon-2.0:... is reserved."""
+    if rule == "none":
+        return None if value_hex == "" else "rule none takes an empty beacon value"
+    if rule.startswith("nist-beacon-2.0:"):
+        return "beacon rule %r is reserved, not yet specified" % rule
+    return "unknown beacon rule %r" % rule
+
+
+def client_seed_v1(room_id, product_class_id, funding_target_cents, n, entry_count,
+                   ledger_root, beacon_rule, beacon_value):
+    """5.2"""
+    return H(tag("ALOT-v1/client-seed"),
+             LP(uuid_bytes(room_id)), LP(uuid_bytes(product_class_id)),
+             LP(u64(funding_target_cents)),
+             LP(u32(n)), LP(u32(entry_count)),
+             LP(ledger_root),
+             LP(ascii_bytes(beacon_rule)), LP(beacon_value))
+
+
+def client_seed_v2(lot_h, n, entry_count, ledger_root, beacon_value):
+    """5.3"""
+    return H(tag("ALOT-v2/client-seed"), LP(lot_h),
+             LP(u32(n)), LP(u32(entry_count)),
+             LP(ledger_root), LP(beacon_value))
+
+
+# ----------------------------------------------------------------------------
+# Section 6. The combined seed and the winning ticket
+# ----------------------------------------------------------------------------
+
+MAX_TRIES = 1024
+
+
+def combined_seed(version, server_seed, client_seed, nonce):
+    return H(tag("ALOT-v%d/combined-seed" % version), LP(server_seed), LP(client_seed), u32(nonce))
+
+
+def rejection_limit(n):
+    return 2 ** 32 - (2 ** 32 % n)
+
+
+class DrawFailed(Exception):
+    pass
+
+
+def draw_ticket(version, server_seed, client_seed, n):
+    """Section 6: returns (attempts, nonce, combined seed, winning ticket)."""
+    if not 1 <= n <= U31_MAX:
+        raise DrawFailed("N = %d is not within 1..2^31-1" % n)
+    limit = rejection_limit(n)
+    attempts = []
+    for nonce in range(MAX_TRIES):
+        seed = combined_seed(version, server_seed, client_seed, nonce)
+        value = int.from_bytes(seed[:4], "big")
+        accepted = value < limit
+        attempts.append({"accepted": accepted, "combined_seed": seed.hex(),
+                         "nonce": nonce, "value": value})
+        if accepted:
+            return attempts, nonce, seed, value % n + 1
+    raise DrawFailed("all %d tries rejected" % MAX_TRIES)
+
+
+def winner_index(entries, ticket):
+    for i, e in enumerate(entries):
+        if e["tickets_start"] <= ticket <= e["tickets_end"]:
+            return i
+    return None
+
+
+# ----------------------------------------------------------------------------
+# Section 7.1. Form, signatures and record hashes
+# ----------------------------------------------------------------------------
+
+RECORD_LIMIT = 262144      # bytes of published form, without the "\n"
+LEDGER_LINE_LIMIT = 512
+
+
+class Malformed(Exception):
+    """The `format` check fails: section 7.1 and the field forms of 7.2-7.6."""
+
+
+def published_form(obj):
+    """Keys sorted by their bytes, no whitespace, shortest integers, no escapes."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
+def _reject_float(text):
+    raise Malformed("a float: %s" % text)
+
+
+def _reject_constant(text):
+    raise Malformed("a non-JSON constant: %s" % text)
+
+
+def _no_duplicate_keys(pairs):
+    obj = {}
+    for k, v in pairs:
+        if k in obj:
+            raise Malformed("key %r appears twice" % k)
+        obj[k] = v
+    return obj
+
+
+def parse_published(data, limit=RECORD_LIMIT):
+    """Parse bytes that must be exactly the published form of a JSON value."""
+    if len(data) > limit:
+        raise Malformed("%d bytes, over the limit of %d" % (len(data), limit))
+    try:
+        text = data.decode("ascii")
+        obj = json.loads(text, parse_float=_reject_float, parse_constant=_reject_constant,
+                         object_pairs_hook=_no_duplicate_keys)
+    except Malformed:
+        raise
+    except (UnicodeDecodeError, ValueError) as e:
+        raise Malformed("not JSON: %s" % e)
+    if published_form(obj) != data:
+        raise Malformed("not in published form (whitespace, key order, escapes or number form)")
+    return obj
+
+
+def strip_one_newline(data):
+    """A record file is the published form plus one "\\n" (which the last line may omit)."""
+    return data[:-1] if data.endswith(b"\n") else data
+
+
+# Field forms.  Each is a function value -> None (fine) or a problem.
+def _is_int(v):
+    return type(v) is int
+
+
+def f_uint(maximum):
+    def check(v):
+        if not _is_int(v):
+            return "not an integer"
+        if not 0 <= v <= maximum:
+            return "integer %d out of 0..%d" % (v, maximum)
+        return None
+    return check
+
+
+def f_hex(nbytes):
+    def check(v):
+        if type(v) is not str or not is_hex(v, nbytes):
+            return "not %d lowercase hex digits" % (2 * nbytes)
+        return None
+    return check
+
+
+def f_uuid(v):
+    return None if type(v) is str and UUID_RE.fullmatch(v) else "not a lowercase canonical UUID"
+
+
+def f_timestamp(v):
+    return None if type(v) is str and is_timestamp(v) else "not a timestamp of section 2"
+
+
+def f_beacon_rule(v):
+    return None if type(v) is str and BEACON_RULE_RE.fullmatch(v) else "not a beacon rule text (5.1)"
+
+
+def f_beacon_value(v):
+    if type(v) is not str or re.fullmatch(r"(?:[0-9a-f]{2}){0,64}", v) is None:
+        return "not lowercase hex of 0 to 64 bytes"
+    return None
+
+
+def f_lot_type(v):
+    return None if v in ("known", "mystery") and type(v) is str else "lot type not known or mystery"
+
+
+def f_const(value):
+    def check(v):
+        return None if type(v) is type(value) and v == value else "must be %r" % (value,)
+    return check
+
+
+def f_hash_list(v):
+    if type(v) is not list:
+        return "not an array"
+    if len(v) > 64:
+        return "more than 64 hashes"
+    for h in v:
+        if f_hex(32)(h):
+            return "an element is not a hash"
+    return None
+
+
+F_U32, F_U53 = f_uint(U32_MAX), f_uint(U53_MAX)
+F_HASH, F_SEED, F_KEY_ID, F_SIG = f_hex(32), f_hex(32), f_hex(8), f_hex(64)
+
+ATTEMPT_FIELDS = {"accepted": lambda v: None if type(v) is bool else "not a boolean",
+                  "combined_seed": F_HASH, "nonce": F_U32, "value": F_U32}
+
+
+def f_attempts(v):
+    if type(v) is not list or not 1 <= len(v) <= MAX_TRIES:
+        return "not an array of 1 to 1024 tries"
+    for a in v:
+        p = fields_problem(a, ATTEMPT_FIELDS)
+        if p:
+            return "a try: " + p
+    return None
+
+
+def fields_problem(obj, schema):
+    if type(obj) is not dict:
+        return "not an object"
+    missing = sorted(set(schema) - set(obj))
+    unknown = sorted(set(obj) - set(schema))
+    if missing:
+        return "missing field(s) %s" % ", ".join(missing)
+    if unknown:
+        return "unknown field(s) %s" % ", ".join(unknown)
+    for k in sorted(schema):
+        p = schema[k](obj[k])
+        if p:
+            return "%s: %s" % (k, p)
+    return None
+
+
+SIGNED = {"key_id": F_KEY_ID, "signature": F_SIG}
+LOT_V2 = {"product_class_id": f_uuid, "funding_target_cents": F_U53, "deadline": f_timestamp,
+          "lot_type": f_lot_type, "entry_bundles_hash": F_HASH}
+
+# 7.2
+COMMITMENT_V1 = dict(SIGNED, room_id=f_uuid, commitment=F_HASH, beacon_rule=f_beacon_rule,
+                     committed_at=f_timestamp)
+COMMITMENT_V2 = dict(COMMITMENT_V1, **LOT_V2)
+# 7.3
+DRAW_V1 = dict(SIGNED, room_id=f_uuid, product_class_id=f_uuid, funding_target_cents=F_U53,
+               total_tickets=F_U32, entry_count=F_U32, ledger_root=F_HASH,
+               beacon_rule=f_beacon_rule, beacon_value=f_beacon_value, commitment=F_HASH,
+               server_seed=F_SEED, client_seed=F_HASH, attempts=f_attempts, nonce=F_U32,
+               combined_seed=F_HASH, winning_ticket=F_U32, winner_entry_id=f_uuid,
+               winner_user_id=f_uuid, winner_tickets_start=F_U32, winner_tickets_end=F_U32,
+               winner_leaf_index=F_U32, winner_proof=f_hash_list, committed_at=f_timestamp,
+               funded_at=f_timestamp, drawn_at=f_timestamp)
+DRAW_V2 = dict(DRAW_V1, deadline=f_timestamp, lot_type=f_lot_type, entry_bundles_hash=F_HASH,
+               frozen_at=f_timestamp, freeze_record_hash=F_HASH)
+# 7.4
+FREEZE_V2 = dict(SIGNED, **LOT_V2, room_id=f_uuid, beacon_rule=f_beacon_rule, commitment=F_HASH,
+                 total_tickets=F_U32, entry_count=F_U32, ledger_root=F_HASH,
+                 committed_at=f_timestamp, funded_at=f_timestamp, frozen_at=f_timestamp)
+
+RECORD_SCHEMAS = {("alot.commitment", 1): COMMITMENT_V1, ("alot.commitment", 2): COMMITMENT_V2,
+                  ("alot.draw", 1): DRAW_V1, ("alot.draw", 2): DRAW_V2,
+                  ("alot.freeze", 2): FREEZE_V2}
+# 7.5, 7.6
+LEDGER_ENTRY = {"entry_id": f_uuid, "tickets_end": F_U32, "tickets_start": F_U32, "user_id": f_uuid}
+VERSIONS = {1, 2}
+
+
+def typed_schema(obj, schemas):
+    """Dispatch on "type" and "version": unknown ones are malformed."""
+    if type(obj) is not dict:
+        raise Malformed("not an object")
+    t, v = obj.get("type"), obj.get("version")
+    if "type" not in obj or "version" not in obj:
+        raise Malformed("no %s field" % ("type" if "type" not in obj else "version"))
+    if type(t) is not str or type(v) is not int:
+        raise Malformed("type or version of the wrong JSON type")
+    schema = schemas.get((t, v))
+    if schema is None:
+        raise Malformed("unknown type/version %r/%r" % (t, v))
+    schema = dict(schema, type=f_const(t), version=f_const(v))
+    p = fields_problem(obj, schema)
+    if p:
+        raise Malformed(p)
+    return obj
+
+
+def parse_record(data):
+    """The `format` check of a record file's bytes: returns (record, published bytes)."""
+    published = strip_one_newline(data)
+    rec = typed_schema(parse_published(published), RECORD_SCHEMAS)
+    return rec, published
+
+
+def parse_ledger_file(data):
+    """7.5: returns (header, entries); every line in published form, 512 bytes at most."""
+    lines = strip_one_newline(data).split(b"\n")
+    header_schemas = {("alot.ledger", v): {"entry_count": F_U32, "ledger_root": F_HASH,
+                                           "room_id": f_uuid, "total_tickets": F_U32}
+                      for v in VERSIONS}
+    header = typed_schema(parse_published(lines[0], LEDGER_LINE_LIMIT), header_schemas)
+    entries = []
+    for i, line in enumerate(lines[1:], 1):
+        try:
+            e = parse_published(line, LEDGER_LINE_LIMIT)
+        except Malformed as err:
+            raise Malformed("line %d: %s" % (i + 1, err))
+        p = fields_problem(e, LEDGER_ENTRY)
+        if p:
+            raise Malformed("line %d: %s" % (i + 1, p))
+        entries.append(e)
+    return header, entries
+
+
+def parse_proof_file(data):
+    """7.6"""
+    schemas = {("alot.inclusion-proof", v): dict(LEDGER_ENTRY, audit_path=f_hash_list,
+                                                 entry_count=F_U32, leaf_index=F_U32,
+                                                 ledger_root=F_HASH, room_id=f_uuid)
+               for v in VERSIONS}
+    return typed_schema(parse_published(strip_one_newline(data)), schemas)
+
+
+def canonical_form(record):
+    """The published form without the signature field."""
+    return published_form({k: v for k, v in record.items() if k != "signature"})
+
+
+def signed_message(record):
+    return tag("ALOT-v%d/record-signature" % record["version"]) + canonical_form(record)
+
+
+def key_id(public_key):
+    return H(tag("ALOT-v1/key-id"), LP(public_key))[:8].hex()
+
+
+def record_hash(published):
+    return H(tag("ALOT-v2/record"), published)
+
+
+def is_validly_signed(record, public_key):
+    return (record["key_id"] == key_id(public_key) and
+            ed25519_verify(public_key, signed_message(record), bytes.fromhex(record["signature"])))
+
+
+# ----------------------------------------------------------------------------
+# Section 8. Verification
+# ----------------------------------------------------------------------------
+
+class Given:
+    """What a verifier is given besides the record: the key and companion files (bytes)."""
+
+    def __init__(self, key, commitment=None, freeze=None, ledger=None, proof=None,
+                 entry=None, others=()):
+        self.key, self.commitment, self.freeze = key, commitment, freeze
+        self.ledger, self.proof, self.entry, self.others = ledger, proof, entry, list(others)
+
+
+def check_beacon(r, g):
+    p = beacon_rule_problem(r["beacon_rule"], r.get("beacon_value", ""))
+    return [p] if p else []
+
+
+def check_signature(r, g):
+    out = []
+    if r["key_id"] != key_id(g.key):
+        out.append("key_id %s is not the given key's (%s)" % (r["key_id"], key_id(g.key)))
+    elif not ed25519_verify(g.key, signed_message(r), bytes.fromhex(r["signature"])):
+        out.append("the signature does not verify over the canonical form")
+    return out
+
+
+def record_lot_hash(r):
+    return lot_hash(lot_of(r))
+
+
+def check_commitment(r, g):
+    seed = bytes.fromhex(r["server_seed"])
+    if r["version"] == 1:
+        c = commitment_v1(r["room_id"], seed)
+    else:
+        c = commitment_v2(record_lot_hash(r), seed)
+    return [] if c.hex() == r["commitment"] else ["recomputed %s, record has %s" % (c.hex(), r["commitment"])]
+
+
+def recomputed_client_seed(r):
+    root, beacon = bytes.fromhex(r["ledger_root"]), bytes.fromhex(r["beacon_value"])
+    if r["version"] == 1:
+        return client_seed_v1(r["room_id"], r["product_class_id"], r["funding_target_cents"],
+                              r["total_tickets"], r["entry_count"], root, r["beacon_rule"], beacon)
+    return client_seed_v2(record_lot_hash(r), r["total_tickets"], r["entry_count"], root, beacon)
+
+
+def check_client_seed(r, g):
+    cs = recomputed_client_seed(r).hex()
+    return [] if cs == r["client_seed"] else ["recomputed %s, record has %s" % (cs, r["client_seed"])]
+
+
+def check_combined_seed(r, g):
+    out, seed, cs = [], bytes.fromhex(r["server_seed"]), recomputed_client_seed(r)
+    for i, a in enumerate(r["attempts"]):
+        if a["nonce"] != i:
+            out.append("try %d has nonce %d" % (i, a["nonce"]))
+        want = combined_seed(r["version"], seed, cs, i).hex()
+        if a["combined_seed"] != want:
+            out.append("try %d: combined seed %s, recomputed %s" % (i, a["combined_seed"], want))
+    if r["combined_seed"] != r["attempts"][-1]["combined_seed"]:
+        out.append("combined_seed %s is not the last try's %s" % (
+            r["combined_seed"], r["attempts"][-1]["combined_seed"]))
+    return out
+
+
+def check_rejection_sampling(r, g):
+    n = r["total_tickets"]
+    if not 1 <= n <= U31_MAX:
+        return ["N = %d is not within 1..2^31-1" % n]
+    out, limit, attempts = [], rejection_limit(n), r["attempts"]
+    for i, a in enumerate(attempts):
+        value = int.from_bytes(bytes.fromhex(a["combined_seed"])[:4], "big")
+        if a["value"] != value:
+            out.append("try %d: value %d, its seed gives %d" % (i, a["value"], value))
+        if a["accepted"] != (a["value"] < limit):
+            out.append("try %d: verdict %s, but value %d %s limit %d" % (
+                i, a["accepted"], a["value"], "<" if a["value"] < limit else ">=", limit))
+        if a["accepted"] and i != len(attempts) - 1:
+            out.append("try %d is accepted but not the last" % i)
+    if not attempts[-1]["accepted"]:
+        out.append("the last try is not accepted")
+    rejections = sum(1 for a in attempts if not a["accepted"])
+    if r["nonce"] != rejections:
+        out.append("nonce %d, but %d rejection(s)" % (r["nonce"], rejections))
+    return out
+
+
+def check_winning_ticket(r, g):
+    try:
+        _, _, _, ticket = draw_ticket(r["version"], bytes.fromhex(r["server_seed"]),
+                                      recomputed_client_seed(r), r["total_tickets"])
+    except DrawFailed as e:
+        return [str(e)]
+    return [] if ticket == r["winning_ticket"] else [
+        "drawn afresh: %d, record has %d" % (ticket, r["winning_ticket"])]
+
+
+def check_winner_inclusion(r, g):
+    out, t = [], r["winning_ticket"]
+    if not 1 <= t <= r["total_tickets"]:
+        out.append("winning ticket %d is not within 1..%d" % (t, r["total_tickets"]))
+    if not r["winner_tickets_start"] <= t <= r["winner_tickets_end"]:
+        out.append("the winner's range %d..%d does not hold %d" % (
+            r["winner_tickets_start"], r["winner_tickets_end"], t))
+    leaf = leaf_hash(r["winner_entry_id"], r["winner_user_id"],
+                     r["winner_tickets_start"], r["winner_tickets_end"])
+    path = [bytes.fromhex(h) for h in r["winner_proof"]]
+    if not verify_inclusion(leaf, r["winner_leaf_index"], r["entry_count"], path,
+                            bytes.fromhex(r["ledger_root"])):
+        out.append("the winner's leaf and audit path do not lead to ledger_root")
+    return out
+
+
+def check_ledger_shape(r, g):
+    if 1 <= r["entry_count"] <= r["total_tickets"] <= U31_MAX:
+        return []
+    return ["not 1 <= entry_count (%d) <= total_tickets (%d) <= 2^31-1" % (
+        r["entry_count"], r["total_tickets"])]
+
+
+TIMESTAMP_ORDER = ("committed_at", "funded_at", "frozen_at", "drawn_at")
+
+
+def check_timestamps(r, g):
+    present = [k for k in TIMESTAMP_ORDER if k in r]
+    return ["%s %s is after %s %s" % (a, r[a], b, r[b])
+            for a, b in zip(present, present[1:]) if r[a] > r[b]]
+
+
+def companion_problems(data, g, what):
+    """A companion record 'verifies': it is well-formed and passes its own checks."""
+    try:
+        rec, published = parse_record(data)
+    except Malformed as e:
+        return None, None, ["the %s record is malformed: %s" % (what, e)]
+    inner = Given(g.key, commitment=g.commitment if what == "freeze" else None)
+    failed = [c for c, p in verify_record(data, inner).items() if p]
+    return rec, published, ["the %s record fails %s" % (what, ", ".join(failed))] if failed else []
+
+
+def same_fields(a, b, names, what):
+    return ["%s: %s has %r, the record %r" % (k, what, b[k], a[k]) for k in names if a.get(k) != b.get(k)]
+
+
+def check_commitment_record(r, g):
+    c, _, out = companion_problems(g.commitment, g, "commitment")
+    if c is None:
+        return out
+    if c["type"] != "alot.commitment":
+        return out + ["the given commitment record is a %s" % c["type"]]
+    lot = ("room_id", "beacon_rule") if r["version"] == 1 else LOT_TERMS_V2
+    names = ("version",) + lot + ("commitment", "committed_at", "key_id")
+    return out + same_fields(r, c, names, "the commitment record")
+
+
+def check_freeze_record(r, g):
+    f, published, out = companion_problems(g.freeze, g, "freeze")
+    if f is None:
+        return out
+    if f["type"] != "alot.freeze":
+        return out + ["the given freeze record is a %s" % f["type"]]
+    h = record_hash(published).hex()
+    if h != r["freeze_record_hash"]:
+        out.append("its record hash is %s, freeze_record_hash %s" % (h, r["freeze_record_hash"]))
+    names = LOT_TERMS_V2 + ("commitment", "total_tickets", "entry_count", "ledger_root",
+                            "committed_at", "funded_at", "frozen_at", "key_id")
+    return out + same_fields(r, f, names, "the freeze record")
+
+
+def check_ledger(r, g):
+    try:
+        header, entries = parse_ledger_file(g.ledger)
+    except Malformed as e:
+        return ["the ledger file is malformed: %s" % e]
+    out = same_fields(r, header, ("version", "entry_count", "ledger_root", "room_id", "total_tickets"),
+                      "the ledger header")
+    out += ledger_shape_problems(entries)
+    n = r["total_tickets"]
+    if entries and entries[-1]["tickets_end"] != n:
+        out.append("the ledger covers 1..%d, not 1..%d" % (entries[-1]["tickets_end"], n))
+    if len(entries) != r["entry_count"]:
+        out.append("%d entries, entry_count %d" % (len(entries), r["entry_count"]))
+    root = merkle_tree_hash([entry_leaf_hash(e) for e in entries]).hex()
+    if root != r["ledger_root"]:
+        out.append("the ledger hashes to %s, not ledger_root %s" % (root, r["ledger_root"]))
+    i = r["winner_leaf_index"]
+    winner = {"entry_id": r["winner_entry_id"], "user_id": r["winner_user_id"],
+              "tickets_start": r["winner_tickets_start"], "tickets_end": r["winner_tickets_end"]}
+    if i >= len(entries) or entries[i] != winner:
+        out.append("the ledger does not hold the winning entry at index %d" % i)
+    return out
+
+
+def check_proof(r, g):
+    try:
+        p = parse_proof_file(g.proof)
+    except Malformed as e:
+        return ["the proof file is malformed: %s" % e]
+    out = same_fields(r, p, ("version", "room_id", "ledger_root", "entry_count"), "the proof")
+    if p["entry_id"] != g.entry:
+        out.append("the proof is of entry %s, not %s" % (p["entry_id"], g.entry))
+    if not 1 <= p["tickets_start"] <= p["tickets_end"] <= r["total_tickets"]:
+        out.append("tickets %d..%d do not lie within 1..%d" % (
+            p["tickets_start"], p["tickets_end"], r["total_tickets"]))
+    if not verify_inclusion(entry_leaf_hash(p), p["leaf_index"], r["entry_count"],
+                            [bytes.fromhex(h) for h in p["audit_path"]], bytes.fromhex(r["ledger_root"])):
+        out.append("the proof's path does not lead to ledger_root")
+    return out
+
+
+def check_equivocation(r, published, g):
+    out = []
+    for data in g.others:
+        try:
+            o, o_published = parse_record(data)
+        except Malformed:
+            continue
+        if (o["type"] == r["type"] and o["room_id"] == r["room_id"] and o_published != published
+                and is_validly_signed(o, g.key)):
+            out.append("another validly signed %s record of room %s" % (r["type"], r["room_id"]))
+    return out
+
+
+DRAW_CHECKS = (("beacon", check_beacon), ("signature", check_signature),
+               ("commitment", check_commitment), ("client-seed", check_client_seed),
+               ("combined-seed", check_combined_seed), ("rejection-sampling", check_rejection_sampling),
+               ("winning-ticket", check_winning_ticket), ("winner-inclusion", check_winner_inclusion),
+               ("timestamps", check_timestamps))
+FREEZE_CHECKS = (("beacon", check_beacon), ("signature", check_signature),
+                 ("ledger-shape", check_ledger_shape), ("timestamps", check_timestamps))
+COMMITMENT_CHECKS = (("beacon", check_beacon), ("signature", check_signature),
+                     ("timestamps", check_timestamps))
+
+
+def verify_record(data, g):
+    """Section 8: {check name: [problems]}; a malformed record fails `format` only."""
+    try:
+        r, published = parse_record(data)
+    except Malformed as e:
+        return {"format": [str(e)]}
+    result = {"format": []}
+    checks = {"alot.draw": DRAW_CHECKS, "alot.freeze": FREEZE_CHECKS,
+              "alot.commitment": COMMITMENT_CHECKS}[r["type"]]
+    for name, fn in checks:
+        result[name] = fn(r, g)
+    if r["type"] in ("alot.draw", "alot.freeze") and g.commitment is not None:
+        result["commitment-record"] = check_commitment_record(r, g)
+    if r["type"] == "alot.draw" and r["version"] == 2 and g.freeze is not None:
+        result["freeze-record"] = check_freeze_record(r, g)
+    if r["type"] == "alot.draw" and g.ledger is not None:
+        result["ledger"] = check_ledger(r, g)
+    if r["type"] == "alot.draw" and g.proof is not None:
+        result["proof"] = check_proof(r, g)
+    result["equivocation"] = check_equivocation(r, published, g)
+    return result
+
+
+def failed_checks(result):
+    return sorted(c for c, problems in result.items() if problems)
+
+
+# ----------------------------------------------------------------------------
+# The records of vectors/records*/: index.json entries
+# ----------------------------------------------------------------------------
+
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def run_record_entry(folder, entry, expect_valid, key, report):
+    def load(name):
+        return read_bytes(os.path.join(folder, entry[name])) if name in entry else None
+
+    def show(result):
+        return "; ".join("%s: %s" % (c, " / ".join(result[c])) for c in failed_checks(result)) or "none"
+
+    main, commitment, freeze = load("record"), load("commitment"), load("freeze")
+    given_records = [main] + [x for x in (commitment, freeze) if x is not None] + [
+        read_bytes(os.path.join(folder, w)) for w in entry.get("with", [])]
+
+    def given_for(data):
+        others = [o for o in given_records if o is not data]
+        return Given(key, commitment=commitment if data is not commitment else None,
+                     freeze=freeze if data is main else None,
+                     ledger=load("ledger") if data is main else None,
+                     proof=load("proof") if data is main else None,
+                     entry=entry.get("entry"), others=others)
+
+    name = "%s/%s" % (os.path.basename(folder), entry["record"])
+    result = verify_record(main, given_for(main))
+    failed = failed_checks(result)
+    if expect_valid:
+        if failed:
+            report("%s: expected to pass every check, failed: %s" % (name, show(result)))
+        for label, data in (("commitment", commitment), ("freeze", freeze)):
+            if data is not None:
+                res = verify_record(data, given_for(data))
+                if failed_checks(res):
+                    report("%s: its %s record %s fails: %s" % (name, label, entry[label], show(res)))
+        return
+    label = entry["check"]
+    if label == "format":
+        if failed != ["format"]:
+            report("%s: expected to be rejected as malformed (format), failed: %s" % (name, show(result)))
+    elif failed != [label]:
+        report("%s: expected to fail %s and nothing else, failed: %s" % (name, label, show(result)))
+
+
+def run_records(vectors_dir, report):
+    count = 0
+    for sub in ("records", "records-v2"):
+        folder = os.path.join(vectors_dir, sub)
+        key = read_public_key(os.path.join(folder, "pubkey.pem"))
+        for kind, expect_valid in (("valid", True), ("invalid", False)):
+            with open(os.path.join(folder, kind, "index.json")) as f:
+                entries = json.load(f)
+            for entry in entries:
+                run_record_entry(folder, entry, expect_valid, key, report)
+                count += 1
+    return count
+
+
+# ----------------------------------------------------------------------------
+# The vectors of vectors/v1, vectors/v2: recompute every expected value
+# ----------------------------------------------------------------------------
+
+def recompute_vector(version, inputs):
+    """Every value of "expected", from "inputs" alone, in the vectors' JSON shapes."""
+    seed = bytes.fromhex(inputs["server_seed"])
+    ledger = inputs["ledger"]
+    problems = ledger_shape_problems(ledger)
+    if problems:
+        raise ValueError("the ledger is refused: " + "; ".join(problems))
+    leaves = [entry_leaf_hash(e) for e in ledger]
+    root = merkle_tree_hash(leaves)
+    n, count = ledger[-1]["tickets_end"], len(ledger)
+    beacon = bytes.fromhex(inputs["beacon_value"])
+    out = {"leaf_hashes": [h.hex() for h in leaves], "ledger_root": root.hex(),
+           "total_tickets": n, "entry_count": count}
+    if version == 1:
+        out["commitment"] = commitment_v1(inputs["room_id"], seed).hex()
+        cs = client_seed_v1(inputs["room_id"], inputs["product_class_id"],
+                            inputs["funding_target_cents"], n, count, root,
+                            inputs["beacon_rule"], beacon)
+    else:
+        bundles = [(b["amount_cents"], b["tickets"]) for b in inputs["entry_bundles"]]
+        if len(bundles) > 64:
+            raise ValueError("more than 64 bundles")
+        out["entry_bundles_hash"] = entry_bundles_hash(bundles).hex()
+        lot = {k: inputs[k] for k in LOT_TERMS_V2 if k != "entry_bundles_hash"}
+        lot["entry_bundles_hash"] = out["entry_bundles_hash"]
+        lh = lot_hash(lot)
+        out["lot_hash"] = lh.hex()
+        out["commitment"] = commitment_v2(lh, seed).hex()
+        cs = client_seed_v2(lh, n, count, root, beacon)
+    out["client_seed"] = cs.hex()
+    out["rejection_limit"] = rejection_limit(n)
+    attempts, nonce, cseed, ticket = draw_ticket(version, seed, cs, n)
+    out.update(attempts=attempts, nonce=nonce, combined_seed=cseed.hex(), winning_ticket=ticket)
+    w = winner_index(ledger, ticket)
+    out["winner"] = dict(ledger[w], leaf_index=w)
+    out["winner_proof"] = [h.hex() for h in audit_path(w, leaves)]
+    return out
+
+
+def build_records(version, inputs, exp, kid):
+    """The records 7.2-7.4 that the inputs and recomputed values make (without signatures)."""
+    common = {"room_id": inputs["room_id"], "beacon_rule": inputs["beacon_rule"],
+              "commitment": exp["commitment"], "committed_at": inputs["committed_at"],
+              "key_id": kid, "version": version}
+    lot2 = {}
+    if version == 2:
+        lot2 = {k: inputs[k] for k in ("product_class_id", "funding_target_cents", "deadline", "lot_type")}
+        lot2["entry_bundles_hash"] = exp["entry_bundles_hash"]
+    w = exp["winner"]
+    records = {"commitment": dict(common, **lot2, type="alot.commitment")}
+    records["draw"] = dict(
+        common, **lot2, type="alot.draw", total_tickets=exp["total_tickets"],
+        entry_count=exp["entry_count"], ledger_root=exp["ledger_root"],
+        beacon_value=inputs["beacon_value"], server_seed=inputs["server_seed"],
+        client_seed=exp["client_seed"], attempts=exp["attempts"], nonce=exp["nonce"],
+        combined_seed=exp["combined_seed"], winning_ticket=exp["winning_ticket"],
+        winner_entry_id=w["entry_id"], winner_user_id=w["user_id"],
+        winner_tickets_start=w["tickets_start"], winner_tickets_end=w["tickets_end"],
+        winner_leaf_index=w["leaf_index"], winner_proof=exp["winner_proof"],
+        funded_at=inputs["funded_at"], drawn_at=inputs["drawn_at"])
+    records["draw"].update(product_class_id=inputs["product_class_id"],
+                           funding_target_cents=inputs["funding_target_cents"])
+    if version == 2:
+        records["freeze"] = dict(common, **lot2, type="alot.freeze",
+                                 total_tickets=exp["total_tickets"], entry_count=exp["entry_count"],
+                                 ledger_root=exp["ledger_root"], funded_at=inputs["funded_at"],
+                                 frozen_at=inputs["frozen_at"])
+        records["draw"].update(frozen_at=inputs["frozen_at"],
+                               freeze_record_hash=exp.get("freeze_record_hash"))
+    return records
+
+
+def ledger_file(version, inputs, exp):
+    header = {"entry_count": exp["entry_count"], "ledger_root": exp["ledger_root"],
+              "room_id": inputs["room_id"], "total_tickets": exp["total_tickets"],
+              "type": "alot.ledger", "version": version}
+    return b"".join(published_form(x) + b"\n" for x in [header] + inputs["ledger"])
+
+
+def proof_file(version, inputs, exp, entry_id):
+    leaves = [entry_leaf_hash(e) for e in inputs["ledger"]]
+    i = [e["entry_id"] for e in inputs["ledger"]].index(entry_id)
+    proof = dict(inputs["ledger"][i], audit_path=[h.hex() for h in audit_path(i, leaves)],
+                 entry_count=exp["entry_count"], leaf_index=i, ledger_root=exp["ledger_root"],
+                 room_id=inputs["room_id"], type="alot.inclusion-proof", version=version)
+    return published_form(proof) + b"\n"
+
+
+def compare(name, what, expected, got, report):
+    if expected != got:
+        report("%s: %s: expected %s, got %s" % (name, what, json.dumps(expected), json.dumps(got)))
+
+
+def check_vector_records(name, version, vec, exp, key, vectors_dir, report):
+    """The embedded records: fields, published form, signature, key id, record hash."""
+    records_dir = os.path.join(vectors_dir, "records" if version == 1 else "records-v2")
+    built = build_records(version, vec["inputs"], exp, key_id(key))
+    embedded = vec.get("records", {})
+    compare(name, "records (types)", sorted(built), sorted(embedded), report)
+    published = {}
+    for kind, rec in sorted(embedded.items()):
+        want = built.get(kind, {})
+        for k in sorted(set(want) | set(rec)):
+            if k != "signature":
+                compare(name, "records.%s.%s" % (kind, k), rec.get(k), want.get(k), report)
+        try:
+            parse_published(published_form(rec))
+            typed_schema(rec, RECORD_SCHEMAS)
+        except Malformed as e:
+            report("%s: records.%s is malformed: %s" % (name, kind, e))
+            continue
+        published[kind] = published_form(rec)
+        if not is_validly_signed(rec, key):
+            report("%s: records.%s: the signature does not verify with %s/pubkey.pem" % (
+                name, kind, os.path.basename(records_dir)))
+        path = os.path.join(records_dir, "valid", "%s.%s.json" % (vec["name"], kind))
+        if not os.path.exists(path) or read_bytes(path) != published[kind] + b"\n":
+            report("%s: records.%s: its published form is not the bytes of %s" % (name, kind, path))
+    if "draw" not in published:
+        return
+    # The whole of section 8 over the recomputed ledger and a proof, as a verifier would see them.
+    index = os.path.join(records_dir, "valid", "index.json")
+    entries = json.loads(read_bytes(index)) if os.path.exists(index) else []
+    entry = next((e for e in entries if e.get("record") == "valid/%s.draw.json" % vec["name"]), {})
+    lfile = ledger_file(version, vec["inputs"], exp)
+    path = os.path.join(records_dir, entry.get("ledger", "?"))
+    if not os.path.exists(path) or read_bytes(path) != lfile:
+        report("%s: the ledger file the inputs make is not the bytes of %s" % (name, path))
+    entry_id = entry.get("entry", exp["winner"]["entry_id"])
+    pfile = proof_file(version, vec["inputs"], exp, entry_id)
+    path = os.path.join(records_dir, entry.get("proof", "?"))
+    if not os.path.exists(path) or read_bytes(path) != pfile:
+        report("%s: the proof of %s the inputs make is not the bytes of %s" % (name, entry_id, path))
+    g = Given(key, commitment=published.get("commitment", b"") + b"\n",
+              freeze=published["freeze"] + b"\n" if "freeze" in published else None,
+              ledger=lfile, proof=pfile, entry=entry_id)
+    result = verify_record(published["draw"] + b"\n", g)
+    for c in failed_checks(result):
+        report("%s: records.draw fails %s: %s" % (name, c, " / ".join(result[c])))
+
+
+def run_vector(path, key, vectors_dir, report):
+    with open(path) as f:
+        vec = json.load(f)
+    version = int(os.path.basename(os.path.dirname(path))[1:])
+    name = "v%d/%s" % (version, os.path.basename(path))
+    compare(name, "version", version, vec.get("version"), report)
+    exp = vec["expected"]
+    try:
+        got = recompute_vector(version, vec["inputs"])
+    except (ValueError, KeyError, DrawFailed) as e:
+        report("%s: cannot recompute: %s" % (name, e))
+        return
+    got["key_id"] = key_id(key)
+    if version == 2 and "freeze" in vec.get("records", {}):
+        # The one value the inputs alone cannot give: it hashes the freeze record's
+        # published bytes, signature included (checked in check_vector_records).
+        got["freeze_record_hash"] = record_hash(published_form(vec["records"]["freeze"])).hex()
+    for k in sorted(set(exp) | set(got)):
+        if k not in exp:
+            report("%s: %s: expected (missing), got %s" % (name, k, json.dumps(got[k])))
+        elif k not in got:
+            report("%s: %s: expected %s, got (not a value of the protocol)" % (name, k, json.dumps(exp[k])))
+        else:
+            compare(name, k, exp[k], got[k], report)
+    check_vector_records(name, version, vec, got, key, vectors_dir, report)
+
+
+def run_vectors(vectors_dir, report):
+    count = 0
+    for version, records in ((1, "records"), (2, "records-v2")):
+        key = read_public_key(os.path.join(vectors_dir, records, "pubkey.pem"))
+        folder = os.path.join(vectors_dir, "v%d" % version)
+        for f in sorted(os.listdir(folder)):
+            if f.endswith(".json"):
+                run_vector(os.path.join(folder, f), key, vectors_dir, report)
+                count += 1
+    return count
+
+
+def main(argv):
+    here = os.path.dirname(os.path.abspath(__file__))
+    vectors_dir = argv[1] if len(argv) > 1 else os.path.join(here, "..", "..", "vectors")
+    mismatches = []
+
+    def report(line):
+        mismatches.append(line)
+        print(line)
+
+    nvec = run_vectors(vectors_dir, report)
+    nrec = run_records(vectors_dir, report)
+    if mismatches or nvec == 0 or nrec == 0:
+        print("reimpl: %d mismatch(es) over %d vectors and %d records" % (len(mismatches), nvec, nrec))
+        return 1
+    print("reimpl: %d vectors and %d records agree" % (nvec, nrec))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

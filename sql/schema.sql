@@ -30,5 +30,8 @@ SELECT pg_catalog.pg_advisory_lock(pg_catalog.hashtext('alot schema migrations')
 \set version 0010
 \set file 0010_draw_protocol.sql
 \ir migrations/apply.psql
+\set version 0011
+\set file 0011_ledger_freeze.sql
+\ir migrations/apply.psql
 
 SELECT pg_catalog.pg_advisory_unlock(pg_catalog.hashtext('alot schema migrations')) \gset alot_lock_

@@ -71,8 +71,10 @@ violation() {
 	n=$((n + 1))
 	dbs+=("$copy")
 	q postgres "CREATE DATABASE $copy TEMPLATE $clean"
+	# (lottery_draws: migration 0011 makes draws append-only.)
 	q "$copy" "ALTER TABLE credit_transactions DISABLE TRIGGER USER;
 	           ALTER TABLE room_entries DISABLE TRIGGER USER;
+	           ALTER TABLE lottery_draws DISABLE TRIGGER USER;
 	           ALTER TABLE room_entries DROP CONSTRAINT excl_room_entries_no_overlap;
 	           ALTER TABLE credit_transactions DROP CONSTRAINT chk_balance_consistency;
 	           ALTER TABLE credit_transactions DROP CONSTRAINT chk_credit_tx_balances;
@@ -128,7 +130,9 @@ violation room-coverage "UPDATE room_entries SET tickets_start = tickets_start +
 	WHERE id = (SELECT id FROM room_entries WHERE room_id = $OPEN_ROOM ORDER BY tickets_start DESC LIMIT 1);"
 grep -q 'are in no entry: gap before entry' "$tmp/out.jsonl" || fail "room-coverage: the gap was not named"
 violation room-counters "UPDATE rooms SET total_participants = total_participants + 1 WHERE id = $OPEN_ROOM;"
-violation room-funding "UPDATE rooms SET funding_target = current_funding + 1 WHERE id = $DRAWN_ROOM;"
+# (Migration 0011 binds a committed room's target: trg_rooms_lot_bound is disabled to change it.)
+violation room-funding "ALTER TABLE rooms DISABLE TRIGGER trg_rooms_lot_bound;
+	UPDATE rooms SET funding_target = current_funding + 1 WHERE id = $DRAWN_ROOM;"
 violation room-timestamps "UPDATE rooms SET opened_at = NULL WHERE id = $OPEN_ROOM;"
 violation purchase-cash "UPDATE room_entry_purchases SET amount = amount + 1
 	WHERE id = (SELECT purchase_id FROM room_entries WHERE room_id = $OPEN_ROOM AND purchase_type = 'cash' ORDER BY id LIMIT 1);"
@@ -163,7 +167,9 @@ r = json.loads(sys.stdin.read())
 s = r["signature"]
 r["signature"] = s[:-1] + ("0" if s[-1] != "0" else "1")
 print(json.dumps(r, sort_keys=True, separators=(",", ":")))')
-q "t_ledger_sig_$$" "UPDATE lottery_draws SET record = '$resigned' WHERE room_id = $DRAWN_ROOM"
+# (Migration 0011 makes draws append-only: its trigger is disabled to forge one.)
+q "t_ledger_sig_$$" "ALTER TABLE lottery_draws DISABLE TRIGGER USER;
+	UPDATE lottery_draws SET record = '$resigned' WHERE room_id = $DRAWN_ROOM"
 audit "t_ledger_sig_$$"
 [ "$rc" = 0 ] || fail "without --pubkey the signature is not checked, the rest holds"
 audit "t_ledger_sig_$$" --pubkey "$DEMO_OUT/records/pubkey.pem"
@@ -317,8 +323,10 @@ echo "ok: a user with only an undated transaction and no credits row is found"
 fuzz="t_ledger_fuzz_$$"
 dbs+=("$fuzz")
 q postgres "CREATE DATABASE $fuzz TEMPLATE $clean"
+# (lottery_draws: migration 0011 makes draws append-only; its mutations below need the trigger off.)
 q "$fuzz" "ALTER TABLE credit_transactions DISABLE TRIGGER USER; ALTER TABLE room_entries DISABLE TRIGGER USER;
-           ALTER TABLE rooms DISABLE TRIGGER USER; ALTER TABLE room_entries DROP CONSTRAINT excl_room_entries_no_overlap;
+           ALTER TABLE rooms DISABLE TRIGGER USER; ALTER TABLE lottery_draws DISABLE TRIGGER USER;
+           ALTER TABLE room_entries DROP CONSTRAINT excl_room_entries_no_overlap;
            ALTER TABLE credit_transactions DROP CONSTRAINT chk_balance_consistency;
            ALTER TABLE credit_transactions DROP CONSTRAINT chk_credit_tx_balances;
            ALTER TABLE credit_transactions DROP CONSTRAINT chk_credit_tx_type;

@@ -1,0 +1,486 @@
+-- 0011_ledger_freeze.sql - draw protocol v2's database rules: the ledger is
+-- frozen by the database.  A room sells tickets only while it is open and
+-- its seed is committed; once it has left 'open' its entries never change
+-- again (only the draw's outcome is written); it is funded only when its
+-- entries reach the target; its lot is bound by its commitment; freeze
+-- records, commitments and draws are append-only; and no non-superuser can
+-- switch these triggers off.  docs/schema.md explains each rule.
+--
+-- Every refusal is an exception with SQLSTATE check_violation (23514) and a
+-- message that starts with the room, "room <id>: ...", but the trigger
+-- guard's: insufficient_privilege (42501), naming the trigger or function.
+
+-- ---------------------------------------------------------------------
+-- A helper: the columns whose values differ between two versions of a row
+-- (to_jsonb of OLD and NEW), except the allowed ones; NULL when none.
+-- ---------------------------------------------------------------------
+CREATE FUNCTION alot_changed_columns(old_row JSONB, new_row JSONB, allowed TEXT[] DEFAULT '{}')
+RETURNS TEXT AS $$
+    SELECT string_agg(k, ', ' ORDER BY k)
+      FROM jsonb_object_keys(old_row || new_row) AS k
+     WHERE NOT (k = ANY (allowed))
+       AND (old_row -> k) IS DISTINCT FROM (new_row -> k)
+$$ LANGUAGE sql IMMUTABLE;
+
+-- ---------------------------------------------------------------------
+-- Rules 1 and 2: entries are sold only in an open, committed room, and the
+-- entries of a room past 'open' are frozen.
+-- ---------------------------------------------------------------------
+CREATE FUNCTION room_entries_frozen()
+RETURNS TRIGGER AS $$
+DECLARE
+    room_status VARCHAR;
+    changed TEXT;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        -- The room row is locked (as trg_check_room_entry_range does), so
+        -- the room cannot leave 'open' while this entry is being sold.
+        SELECT r.status INTO room_status FROM rooms r WHERE r.id = NEW.room_id FOR UPDATE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'room %: no such room', NEW.room_id
+                USING ERRCODE = 'foreign_key_violation';
+        END IF;
+        IF room_status IS DISTINCT FROM 'open' THEN
+            RAISE EXCEPTION 'room %: the room is %, not open: no entry can be added, its ledger is frozen',
+                    NEW.room_id, coalesce(room_status, 'without a status')
+                USING ERRCODE = 'check_violation';
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM room_commitments c WHERE c.room_id = NEW.room_id) THEN
+            RAISE EXCEPTION 'room %: its server seed is not committed: no entry can be sold', NEW.room_id
+                USING ERRCODE = 'check_violation',
+                      HINT = 'run "alot-draw commit --room ' || NEW.room_id || '" before the room opens';
+        END IF;
+        RETURN NEW;
+    END IF;
+
+    IF TG_OP = 'UPDATE' AND NEW.id IS DISTINCT FROM OLD.id THEN
+        RAISE EXCEPTION 'room %: entry % cannot change its id', OLD.room_id, OLD.id
+            USING ERRCODE = 'check_violation',
+                  DETAIL = 'entry ids are bound into the ticket ledger and its Merkle root';
+    END IF;
+
+    -- FOR SHARE: a room cannot change status while one of its entries is
+    -- being changed, so "open" is still true when this transaction commits.
+    SELECT r.status INTO room_status FROM rooms r WHERE r.id = OLD.room_id FOR SHARE;
+    IF FOUND AND room_status = 'open' THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    room_status := coalesce(room_status, 'missing');
+
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'room %: the room is %, not open: entry % cannot be deleted, its ledger is frozen',
+                OLD.room_id, room_status, OLD.id
+            USING ERRCODE = 'check_violation';
+    END IF;
+
+    -- Past 'open' only the outcome may be written.
+    changed := alot_changed_columns(to_jsonb(OLD), to_jsonb(NEW), ARRAY['is_winner', 'credits_awarded']);
+    IF changed IS NOT NULL THEN
+        RAISE EXCEPTION 'room %: the room is %, not open: entry % is frozen (refused change of %)',
+                OLD.room_id, room_status, OLD.id, changed
+            USING ERRCODE = 'check_violation',
+                  HINT = 'past ''open'' only is_winner and credits_awarded can be written';
+    END IF;
+    -- The draw inserts its lottery_draws row first, then marks the winner.
+    IF NEW.is_winner IS TRUE AND OLD.is_winner IS NOT TRUE AND
+       NOT EXISTS (SELECT 1 FROM lottery_draws d WHERE d.winner_entry_id = NEW.id) THEN
+        RAISE EXCEPTION 'room %: entry % cannot be marked the winner: no draw names it', OLD.room_id, OLD.id
+            USING ERRCODE = 'check_violation',
+                  HINT = 'only a draw (a lottery_draws row with this winner_entry_id) makes a winner';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER trg_room_entries_frozen
+BEFORE INSERT OR UPDATE OR DELETE ON room_entries
+FOR EACH ROW
+EXECUTE FUNCTION room_entries_frozen();
+
+-- TRUNCATE bypasses row triggers: refuse it while a frozen entry exists
+-- (also when it comes from TRUNCATE rooms CASCADE).
+CREATE FUNCTION room_entries_no_truncate()
+RETURNS TRIGGER AS $$
+DECLARE
+    frozen RECORD;
+BEGIN
+    SELECT e.room_id, coalesce(r.status, 'missing') AS status INTO frozen
+      FROM room_entries e LEFT JOIN rooms r ON r.id = e.room_id
+     WHERE r.status IS DISTINCT FROM 'open'
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'room %: the room is %, not open: room_entries cannot be truncated, its ledger is frozen',
+                frozen.room_id, frozen.status
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER trg_room_entries_no_truncate
+BEFORE TRUNCATE ON room_entries
+FOR EACH STATEMENT
+EXECUTE FUNCTION room_entries_no_truncate();
+
+-- ---------------------------------------------------------------------
+-- Rule 3: a room is funded only from 'open', and only when its entries
+-- reach the target; a room that has left 'created'/'open' never returns.
+-- ---------------------------------------------------------------------
+CREATE FUNCTION room_status_flow()
+RETURNS TRIGGER AS $$
+DECLARE
+    paid DECIMAL;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.status = 'funded' THEN
+            RAISE EXCEPTION 'room %: a room cannot be created funded', NEW.id
+                USING ERRCODE = 'check_violation',
+                      HINT = 'a room is funded from ''open'', when its entries reach the target';
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF NEW.status IS NOT DISTINCT FROM OLD.status THEN
+        RETURN NEW;
+    END IF;
+    IF NEW.status IN ('created', 'open') AND
+       OLD.status IS DISTINCT FROM 'created' AND OLD.status IS DISTINCT FROM 'open' THEN
+        RAISE EXCEPTION 'room %: a % room cannot go back to %: its ledger is frozen',
+                OLD.id, coalesce(OLD.status, 'status-less'), NEW.status
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF NEW.status = 'funded' THEN
+        IF OLD.status IS DISTINCT FROM 'open' THEN
+            RAISE EXCEPTION 'room %: only an open room can become funded (this one is %)',
+                    OLD.id, coalesce(OLD.status, 'status-less')
+                USING ERRCODE = 'check_violation';
+        END IF;
+        SELECT coalesce(sum(e.amount_paid), 0) INTO paid FROM room_entries e WHERE e.room_id = OLD.id;
+        IF NEW.funding_target IS NULL OR paid < NEW.funding_target THEN
+            RAISE EXCEPTION 'room %: its entries pay % of its funding target %: it cannot be funded',
+                    OLD.id, paid, NEW.funding_target
+                USING ERRCODE = 'check_violation',
+                      HINT = 'a room is funded when the sum of its entries'' amount_paid reaches funding_target';
+        END IF;
+        IF NEW.funded_at IS NULL THEN
+            NEW.funded_at := clock_timestamp() AT TIME ZONE 'UTC';
+        END IF;
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER trg_rooms_status_flow
+BEFORE INSERT OR UPDATE OF status ON rooms
+FOR EACH ROW
+EXECUTE FUNCTION room_status_flow();
+
+-- ---------------------------------------------------------------------
+-- Rule 4: the lot is bound at commitment.
+-- ---------------------------------------------------------------------
+CREATE FUNCTION room_lot_bound()
+RETURNS TRIGGER AS $$
+DECLARE
+    changed TEXT;
+BEGIN
+    changed := alot_changed_columns(
+        jsonb_build_object('id', OLD.id, 'product_class_id', OLD.product_class_id,
+                           'funding_target', OLD.funding_target, 'deadline', OLD.deadline,
+                           'lot_type', OLD.lot_type, 'entry_bundles', OLD.entry_bundles),
+        jsonb_build_object('id', NEW.id, 'product_class_id', NEW.product_class_id,
+                           'funding_target', NEW.funding_target, 'deadline', NEW.deadline,
+                           'lot_type', NEW.lot_type, 'entry_bundles', NEW.entry_bundles));
+    IF changed IS NOT NULL AND
+       EXISTS (SELECT 1 FROM room_commitments c WHERE c.room_id = OLD.id) THEN
+        RAISE EXCEPTION 'room %: its lot is bound by its seed commitment (refused change of %)', OLD.id, changed
+            USING ERRCODE = 'check_violation',
+                  HINT = 'the lot (product, target, deadline, lot type, bundles) is fixed before the seed is committed';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER trg_rooms_lot_bound
+BEFORE UPDATE OF id, product_class_id, funding_target, deadline, lot_type, entry_bundles ON rooms
+FOR EACH ROW
+EXECUTE FUNCTION room_lot_bound();
+
+-- ---------------------------------------------------------------------
+-- Rule 5: freeze records, written once a room is funded, never changed.
+-- ---------------------------------------------------------------------
+CREATE TABLE room_freezes (
+    room_id UUID PRIMARY KEY REFERENCES rooms(id),
+    protocol_version INTEGER NOT NULL CHECK (protocol_version = 2),
+    ledger_root CHAR(64) NOT NULL CHECK (ledger_root ~ '^[0-9a-f]{64}$'),
+    total_tickets INTEGER NOT NULL CHECK (total_tickets >= 1),
+    entry_count INTEGER NOT NULL CHECK (entry_count >= 1),
+    key_id CHAR(16) NOT NULL CHECK (key_id ~ '^[0-9a-f]{16}$'),
+    frozen_at TIMESTAMP NOT NULL,
+    -- The signed freeze record, as published.
+    record TEXT NOT NULL
+);
+
+CREATE FUNCTION room_freeze_requires_funded()
+RETURNS TRIGGER AS $$
+DECLARE
+    room_status VARCHAR;
+BEGIN
+    -- Locked: the room cannot change status until the freeze commits.
+    SELECT r.status INTO room_status FROM rooms r WHERE r.id = NEW.room_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'room %: no such room', NEW.room_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF room_status IS DISTINCT FROM 'funded' THEN
+        RAISE EXCEPTION 'room %: the room is %, not funded: its ledger cannot be frozen',
+                NEW.room_id, coalesce(room_status, 'without a status')
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER trg_room_freezes_require_funded
+BEFORE INSERT ON room_freezes
+FOR EACH ROW
+EXECUTE FUNCTION room_freeze_requires_funded();
+
+CREATE FUNCTION forbid_freeze_change()
+RETURNS TRIGGER AS $$
+BEGIN
+    RAISE EXCEPTION 'room %: a published freeze record cannot change', OLD.room_id
+        USING ERRCODE = 'check_violation';
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER trg_room_freezes_immutable
+BEFORE UPDATE OR DELETE ON room_freezes
+FOR EACH ROW
+EXECUTE FUNCTION forbid_freeze_change();
+
+-- One statement-level guard for the append-only tables (room_freezes,
+-- room_commitments, lottery_draws; each has a room_id): TRUNCATE only
+-- while empty.
+CREATE FUNCTION forbid_truncate_nonempty()
+RETURNS TRIGGER AS $$
+DECLARE
+    some_room UUID;
+BEGIN
+    EXECUTE format('SELECT room_id FROM %I.%I LIMIT 1', TG_TABLE_SCHEMA, TG_TABLE_NAME) INTO some_room;
+    IF some_room IS NOT NULL THEN
+        RAISE EXCEPTION 'room %: % is append-only: it cannot be truncated while it holds rows', some_room, TG_TABLE_NAME
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER trg_room_freezes_no_truncate
+BEFORE TRUNCATE ON room_freezes
+FOR EACH STATEMENT
+EXECUTE FUNCTION forbid_truncate_nonempty();
+
+-- ---------------------------------------------------------------------
+-- Rule 6: commitments of protocol v2, and no TRUNCATE of commitments.
+-- ---------------------------------------------------------------------
+ALTER TABLE room_commitments DROP CONSTRAINT room_commitments_protocol_version_check,
+    ADD CONSTRAINT room_commitments_protocol_version_check CHECK (protocol_version IN (1, 2));
+
+CREATE TRIGGER trg_room_commitments_no_truncate
+BEFORE TRUNCATE ON room_commitments
+FOR EACH STATEMENT
+EXECUTE FUNCTION forbid_truncate_nonempty();
+
+-- ---------------------------------------------------------------------
+-- Rule 7: draws are append-only; only the verification may be recorded.
+-- ---------------------------------------------------------------------
+ALTER TABLE lottery_draws ADD CONSTRAINT chk_lottery_draws_protocol_version
+    CHECK (protocol_version IN (1, 2));
+
+CREATE FUNCTION lottery_draws_append_only()
+RETURNS TRIGGER AS $$
+DECLARE
+    changed TEXT;
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'room %: draw % cannot be deleted: draws are append-only', OLD.room_id, OLD.id
+            USING ERRCODE = 'check_violation';
+    END IF;
+    changed := alot_changed_columns(to_jsonb(OLD), to_jsonb(NEW), ARRAY['verified', 'verification_details']);
+    IF changed IS NOT NULL THEN
+        RAISE EXCEPTION 'room %: draw % cannot change (refused change of %): draws are append-only',
+                OLD.room_id, OLD.id, changed
+            USING ERRCODE = 'check_violation',
+                  HINT = 'only verified and verification_details can be written after the draw';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER trg_lottery_draws_append_only
+BEFORE UPDATE OR DELETE ON lottery_draws
+FOR EACH ROW
+EXECUTE FUNCTION lottery_draws_append_only();
+
+CREATE TRIGGER trg_lottery_draws_no_truncate
+BEFORE TRUNCATE ON lottery_draws
+FOR EACH STATEMENT
+EXECUTE FUNCTION forbid_truncate_nonempty();
+
+-- ---------------------------------------------------------------------
+-- Rule 8: any N up to 2^31-1: int4range(a, 2147483647, '[]') overflows
+-- (its canonical upper bound is 2147483648), int8range does not.  Same
+-- name, same meaning.
+-- ---------------------------------------------------------------------
+ALTER TABLE room_entries DROP CONSTRAINT excl_room_entries_no_overlap,
+    ADD CONSTRAINT excl_room_entries_no_overlap
+        EXCLUDE USING gist (room_id WITH =,
+                            int8range(tickets_start::BIGINT, tickets_end::BIGINT, '[]') WITH &&);
+
+-- ---------------------------------------------------------------------
+-- Rule 9: the triggers cannot be switched off by a non-superuser.
+-- ---------------------------------------------------------------------
+-- The protected triggers: every trigger 0002, 0010 and 0011 put on these tables.
+CREATE FUNCTION alot_protected_triggers()
+RETURNS TABLE (table_name TEXT, trigger_name TEXT) AS $$
+    VALUES ('rooms', 'trg_rooms_require_commitment'),
+           ('rooms', 'trg_rooms_status_flow'),
+           ('rooms', 'trg_rooms_lot_bound'),
+           ('room_entries', 'trg_check_room_entry_range'),
+           ('room_entries', 'trg_freeze_room_entry_range'),
+           ('room_entries', 'trg_update_room_funding'),
+           ('room_entries', 'trg_room_entries_frozen'),
+           ('room_entries', 'trg_room_entries_no_truncate'),
+           ('room_commitments', 'trg_room_commitments_immutable'),
+           ('room_commitments', 'trg_room_commitments_no_truncate'),
+           ('room_freezes', 'trg_room_freezes_require_funded'),
+           ('room_freezes', 'trg_room_freezes_immutable'),
+           ('room_freezes', 'trg_room_freezes_no_truncate'),
+           ('lottery_draws', 'trg_lottery_draws_append_only'),
+           ('lottery_draws', 'trg_lottery_draws_no_truncate'),
+           ('credit_transactions', 'trg_update_credit_balance'),
+           ('credit_transactions', 'trg_credit_transactions_append_only')
+$$ LANGUAGE sql IMMUTABLE;
+
+-- After every DDL command of a non-superuser: refuse it (and so undo it)
+-- when a protected trigger is missing or not enabled ('O'), or when the
+-- command replaced or altered a protected trigger (CREATE OR REPLACE
+-- TRIGGER ... WHEN (false)) or a protected trigger's function.
+-- Superusers are exempt: the test suites build corrupted fixtures with the
+-- triggers disabled (and session_replication_role is theirs alone anyway).
+CREATE FUNCTION alot_guard_protected_triggers()
+RETURNS event_trigger AS $$
+DECLARE
+    bad RECORD;
+BEGIN
+    IF coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user), false) THEN
+        RETURN;
+    END IF;
+    SELECT p.table_name, p.trigger_name,
+           CASE WHEN pg_catalog.to_regclass(p.table_name) IS NULL THEN 'its table is missing'
+                WHEN t.oid IS NULL THEN 'it is missing'
+                ELSE 'it is not enabled (tgenabled ' || t.tgenabled::text || ')' END AS what
+      INTO bad
+      FROM alot_protected_triggers() p
+      LEFT JOIN pg_catalog.pg_trigger t
+        ON t.tgrelid = pg_catalog.to_regclass(p.table_name) AND t.tgname = p.trigger_name
+     WHERE t.tgenabled IS DISTINCT FROM 'O'
+     ORDER BY p.table_name, p.trigger_name
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'trigger % on % is protected: % after %', bad.trigger_name, bad.table_name, bad.what, tg_tag
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'the ledger''s triggers cannot be dropped, disabled or renamed by a non-superuser (migration 0011)';
+    END IF;
+    SELECT c.object_identity INTO bad
+      FROM pg_catalog.pg_event_trigger_ddl_commands() c
+     WHERE (c.classid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND c.objid IN
+               (SELECT t.oid FROM alot_protected_triggers() p JOIN pg_catalog.pg_trigger t
+                    ON t.tgrelid = pg_catalog.to_regclass(p.table_name) AND t.tgname = p.trigger_name))
+        OR (c.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND c.objid IN
+               (SELECT t.tgfoid FROM alot_protected_triggers() p JOIN pg_catalog.pg_trigger t
+                    ON t.tgrelid = pg_catalog.to_regclass(p.table_name) AND t.tgname = p.trigger_name))
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION '% is protected: % cannot change it', bad.object_identity, tg_tag
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'the ledger''s triggers and their functions can be changed only by a superuser (migration 0011)';
+    END IF;
+END;
+$$ LANGUAGE plpgsql;
+
+-- Pin the search path of every protected trigger's function (those of 0002
+-- and 0010 too), of allocate_room_entry and of the guard: a session's
+-- temporary table named "rooms" would otherwise shadow the real one inside
+-- the triggers (pg_temp is searched first unless it is named), and a fake
+-- status 'open' would let an entry into a frozen room.
+DO $$
+DECLARE
+    schema_name TEXT;
+    fn REGPROCEDURE;
+BEGIN
+    SELECT n.nspname INTO schema_name
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.oid = 'rooms'::pg_catalog.regclass;
+    FOR fn IN
+        SELECT DISTINCT t.tgfoid::REGPROCEDURE
+          FROM alot_protected_triggers() p
+          JOIN pg_catalog.pg_trigger t ON t.tgrelid = p.table_name::pg_catalog.regclass AND t.tgname = p.trigger_name
+        UNION
+        SELECT f::REGPROCEDURE FROM unnest(ARRAY[
+            'allocate_room_entry(uuid, uuid, integer, character varying, numeric, integer, uuid)',
+            'alot_changed_columns(jsonb, jsonb, text[])',
+            'alot_protected_triggers()',
+            'alot_guard_protected_triggers()']) AS f
+    LOOP
+        EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, %I, pg_temp', fn, schema_name);
+    END LOOP;
+    -- Every protected trigger exists, or this migration is wrong.
+    IF (SELECT count(*) FROM alot_protected_triggers() p
+          JOIN pg_catalog.pg_trigger t ON t.tgrelid = p.table_name::pg_catalog.regclass
+                                      AND t.tgname = p.trigger_name) <> 17 THEN
+        RAISE EXCEPTION 'migration 0011: a protected trigger is missing';
+    END IF;
+END
+$$;
+
+-- Event triggers can only be created by a superuser.
+DO $$
+BEGIN
+    IF coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user), false) THEN
+        CREATE EVENT TRIGGER alot_protect_triggers ON ddl_command_end
+            EXECUTE FUNCTION alot_guard_protected_triggers();
+    ELSE
+        RAISE WARNING 'migration 0011: not a superuser: the guard of the ledger''s triggers is not installed'
+            USING HINT = 'as a superuser, run: CREATE EVENT TRIGGER alot_protect_triggers ON ddl_command_end '
+                         'EXECUTE FUNCTION alot_guard_protected_triggers();';
+    END IF;
+END
+$$;
+
+-- ---------------------------------------------------------------------
+-- Rule 10: roles.  alot_app is the platform application: it reads and
+-- writes the application's tables (no TRUNCATE, no ownership), reads the
+-- draw protocol's public records, and sells tickets.
+-- ---------------------------------------------------------------------
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'alot_app') THEN
+        CREATE ROLE alot_app NOLOGIN;
+    END IF;
+END
+$$;
+
+GRANT USAGE ON SCHEMA public TO alot_app;
+GRANT SELECT, INSERT, UPDATE, DELETE
+   ON users, product_classes, hosts, rooms, room_entry_purchases, room_entries, room_participants,
+      user_universal_credits, credit_transactions, room_trivia_attempts, reveals, admin_users, audit_logs
+   TO alot_app;
+GRANT SELECT ON lottery_draws, room_freezes, v_active_lots, v_user_dashboard TO alot_app;
+-- The entry trigger checks the commitment exists; the sealed seed stays hidden.
+GRANT SELECT (room_id, protocol_version, commitment, beacon_rule, key_id, committed_at, record)
+    ON room_commitments TO alot_app;
+GRANT EXECUTE ON FUNCTION allocate_room_entry(UUID, UUID, INTEGER, VARCHAR, DECIMAL, INTEGER, UUID) TO alot_app;
+
+-- The draw writes freeze records; the auditor reads them.
+GRANT SELECT, INSERT ON room_freezes TO alot_draw;
+GRANT SELECT ON room_freezes TO alot_auditor;

@@ -1,7 +1,9 @@
 /*
  * commit.c - "alot-draw commit": generate a room's server seed, seal it at
  * rest, store its commitment and print the signed commitment record, all
- * before the room opens.
+ * before the room opens.  The commitment is of protocol 2: it binds the
+ * room's lot (product class, funding target, deadline, lot type, entry
+ * bundles, beacon rule) together with the seed.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -27,7 +29,8 @@ static const char usage[] =
 	"  -V, --version           output version information, then exit\n"
 	"  -?, --help              show this help, then exit\n"
 	"\n"
-	"Prints the signed commitment record, to publish before the first ticket is sold.\n";
+	"Prints the signed commitment record (protocol 2: it binds the room's lot), to\n"
+	"publish before the first ticket is sold.\n";
 
 /* What commit needs of the room, read under its row lock. */
 struct room_state {
@@ -93,15 +96,15 @@ refuse_room(const char *room, const struct room_state *st)
 	return 0;
 }
 
-/* Seal the seed, sign the record and insert both; the caller commits. */
+/* Seal the seed, sign the record over lot and insert both; the caller commits. */
 static alot_code
 store_commitment(PGconn *conn, const draw_options *opts, const alot_seal_key *seal,
-                 const alot_signing_key *key, const char *rule, const char *now,
+                 const alot_signing_key *key, const alot_lot *lot, const char *now,
                  char **record, alot_error *err)
 {
 	unsigned char seed[ALOT_SEED_LEN], cipher[ALOT_SEED_LEN];
 	unsigned char nonce[ALOT_SEAL_NONCE_LEN], tag[ALOT_SEAL_TAG_LEN];
-	char commitment[65], key_id[17], cipher_hex[65], nonce_hex[25], tag_hex[33];
+	char commitment[65], key_id[17], cipher_hex[65], nonce_hex[25], tag_hex[33], version[12];
 	alot_commitment_record rec;
 	alot_code rc;
 
@@ -111,9 +114,8 @@ store_commitment(PGconn *conn, const draw_options *opts, const alot_seal_key *se
 	    (rc = alot_seal(seal, opts->room_id.b, ALOT_UUID_LEN, seed, sizeof(seed), cipher,
 	                    nonce, tag, err)) != ALOT_OK)
 		goto out;
-	rec.room_id = opts->room_id;
-	alot_commitment(&opts->room_id, seed, rec.commitment);
-	snprintf(rec.beacon_rule, sizeof(rec.beacon_rule), "%s", rule);
+	rec.lot = *lot;
+	alot_lot_commitment(&rec.lot, seed, rec.commitment);
 	snprintf(rec.committed_at, sizeof(rec.committed_at), "%s", now);
 	if ((rc = alot_commitment_record_sign(&rec, key, record, err)) != ALOT_OK)
 		goto out;
@@ -122,8 +124,9 @@ store_commitment(PGconn *conn, const draw_options *opts, const alot_seal_key *se
 	alot_hex_encode(cipher, sizeof(cipher), cipher_hex);
 	alot_hex_encode(nonce, sizeof(nonce), nonce_hex);
 	alot_hex_encode(tag, sizeof(tag), tag_hex);
+	snprintf(version, sizeof(version), "%u", rec.lot.version);
 	{
-		const char *params[] = { opts->room, "1", commitment, rule, key_id, cipher_hex,
+		const char *params[] = { opts->room, version, commitment, lot->beacon_rule, key_id, cipher_hex,
 		                         nonce_hex, tag_hex, now, *record };
 
 		rc = alot_db_command(conn, insert_sql, 10, params, err);
@@ -138,6 +141,7 @@ commit_room(PGconn *conn, const draw_options *opts, const alot_seal_key *seal,
             const alot_signing_key *key, const char *rule)
 {
 	struct room_state st;
+	alot_lot lot;
 	alot_error err;
 	char *record = NULL;
 	int rc = ALOT_EXIT_ERROR;
@@ -151,7 +155,13 @@ commit_room(PGconn *conn, const draw_options *opts, const alot_seal_key *seal,
 		rc = ALOT_EXIT_FAILED;
 		goto out;
 	}
-	if (store_commitment(conn, opts, seal, key, rule, st.now, &record, &err) != ALOT_OK ||
+	/* The lot the commitment binds, read under the room's lock. */
+	if (room_lot_read(conn, opts->room, &opts->room_id, &lot, &err) != ALOT_OK) {
+		rc = err.code == ALOT_ERR_DB ? db_failure("could not read the room's lot", &err) : report_failure(&err);
+		goto out;
+	}
+	snprintf(lot.beacon_rule, sizeof(lot.beacon_rule), "%s", rule);
+	if (store_commitment(conn, opts, seal, key, &lot, st.now, &record, &err) != ALOT_OK ||
 	    alot_db_command(conn, "COMMIT", 0, NULL, &err) != ALOT_OK) {
 		/* Two commits at once: the loser hits the primary key. */
 		if (strcmp(alot_db_last_sqlstate(), "23505") == 0) {
@@ -209,7 +219,7 @@ cmd_commit(int argc, char **argv)
 	if (!parse_uuid_option("--room", opts.room, &opts.room_id))
 		return ALOT_EXIT_ERROR;
 	if (!alot_beacon_rule_known(rule)) {
-		cli_error("unknown beacon rule \"%s\": protocol v1 defines only \"none\"", rule);
+		cli_error("unknown beacon rule \"%s\": the protocol defines only \"none\"", rule);
 		return ALOT_EXIT_ERROR;
 	}
 	if ((rc = draw_session_open(&opts, &session)) == ALOT_EXIT_OK)

@@ -9,11 +9,13 @@
 
 #include "alot/crypto.h"
 #include "alot/protocol.h"
+#include "alot/record.h"
 #include "cli/cli.h"
 
 /* Each command parses its own arguments and returns an alot_exit. */
 int cmd_keygen(int argc, char **argv);
 int cmd_commit(int argc, char **argv);
+int cmd_freeze(int argc, char **argv);
 int cmd_execute(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_status(int argc, char **argv);
@@ -75,5 +77,55 @@ int db_failure(const char *what, const alot_error *err);
  */
 alot_code load_ledger(PGconn *conn, const char *room, alot_ticket_range **out, size_t *n,
                       alot_error *err);
+
+/*
+ * The lot of a room as the database holds it now (lot.c): version 2, the
+ * room, product class, funding target, deadline, lot type and the hash of
+ * its entry bundles; the beacon rule is left empty (only the commitment
+ * holds it).  Refuses (ALOT_ERR_REFUSED, naming the room) a lot protocol 2
+ * cannot bind: entry_bundles not an array of objects with a non-negative
+ * "amount" of at most 2 decimals and a positive integer "tickets", more
+ * than ALOT_MAX_BUNDLES bundles, an unknown lot type, a negative target.
+ */
+alot_code room_lot_read(PGconn *conn, const char *room, const alot_uuid *room_id, alot_lot *lot,
+                        alot_error *err);
+
+/*
+ * NULL when now has every term that committed binds (protocol 1: room and
+ * beacon rule; protocol 2: also product class, target, deadline, lot type,
+ * bundles); else a description of the first term that differs, written
+ * into buf ("the funding target differs (committed $20.00, now $30.00)").
+ */
+const char *lot_term_differs(const alot_lot *committed, const alot_lot *now, char *buf, size_t len);
+
+/* A protocol 2 room's freeze, as freeze_room() leaves it. */
+typedef struct room_freeze {
+	alot_commitment_record commitment; /* the room's commitment record, parsed */
+	alot_freeze_record record;         /* the freeze record: the lot and the frozen ledger */
+	char *text;                        /* its published text (malloc'd) */
+	int created;                       /* 1: this call froze the room */
+	alot_ticket_range *ledger;         /* the room's ledger, in ticket order (malloc'd) */
+	size_t n;
+} room_freeze;
+
+void room_freeze_free(room_freeze *f);
+
+/*
+ * Freeze a funded room of protocol 2, or check it against its freeze
+ * (freeze.c).  The caller holds the room's row lock in an open transaction
+ * and has checked that the room is funded and that commitment_text is its
+ * commitment record of version 2.  Refuses (ALOT_ERR_REFUSED or
+ * ALOT_ERR_VERIFY, the message naming the room): a signing key other than
+ * the commitment's, a lot no longer the one committed to (naming the
+ * term), entries that do not pay the funding target, a ledger with a gap,
+ * an overlap or a repeated entry, rooms.total_tickets other than the
+ * ledger's N, and, when the room is frozen already, a ledger other than
+ * the frozen one.  When the room has no freeze yet, signs a freeze record
+ * (frozen_at: the server's clock) and inserts it into room_freezes; the
+ * caller commits.  Release *out with room_freeze_free() on every path.
+ */
+alot_code freeze_room(PGconn *conn, const char *room, const alot_uuid *room_id,
+                      const char *commitment_text, const alot_signing_key *key,
+                      room_freeze *out, alot_error *err);
 
 #endif /* ALOT_DRAW_H */

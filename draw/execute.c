@@ -1,16 +1,21 @@
 /*
  * execute.c - "alot-draw execute": draw a funded room's winner.  Everything
  * happens in one transaction that holds the room's row lock: the ledger is
- * frozen and checked, the seed unsealed, the draw computed and signed, and
- * every table the draw touches updated.  A second run, concurrent or later,
- * finds the draw and prints the same record; a crash leaves nothing.
+ * checked (protocol 2: against the lot the commitment binds and the frozen
+ * ledger, frozen first when the room is not frozen yet), the seed unsealed,
+ * the draw computed and signed, and every table the draw touches updated.
+ * A second run, concurrent or later, finds the draw and prints the same
+ * record; a crash leaves nothing, and a draw run again after one gives the
+ * same winner (the seed, the lot and the ledger are all fixed by then).
+ *
+ * The server seed never travels in a statement's text or parameters (which
+ * the server may log): the lottery_draws row, and with it the draw record
+ * that reveals the seed, goes through COPY FROM STDIN.
  */
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "alot/db.h"
 #include "alot/model.h"
@@ -32,7 +37,9 @@ static const char usage[] =
 	"  -V, --version           output version information, then exit\n"
 	"  -?, --help              show this help, then exit\n"
 	"\n"
-	"Prints the signed draw record. Running it again prints the same record.\n";
+	"Prints the signed draw record. Running it again prints the same record.\n"
+	"A room committed under protocol 2 is drawn over its frozen ledger: a room not\n"
+	"frozen yet is frozen first, in the same transaction (\"alot-draw freeze\").\n";
 
 /* The room and its commitment, as read under the room's lock. */
 struct draw_input {
@@ -45,6 +52,7 @@ struct draw_input {
 	int rooms_total_tickets;
 	char *stored_record;          /* lottery_draws.record of an earlier run */
 	int committed;
+	int commitment_version;       /* room_commitments.protocol_version */
 	char commitment_hex[65];
 	char sealed_hex[65], nonce_hex[25], tag_hex[33];
 	char *commitment_record;
@@ -77,7 +85,7 @@ static const char drawn_sql[] = "SELECT record FROM lottery_draws WHERE room_id 
 
 static const char commitment_sql[] =
 	"SELECT commitment, encode(seed_ciphertext, 'hex'), encode(seed_nonce, 'hex'),"
-	"       encode(seed_tag, 'hex'), record"
+	"       encode(seed_tag, 'hex'), record, protocol_version"
 	"  FROM room_commitments WHERE room_id = $1";
 
 static alot_code
@@ -115,6 +123,7 @@ read_input(PGconn *conn, const char *room, struct draw_input *in, alot_error *er
 		snprintf(in->nonce_hex, sizeof(in->nonce_hex), "%s", PQgetvalue(res, 0, 2));
 		snprintf(in->tag_hex, sizeof(in->tag_hex), "%s", PQgetvalue(res, 0, 3));
 		in->commitment_record = dup_value(res, 4);
+		in->commitment_version = atoi(PQgetvalue(res, 0, 5));
 	}
 	PQclear(res);
 	return ALOT_OK;
@@ -182,10 +191,10 @@ refuse_room(const char *room, const struct draw_input *in)
 	return 1;
 }
 
-/* Unseal the seed and check it against the published commitment. */
+/* Unseal the seed and check it against the published commitment of lot. */
 static alot_code
-unseal_seed(const struct draw_input *in, const alot_uuid *room, const alot_seal_key *seal,
-            unsigned char seed[ALOT_SEED_LEN], alot_error *err)
+unseal_seed(const struct draw_input *in, const alot_lot *lot, const unsigned char record_commitment[ALOT_HASH_LEN],
+            const alot_seal_key *seal, unsigned char seed[ALOT_SEED_LEN], alot_error *err)
 {
 	unsigned char cipher[ALOT_SEED_LEN], nonce[ALOT_SEAL_NONCE_LEN], tag[ALOT_SEAL_TAG_LEN];
 	unsigned char stored[ALOT_HASH_LEN], computed[ALOT_HASH_LEN];
@@ -196,52 +205,77 @@ unseal_seed(const struct draw_input *in, const alot_uuid *room, const alot_seal_
 	    alot_hex_decode(in->tag_hex, tag, sizeof(tag), NULL) != ALOT_OK ||
 	    alot_hex_decode(in->commitment_hex, stored, sizeof(stored), NULL) != ALOT_OK)
 		return alot_error_set(err, ALOT_ERR_DB, "the room's stored commitment is malformed");
-	if ((rc = alot_unseal(seal, room->b, ALOT_UUID_LEN, cipher, sizeof(cipher), nonce, tag, seed, err)) != ALOT_OK)
+	if (!alot_ct_equal(stored, record_commitment, ALOT_HASH_LEN))
+		return alot_error_set(err, ALOT_ERR_VERIFY, "the room's commitment row and commitment record disagree");
+	if ((rc = alot_unseal(seal, lot->room_id.b, ALOT_UUID_LEN, cipher, sizeof(cipher), nonce, tag, seed, err)) != ALOT_OK)
 		return alot_error_detail(err, "check that --seal-key is the key the room was committed with");
-	alot_commitment(room, seed, computed);
-	if (!alot_ct_equal(computed, stored, ALOT_HASH_LEN))
+	alot_lot_commitment(lot, seed, computed);
+	if (!alot_ct_equal(computed, stored, ALOT_HASH_LEN)) {
+		alot_wipe(seed, ALOT_SEED_LEN);
 		return alot_error_set(err, ALOT_ERR_VERIFY, "the unsealed seed does not match the published commitment");
+	}
 	return ALOT_OK;
 }
 
-/* The lot's inputs and the timestamps, from the room and its commitment record. */
+/* Protocol 1: the lot's inputs and the timestamps, from the room and its commitment record. */
 static alot_code
-fill_lot(alot_draw_record *rec, const struct draw_input *in, const alot_uuid *room,
-         const alot_signing_key *key, const char *now, alot_error *err)
+fill_lot_v1(alot_draw_record *rec, const struct draw_input *in, const alot_commitment_record *commitment,
+            const alot_signing_key *key, const char *now, alot_error *err)
 {
-	alot_record *commitment = malloc(sizeof(*commitment));
 	alot_public_key pub;
 	int64_t cents;
 	alot_code rc;
 
-	if (commitment == NULL)
-		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
-	memset(rec, 0, sizeof(*rec));
-	rec->lot.room_id = *room;
-	if ((rc = alot_record_parse(in->commitment_record, strlen(in->commitment_record), commitment, err)) != ALOT_OK ||
-	    (rc = alot_uuid_parse(in->product_class_id, &rec->lot.product_class_id, err)) != ALOT_OK ||
+	rec->lot.version = ALOT_PROTOCOL_V1;
+	rec->lot.room_id = commitment->lot.room_id;
+	if ((rc = alot_uuid_parse(in->product_class_id, &rec->lot.product_class_id, err)) != ALOT_OK ||
 	    (rc = alot_money_parse(in->funding_target, &cents, err)) != ALOT_OK)
-		goto out;
+		return rc;
 	alot_signing_key_public(key, &pub);
-	if (memcmp(pub.key_id, commitment->u.commitment.key_id, ALOT_KEY_ID_LEN) != 0) {
-		rc = alot_error_set(err, ALOT_ERR_REFUSED,
-		                    "the room's commitment was signed with another key than --signing-key");
-		goto out;
-	}
+	if (memcmp(pub.key_id, commitment->key_id, ALOT_KEY_ID_LEN) != 0)
+		return alot_error_set(err, ALOT_ERR_REFUSED,
+		                      "the room's commitment was signed with another key than --signing-key");
 	rec->lot.funding_target_cents = (uint64_t)cents;
-	memcpy(rec->lot.beacon_rule, commitment->u.commitment.beacon_rule, sizeof(rec->lot.beacon_rule));
-	memcpy(rec->committed_at, commitment->u.commitment.committed_at, sizeof(rec->committed_at));
+	memcpy(rec->lot.beacon_rule, commitment->lot.beacon_rule, sizeof(rec->lot.beacon_rule));
+	memcpy(rec->committed_at, commitment->committed_at, sizeof(rec->committed_at));
 	snprintf(rec->funded_at, sizeof(rec->funded_at), "%s", in->funded_at);
 	snprintf(rec->drawn_at, sizeof(rec->drawn_at), "%s", now);
-out:
-	free(commitment);
-	return rc;
+	return ALOT_OK;
 }
+
+/* Protocol 2: the committed lot, and the times and hash of the freeze record. */
+static void
+fill_lot_v2(alot_draw_record *rec, const room_freeze *f, const char *now)
+{
+	rec->lot = f->commitment.lot;
+	memcpy(rec->committed_at, f->record.committed_at, sizeof(rec->committed_at));
+	memcpy(rec->funded_at, f->record.funded_at, sizeof(rec->funded_at));
+	memcpy(rec->frozen_at, f->record.frozen_at, sizeof(rec->frozen_at));
+	snprintf(rec->drawn_at, sizeof(rec->drawn_at), "%s", now);
+	alot_record_hash(f->text, strlen(f->text), rec->freeze_record_hash);
+}
+
+/* ---- storing the draw ------------------------------------------------ */
+
+/*
+ * The lottery_draws row goes through COPY: its values (the seed, and the
+ * record that reveals it) never appear in a statement's text or
+ * parameters, which log_statement would write to the server's log.
+ */
+static const char copy_draw_sql[] =
+	"COPY lottery_draws (room_id, server_seed, client_seed, nonce, total_tickets, combined_seed,"
+	"                    winning_ticket, winner_user_id, winner_entry_id, drawn_at,"
+	"                    protocol_version, ledger_root, record) FROM STDIN";
 
 /* The values a draw writes, by name; each statement picks its own. */
 enum draw_value {
 	V_ROOM, V_SEED, V_CLIENT, V_NONCE, V_TOTAL, V_COMBINED, V_TICKET, V_USER, V_ENTRY,
-	V_DRAWN_AT, V_ROOT, V_RECORD, V_ADMIN, V_DIGEST, V_COUNT
+	V_DRAWN_AT, V_VERSION, V_ROOT, V_RECORD, V_ADMIN, V_DIGEST, V_COUNT
+};
+
+static const enum draw_value copy_columns[] = {
+	V_ROOM, V_SEED, V_CLIENT, V_NONCE, V_TOTAL, V_COMBINED, V_TICKET, V_USER, V_ENTRY,
+	V_DRAWN_AT, V_VERSION, V_ROOT, V_RECORD
 };
 
 struct statement {
@@ -250,13 +284,8 @@ struct statement {
 	enum draw_value params[12];
 };
 
+/* After the COPY of lottery_draws; none of these carries the seed or the record. */
 static const struct statement store_statements[] = {
-	{ "INSERT INTO lottery_draws (room_id, server_seed, client_seed, nonce, total_tickets, combined_seed,"
-	  "                           winning_ticket, winner_user_id, winner_entry_id, drawn_at,"
-	  "                           protocol_version, ledger_root, record)"
-	  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::timestamp, 1, $11, $12)",
-	  12, { V_ROOM, V_SEED, V_CLIENT, V_NONCE, V_TOTAL, V_COMBINED, V_TICKET, V_USER, V_ENTRY,
-	        V_DRAWN_AT, V_ROOT, V_RECORD } },
 	{ "UPDATE room_entries SET is_winner = (id = $2) WHERE room_id = $1 AND is_winner IS DISTINCT FROM (id = $2)",
 	  2, { V_ROOM, V_ENTRY } },
 	/* Every buyer's reveal, in one pass: created if missing, revealed either way. */
@@ -281,30 +310,94 @@ static const struct statement store_statements[] = {
 	  2, { V_USER, V_DRAWN_AT } },
 	{ "UPDATE admin_users SET last_action_at = $2::timestamp WHERE id = $1",
 	  2, { V_ADMIN, V_DRAWN_AT } },
+	/* The record's digest, not the record: the record reveals the seed. */
 	{ "INSERT INTO audit_logs (admin_user_id, user_id, action, entity_type, entity_id, details, created_at)"
 	  " SELECT a.id, a.user_id, 'draw_executed', 'lot', $2,"
 	  "        jsonb_build_object('winning_ticket', $3::int, 'winner_entry_id', $4::text,"
 	  "                           'winner_user_id', $5::text, 'ledger_root', $6::text,"
 	  "                           'nonce', $7::int, 'total_tickets', $8::int,"
-	  "                           'record_sha256', $9::text, 'protocol_version', 1),"
+	  "                           'record_sha256', $9::text, 'protocol_version', $11::int),"
 	  "        $10::timestamp"
 	  "   FROM admin_users a WHERE a.id = $1",
-	  10, { V_ADMIN, V_ROOM, V_TICKET, V_ENTRY, V_USER, V_ROOT, V_NONCE, V_TOTAL, V_DIGEST,
-	        V_DRAWN_AT } },
+	  11, { V_ADMIN, V_ROOM, V_TICKET, V_ENTRY, V_USER, V_ROOT, V_NONCE, V_TOTAL, V_DIGEST,
+	        V_DRAWN_AT, V_VERSION } },
 };
+
+/* The server's primary message of a failed result, never its detail (which may quote the row). */
+static alot_code
+copy_failure(PGconn *conn, const PGresult *res, alot_error *err)
+{
+	const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	if (msg == NULL && PQstatus(conn) == CONNECTION_BAD)
+		return alot_error_set(err, ALOT_ERR_DB, "connection lost while writing the draw");
+	alot_error_set(err, ALOT_ERR_DB, "could not write the draw: %s", msg ? msg : "COPY failed");
+	return state ? alot_error_detail(err, "SQLSTATE %s", state) : err->code;
+}
+
+/*
+ * One row of COPY's text format: the values joined by tabs.  No value
+ * may hold a tab, a newline, a carriage return or a backslash (COPY would
+ * need them escaped); none does by construction: hex, UUIDs, integers,
+ * protocol timestamps and the record's compact JSON, whose strings are all
+ * of those.  Checked rather than assumed.
+ */
+static alot_code
+copy_draw_row(PGconn *conn, const char *const *values, alot_error *err)
+{
+	size_t len = 0, at = 0, i;
+	char *row = NULL;
+	PGresult *res = NULL;
+	alot_code rc = ALOT_OK;
+
+	for (i = 0; i < sizeof(copy_columns) / sizeof(copy_columns[0]); i++) {
+		if (strpbrk(values[copy_columns[i]], "\t\n\r\\") != NULL)
+			return alot_error_set(err, ALOT_ERR_INTERNAL,
+			                      "a value of the draw holds a character COPY would have to escape");
+		len += strlen(values[copy_columns[i]]) + 1;
+	}
+	if ((row = malloc(len)) == NULL)
+		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
+	for (i = 0; i < sizeof(copy_columns) / sizeof(copy_columns[0]); i++) {
+		size_t n = strlen(values[copy_columns[i]]);
+
+		memcpy(row + at, values[copy_columns[i]], n);
+		at += n;
+		row[at++] = i + 1 < sizeof(copy_columns) / sizeof(copy_columns[0]) ? '\t' : '\n';
+	}
+	res = PQexec(conn, copy_draw_sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		rc = copy_failure(conn, res, err);
+		PQclear(res);
+		goto out;
+	}
+	PQclear(res);
+	if (PQputCopyData(conn, row, (int)len) != 1 || PQputCopyEnd(conn, NULL) != 1)
+		rc = copy_failure(conn, NULL, err);
+	while ((res = PQgetResult(conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == ALOT_OK)
+			rc = copy_failure(conn, res, err);
+		PQclear(res);
+	}
+out:
+	alot_wipe(row, len);
+	free(row);
+	return rc;
+}
 
 /* Write the draw everywhere it belongs, in the caller's transaction. */
 static alot_code
 store_draw(PGconn *conn, const alot_draw_record *rec, const char *room, const char *admin,
            const char *record, alot_error *err)
 {
-	char seed[65], client[65], combined[65], root[65], digest_hex[65];
+	char seed[65], client[65], combined[65], root[65], digest_hex[65], version[12];
 	char nonce[16], total[16], ticket[16], entry[ALOT_UUID_STRLEN], user[ALOT_UUID_STRLEN];
 	unsigned char digest[ALOT_HASH_LEN];
 	const char *values[V_COUNT], *params[12];
 	size_t i;
 	int j;
-	alot_code rc = ALOT_OK;
+	alot_code rc;
 
 	alot_hex_encode(rec->server_seed, ALOT_SEED_LEN, seed);
 	alot_hex_encode(rec->client_seed, ALOT_HASH_LEN, client);
@@ -315,13 +408,18 @@ store_draw(PGconn *conn, const alot_draw_record *rec, const char *room, const ch
 	snprintf(nonce, sizeof(nonce), "%u", rec->draw.nonce);
 	snprintf(total, sizeof(total), "%u", rec->lot.total_tickets);
 	snprintf(ticket, sizeof(ticket), "%u", rec->draw.winning_ticket);
+	snprintf(version, sizeof(version), "%u", alot_lot_is_v2(&rec->lot) ? ALOT_PROTOCOL_V2 : ALOT_PROTOCOL_V1);
 	alot_uuid_format(&rec->winner.entry_id, entry);
 	alot_uuid_format(&rec->winner.user_id, user);
 	values[V_ROOM] = room; values[V_SEED] = seed; values[V_CLIENT] = client;
 	values[V_NONCE] = nonce; values[V_TOTAL] = total; values[V_COMBINED] = combined;
 	values[V_TICKET] = ticket; values[V_USER] = user; values[V_ENTRY] = entry;
-	values[V_DRAWN_AT] = rec->drawn_at; values[V_ROOT] = root; values[V_RECORD] = record;
-	values[V_ADMIN] = admin; values[V_DIGEST] = digest_hex;
+	values[V_DRAWN_AT] = rec->drawn_at; values[V_VERSION] = version; values[V_ROOT] = root;
+	values[V_RECORD] = record; values[V_ADMIN] = admin; values[V_DIGEST] = digest_hex;
+	/* lottery_draws first: the entry trigger lets only a drawn entry be the winner. */
+	rc = copy_draw_row(conn, values, err);
+	alot_wipe(seed, sizeof(seed));
+	values[V_SEED] = values[V_RECORD] = NULL;
 	for (i = 0; i < sizeof(store_statements) / sizeof(store_statements[0]) && rc == ALOT_OK; i++) {
 		const struct statement *st = &store_statements[i];
 
@@ -329,23 +427,7 @@ store_draw(PGconn *conn, const alot_draw_record *rec, const char *room, const ch
 			params[j] = values[st->params[j]];
 		rc = alot_db_command(conn, st->sql, st->nparams, params, err);
 	}
-	alot_wipe(seed, sizeof(seed));
 	return rc;
-}
-
-/* A debugging and testing aid: stop inside the transaction, just before COMMIT. */
-static void
-pause_if_asked(void)
-{
-	const char *file = getenv("ALOT_DRAW_PAUSE_BEFORE_COMMIT");
-	int fd, i;
-
-	if (file == NULL || *file == '\0')
-		return;
-	if ((fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0)
-		close(fd);
-	for (i = 0; i < 600 && access(file, F_OK) == 0; i++)
-		usleep(100000);
 }
 
 static alot_code
@@ -363,14 +445,54 @@ current_time(PGconn *conn, char out[ALOT_TIMESTAMP_LEN + 1], alot_error *err)
 	return rc;
 }
 
-/* Compute, sign and store the draw; the caller commits.  *record is the text. */
+/* Free a string that may hold the secret seed (a draw record not yet committed). */
+static void
+free_secret(char *s)
+{
+	if (s != NULL) {
+		alot_wipe(s, strlen(s));
+		free(s);
+	}
+}
+
+/* The commitment record of the room, parsed: its version must be the row's. */
+static alot_code
+parse_commitment(const struct draw_input *in, const alot_uuid *room, alot_commitment_record *out,
+                 alot_error *err)
+{
+	alot_record *rec = malloc(sizeof(*rec));
+	alot_code rc = ALOT_OK;
+
+	if (rec == NULL)
+		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
+	if (in->commitment_record == NULL ||
+	    alot_record_parse(in->commitment_record, strlen(in->commitment_record), rec, err) != ALOT_OK ||
+	    rec->type != ALOT_RECORD_COMMITMENT || !alot_uuid_equal(&rec->u.commitment.lot.room_id, room))
+		rc = alot_error_set(err, ALOT_ERR_VERIFY, "its stored commitment record is not a commitment record of the room");
+	else if ((int)rec->u.commitment.lot.version != in->commitment_version)
+		rc = alot_error_set(err, ALOT_ERR_VERIFY, "its commitment row says protocol %d, its record protocol %u",
+		                    in->commitment_version, rec->u.commitment.lot.version);
+	else
+		*out = rec->u.commitment;
+	free(rec);
+	return rc;
+}
+
+/*
+ * Compute, sign and store the draw (protocol 2: freezing the room first
+ * when it is not frozen yet); the caller commits.  *record is the text;
+ * *f is the room's freeze under protocol 2 (f->created when this call
+ * froze it), untouched under protocol 1.
+ */
 static alot_code
 compute_draw(PGconn *conn, const struct draw_input *in, const draw_options *opts,
              const char *admin, const alot_seal_key *seal, const alot_signing_key *key,
-             char **record, alot_error *err)
+             char **record, room_freeze *f, alot_error *err)
 {
 	alot_draw_record *rec = calloc(1, sizeof(*rec));
+	alot_commitment_record commitment;
 	alot_ticket_range *ledger = NULL;
+	const alot_ticket_range *drawn_ledger;
 	unsigned char seed[ALOT_SEED_LEN];
 	char now[ALOT_TIMESTAMP_LEN + 1];
 	size_t n = 0;
@@ -379,29 +501,51 @@ compute_draw(PGconn *conn, const struct draw_input *in, const draw_options *opts
 	*record = NULL;
 	if (rec == NULL)
 		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
-	if ((rc = load_ledger(conn, opts->room, &ledger, &n, err)) != ALOT_OK ||
-	    (rc = current_time(conn, now, err)) != ALOT_OK ||
-	    (rc = fill_lot(rec, in, &opts->room_id, key, now, err)) != ALOT_OK)
+	if ((rc = parse_commitment(in, &opts->room_id, &commitment, err)) != ALOT_OK)
 		goto out;
-	if (n > 0 && (int64_t)ledger[n - 1].tickets_end != in->rooms_total_tickets)
-		fprintf(stderr, "%s: warning: room %s counts %d tickets, its entries hold %u; drawing over the entries\n",
-		        cli_progname(), opts->room, in->rooms_total_tickets, ledger[n - 1].tickets_end);
-	if ((rc = unseal_seed(in, &opts->room_id, seal, seed, err)) != ALOT_OK)
+	if (alot_lot_is_v2(&commitment.lot)) {
+		/* freeze_room()'s messages name the room already. */
+		if ((rc = freeze_room(conn, opts->room, &opts->room_id, in->commitment_record, key, f, err)) != ALOT_OK ||
+		    (rc = current_time(conn, now, err)) != ALOT_OK)
+			goto out_unprefixed;
+		fill_lot_v2(rec, f, now);
+		drawn_ledger = f->ledger;
+		n = f->n;
+	} else {
+		if ((rc = load_ledger(conn, opts->room, &ledger, &n, err)) != ALOT_OK ||
+		    (rc = current_time(conn, now, err)) != ALOT_OK ||
+		    (rc = fill_lot_v1(rec, in, &commitment, key, now, err)) != ALOT_OK)
+			goto out;
+		if (n > 0 && (int64_t)ledger[n - 1].tickets_end != in->rooms_total_tickets)
+			fprintf(stderr, "%s: warning: room %s counts %d tickets, its entries hold %u; drawing over the entries\n",
+			        cli_progname(), opts->room, in->rooms_total_tickets, ledger[n - 1].tickets_end);
+		drawn_ledger = ledger;
+	}
+	if ((rc = unseal_seed(in, &rec->lot, commitment.commitment, seal, seed, err)) != ALOT_OK)
 		goto out;
-	rc = alot_draw_record_compute(rec, seed, ledger, n, err);
-	alot_wipe(seed, sizeof(seed));
-	if (rc == ALOT_OK)
-		rc = alot_draw_record_sign(rec, key, record, err);
-	if (rc == ALOT_OK)
-		rc = store_draw(conn, rec, opts->room, admin, *record, err);
+	rc = alot_draw_record_compute(rec, seed, drawn_ledger, n, err);
+	if (rc != ALOT_OK)
+		goto out;
+	/* Protocol 2: over exactly the frozen ledger (freeze_room() compared it). */
+	if (alot_lot_is_v2(&rec->lot) &&
+	    (rec->lot.total_tickets != f->record.lot.total_tickets || rec->lot.entry_count != f->record.lot.entry_count ||
+	     !alot_ct_equal(rec->lot.ledger_root, f->record.lot.ledger_root, ALOT_HASH_LEN))) {
+		rc = alot_error_set(err, ALOT_ERR_INTERNAL, "the draw is not over the frozen ledger");
+		goto out;
+	}
+	if ((rc = alot_draw_record_sign(rec, key, record, err)) != ALOT_OK ||
+	    (rc = store_draw(conn, rec, opts->room, admin, *record, err)) != ALOT_OK)
+		goto out;
 out:
-	if (rc == ALOT_ERR_VERIFY)
+	if (rc == ALOT_ERR_VERIFY || rc == ALOT_ERR_REFUSED)
 		alot_error_prefix(err, "room %s", opts->room);
+out_unprefixed:
+	alot_wipe(seed, sizeof(seed));
 	alot_wipe(rec, sizeof(*rec)); /* the seed stays secret unless the draw commits */
 	free(rec);
 	free(ledger);
 	if (rc != ALOT_OK) {
-		free(*record);
+		free_secret(*record);
 		*record = NULL;
 	}
 	return rc;
@@ -412,11 +556,13 @@ execute_room(PGconn *conn, const draw_options *opts, const char *admin,
              const alot_seal_key *seal, const alot_signing_key *key)
 {
 	struct draw_input in;
+	room_freeze f;
 	alot_error err;
-	char *record = NULL;
+	char *record = NULL, root[65];
 	int rc = ALOT_EXIT_ERROR;
 
 	memset(&in, 0, sizeof(in));
+	memset(&f, 0, sizeof(f));
 	if (alot_db_command(conn, "BEGIN", 0, NULL, &err) != ALOT_OK ||
 	    read_input(conn, opts->room, &in, &err) != ALOT_OK) {
 		rc = db_failure("could not read the room", &err);
@@ -437,24 +583,30 @@ execute_room(PGconn *conn, const draw_options *opts, const char *admin,
 		rc = ALOT_EXIT_FAILED;
 		goto out;
 	}
-	if (compute_draw(conn, &in, opts, admin, seal, key, &record, &err) != ALOT_OK) {
+	if (compute_draw(conn, &in, opts, admin, seal, key, &record, &f, &err) != ALOT_OK) {
 		rc = err.code == ALOT_ERR_DB ? db_failure("the draw failed", &err) : report_failure(&err);
 		goto out;
 	}
-	pause_if_asked();
 	if (alot_db_command(conn, "COMMIT", 0, NULL, &err) != ALOT_OK) {
 		rc = db_failure("the draw was not committed", &err);
 		goto out;
 	}
 	printf("%s\n", record);
+	if (f.created) {
+		alot_hex_encode(f.record.lot.ledger_root, ALOT_HASH_LEN, root);
+		fprintf(stderr, "%s: froze room %s first: %u tickets in %u entries, ledger root %s\n", cli_progname(),
+		        opts->room, f.record.lot.total_tickets, f.record.lot.entry_count, root);
+	}
 	fprintf(stderr, "%s: drew room %s\n", cli_progname(), opts->room);
 	draw_input_free(&in);
+	room_freeze_free(&f);
 	free(record);
 	return ALOT_EXIT_OK;
 out:
 	(void)!alot_db_command(conn, "ROLLBACK", 0, NULL, NULL);
 	draw_input_free(&in);
-	free(record);
+	room_freeze_free(&f);
+	free_secret(record);
 	return rc;
 }
 

@@ -1,7 +1,8 @@
 /*
  * export.c - "alot-draw export": write what a room's draw publishes: the
- * commitment record, the signed draw record, the full ticket ledger, and
- * the inclusion proof of any entry; or every draw record as JSON lines.
+ * commitment record, the freeze record (protocol 2), the signed draw
+ * record, the full ticket ledger, and the inclusion proof of any entry; or
+ * every draw record as JSON lines.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,9 +24,11 @@ static const char usage[] =
 	"  alot-draw export --all [--since TIME] [OPTION]...\n"
 	"\n"
 	"Options:\n"
-	"  -r, --room=ID           export one room: ROOM.commitment.json, ROOM.draw.json, ROOM.ledger.jsonl\n"
+	"  -r, --room=ID           export one room: ROOM.commitment.json, ROOM.freeze.json (once\n"
+	"                          frozen), ROOM.draw.json and ROOM.ledger.jsonl (once drawn)\n"
 	"  -p, --proof=ENTRY_ID    also write ROOM.proof-ENTRY_ID.json, the entry's inclusion proof\n"
-	"  -a, --all               export every draw: draws.jsonl, commitments.jsonl and each ledger\n"
+	"  -a, --all               export every draw: draws.jsonl, commitments.jsonl, freezes.jsonl,\n"
+	"                          and each room's ROOM.draw.json, ROOM.freeze.json and ledger\n"
 	"      --since=TIME        with --all, only draws at or after TIME (e.g. 2026-02-01)\n"
 	"  -o, --output=DIR        the folder to write into (default: the current folder)\n"
 	"  -d, --dbname=CONNSTR    database connection string (default: the PG* variables)\n"
@@ -182,10 +185,21 @@ out:
 	return rc;
 }
 
+/* ROOM.freeze.json: the room's freeze record (protocol 2). */
+static int
+write_freeze(const struct export_options *o, const char *record)
+{
+	char name[256];
+
+	snprintf(name, sizeof(name), "%s.freeze.json", o->db.room);
+	return write_file(o->dir, name, record, "\n");
+}
+
 static const char room_sql[] =
-	"SELECT c.record, d.record FROM rooms r"
+	"SELECT c.record, d.record, f.record FROM rooms r"
 	"  LEFT JOIN room_commitments c ON c.room_id = r.id"
 	"  LEFT JOIN lottery_draws d ON d.room_id = r.id"
+	"  LEFT JOIN room_freezes f ON f.room_id = r.id"
 	" WHERE r.id = $1";
 
 static int
@@ -207,9 +221,11 @@ export_room(PGconn *conn, const struct export_options *o)
 	}
 	snprintf(name, sizeof(name), "%s.commitment.json", o->db.room);
 	rc = write_file(o->dir, name, PQgetvalue(res, 0, 0), "\n") ? ALOT_EXIT_OK : ALOT_EXIT_ERROR;
+	if (rc == ALOT_EXIT_OK && !PQgetisnull(res, 0, 2) && !write_freeze(o, PQgetvalue(res, 0, 2)))
+		rc = ALOT_EXIT_ERROR;
 	if (rc == ALOT_EXIT_OK && PQgetisnull(res, 0, 1)) {
-		fprintf(stderr, "%s: room %s is not drawn yet: wrote its commitment record only\n",
-		        cli_progname(), o->db.room);
+		fprintf(stderr, "%s: room %s is not drawn yet: wrote its commitment record%s only\n",
+		        cli_progname(), o->db.room, PQgetisnull(res, 0, 2) ? "" : " and its freeze record");
 		if (o->proof_count > 0) {
 			cli_error("room %s has no draw to prove entries against", o->db.room);
 			rc = ALOT_EXIT_FAILED;
@@ -222,8 +238,9 @@ export_room(PGconn *conn, const struct export_options *o)
 }
 
 static const char all_sql[] =
-	"SELECT d.room_id, d.record, c.record FROM lottery_draws d"
+	"SELECT d.room_id, d.record, c.record, f.record FROM lottery_draws d"
 	"  JOIN room_commitments c ON c.room_id = d.room_id"
+	"  LEFT JOIN room_freezes f ON f.room_id = d.room_id"
 	" WHERE d.record IS NOT NULL AND ($1::timestamp IS NULL OR d.drawn_at >= $1::timestamp)"
 	" ORDER BY d.drawn_at, d.room_id";
 
@@ -253,8 +270,8 @@ static int
 export_all(PGconn *conn, struct export_options *o)
 {
 	const char *params[] = { o->since };
-	char *draws = NULL, *commitments = NULL;
-	size_t dlen = 0, dcap = 0, clen = 0, ccap = 0;
+	char *draws = NULL, *commitments = NULL, *freezes = NULL;
+	size_t dlen = 0, dcap = 0, clen = 0, ccap = 0, flen = 0, fcap = 0;
 	PGresult *res;
 	alot_error err;
 	int i, rc = ALOT_EXIT_OK;
@@ -264,19 +281,24 @@ export_all(PGconn *conn, struct export_options *o)
 	for (i = 0; i < PQntuples(res) && rc == ALOT_EXIT_OK; i++) {
 		o->db.room = PQgetvalue(res, i, 0);
 		if (!append_line(&draws, &dlen, &dcap, PQgetvalue(res, i, 1)) ||
-		    !append_line(&commitments, &clen, &ccap, PQgetvalue(res, i, 2)))
+		    !append_line(&commitments, &clen, &ccap, PQgetvalue(res, i, 2)) ||
+		    (!PQgetisnull(res, i, 3) && !append_line(&freezes, &flen, &fcap, PQgetvalue(res, i, 3))))
+			rc = ALOT_EXIT_ERROR;
+		else if (!PQgetisnull(res, i, 3) && !write_freeze(o, PQgetvalue(res, i, 3)))
 			rc = ALOT_EXIT_ERROR;
 		else
 			rc = export_draw(conn, o, PQgetvalue(res, i, 1));
 	}
 	if (rc == ALOT_EXIT_OK && (!write_file(o->dir, "draws.jsonl", draws ? draws : "", "") ||
-	                           !write_file(o->dir, "commitments.jsonl", commitments ? commitments : "", "")))
+	                           !write_file(o->dir, "commitments.jsonl", commitments ? commitments : "", "") ||
+	                           !write_file(o->dir, "freezes.jsonl", freezes ? freezes : "", "")))
 		rc = ALOT_EXIT_ERROR;
 	if (rc == ALOT_EXIT_OK)
 		fprintf(stderr, "%s: exported %d draw records to \"%s\"\n", cli_progname(), PQntuples(res), o->dir);
 	PQclear(res);
 	free(draws);
 	free(commitments);
+	free(freezes);
 	return rc;
 }
 

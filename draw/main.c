@@ -17,8 +17,9 @@ static const char usage[] =
 	"\n"
 	"Commands:\n"
 	"  keygen    make an Ed25519 signing key pair, or a seal key for server seeds\n"
-	"  commit    generate and commit a room's server seed before it opens\n"
-	"  execute   draw a funded room's winner, in one transaction\n"
+	"  commit    generate and commit a room's server seed and lot before it opens\n"
+	"  freeze    freeze a funded room's ticket ledger (protocol 2)\n"
+	"  execute   draw a funded room's winner over its frozen ledger, in one transaction\n"
 	"  export    write published records, ticket ledgers and inclusion proofs\n"
 	"  status    list rooms waiting for a commitment, ready to draw, and drawn\n"
 	"\n"
@@ -37,6 +38,7 @@ struct command {
 static const struct command commands[] = {
 	{ "keygen", cmd_keygen },
 	{ "commit", cmd_commit },
+	{ "freeze", cmd_freeze },
 	{ "execute", cmd_execute },
 	{ "export", cmd_export },
 	{ "status", cmd_status },

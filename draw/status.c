@@ -1,6 +1,6 @@
 /*
  * status.c - "alot-draw status": the rooms waiting for a commitment, the
- * rooms ready to draw, and the rooms already drawn.
+ * rooms ready to draw (and whether each is frozen), and the rooms drawn.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -33,9 +33,13 @@ static const struct section sections[] = {
 	  " ORDER BY r.created_at, r.id" },
 	{ "Ready to draw",
 	  "SELECT r.id, r.status, p.name, r.total_tickets || ' tickets, funded at ' || to_char(r.funded_at, 'YYYY-MM-DD HH24:MI')"
+	  "       || CASE WHEN c.protocol_version = 1 THEN ', protocol 1 (no freeze)'"
+	  "               WHEN f.room_id IS NULL THEN ', not frozen yet'"
+	  "               ELSE ', frozen at ' || to_char(f.frozen_at, 'YYYY-MM-DD HH24:MI') END"
 	  "  FROM rooms r JOIN product_classes p ON p.id = r.product_class_id"
+	  "  JOIN room_commitments c ON c.room_id = r.id"
+	  "  LEFT JOIN room_freezes f ON f.room_id = r.id"
 	  " WHERE r.status = 'funded'"
-	  "   AND EXISTS (SELECT 1 FROM room_commitments c WHERE c.room_id = r.id)"
 	  "   AND NOT EXISTS (SELECT 1 FROM lottery_draws d WHERE d.room_id = r.id)"
 	  " ORDER BY r.funded_at, r.id" },
 	{ "Drawn",

@@ -104,6 +104,15 @@ typedef struct alot_lot {
 	size_t beacon_value_len;         /* 0 under rule "none" */
 } alot_lot;
 
+/*
+ * NULL when a and b are the same lot as a commitment binds it (version,
+ * room, beacon rule; protocol 2: every other term); else the name of the
+ * first term that differs: "protocol version", "room", "beacon rule",
+ * "product class", "funding target", "deadline", "lot type", "entry bundles".
+ * The ledger and the beacon value are no terms of the lot.
+ */
+const char *alot_lot_differs(const alot_lot *a, const alot_lot *b);
+
 /* 1 when lot is a protocol 2 lot. */
 int alot_lot_is_v2(const alot_lot *lot);
 

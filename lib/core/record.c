@@ -850,7 +850,7 @@ sign_kind(const struct record_kind *kind, void *rec, unsigned char *key_id,
 	alot_public_key pub;
 	char *canonical = NULL;
 	unsigned char *msg = NULL;
-	size_t len;
+	size_t len = 0;
 	alot_code rc;
 
 	*text = NULL;
@@ -863,6 +863,11 @@ sign_kind(const struct record_kind *kind, void *rec, unsigned char *key_id,
 		goto out;
 	rc = dump_kind(kind, rec, 1, text, err);
 out:
+	/* A draw record's text holds its seed, secret until the draw is committed. */
+	if (canonical != NULL)
+		alot_wipe(canonical, strlen(canonical));
+	if (msg != NULL)
+		alot_wipe(msg, len);
 	free(canonical);
 	free(msg);
 	return rc;

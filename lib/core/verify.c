@@ -361,9 +361,8 @@ alot_freeze_record_verify(const alot_freeze_record *rec, const alot_public_key *
 	return outcome(report);
 }
 
-/* NULL when a and b are the same lot, as committed; else what differs. */
-static const char *
-lot_terms_differ(const alot_lot *a, const alot_lot *b)
+const char *
+alot_lot_differs(const alot_lot *a, const alot_lot *b)
 {
 	if (a->version != b->version)
 		return "protocol version";
@@ -410,7 +409,7 @@ match_commitment(const alot_commitment_record *c, const alot_lot *lot,
 	const char *what = NULL, *differs;
 
 	alot_report_init(&own);
-	differs = lot_terms_differ(&c->lot, lot);
+	differs = alot_lot_differs(&c->lot, lot);
 	if (alot_commitment_record_verify(c, key, &own) != ALOT_OK)
 		what = "the commitment record does not verify";
 	else if (!alot_uuid_equal(&c->lot.room_id, &lot->room_id))
@@ -449,7 +448,7 @@ alot_freeze_matches_draw(const alot_freeze_record *f, const unsigned char freeze
                          const alot_draw_record *d, const alot_public_key *key, alot_report *report)
 {
 	alot_report own;
-	const char *what = NULL, *differs = lot_terms_differ(&f->lot, &d->lot);
+	const char *what = NULL, *differs = alot_lot_differs(&f->lot, &d->lot);
 
 	alot_report_init(&own);
 	if (alot_freeze_record_verify(f, key, &own) != ALOT_OK)

@@ -213,7 +213,7 @@ alot_timestamp_check(const char *t, alot_error *err)
 	    !digits(t + 20, 6, &frac))
 		return alot_error_set(err, ALOT_ERR_INVALID,
 		                      "\"%.40s\" is not a UTC timestamp of the form 2026-01-31T23:59:59.000000Z", t);
-	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || s > 59 ||
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || s > 59 ||
 	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
 		return alot_error_set(err, ALOT_ERR_INVALID, "\"%s\" is not a valid date and time", t);
 	return ALOT_OK;

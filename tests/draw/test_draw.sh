@@ -690,4 +690,23 @@ expect_err nodb "could not connect to the database"
 run nodb_freeze "$draw" freeze --room "$(id 11)" -d "host=/nonexistent dbname=x"
 expect_rc nodb_freeze 2
 echo "ok: --help, --version, usage errors and connection errors"
+
+# ---- the largest room the protocol allows: N = 2^31 - 1, sold, frozen, drawn, verified --
+q "INSERT INTO rooms (id, product_class_id, funding_target, deadline, entry_bundles)
+   VALUES ('$(id 24)', '$(id 50)', 1, '2030-01-01', '$bundles')"
+run commit24 "$draw" commit --room "$(id 24)"
+expect_rc commit24 0
+q "UPDATE rooms SET status = 'open', opened_at = now() WHERE id = '$(id 24)';
+   SELECT allocate_room_entry('$(id 24)', '$(id 1)', 2147483646, 'trivia');
+   SELECT allocate_room_entry('$(id 24)', '$(id 2)', 1, 'cash', 1);
+   UPDATE rooms SET status = 'funded' WHERE id = '$(id 24)';" >/dev/null
+run freeze24 "$draw" freeze --room "$(id 24)"
+expect_rc freeze24 0
+run execute24 "$draw" execute --room "$(id 24)" --admin "$ADMIN"
+expect_rc execute24 0
+[ "$(jget "$tmp/execute24.out" total_tickets)" = 2147483647 ] || fail "the largest room was not drawn over 2147483647 tickets"
+[ "$(q "SELECT total_tickets FROM lottery_draws WHERE room_id = '$(id 24)'")" = 2147483647 ] || fail "no draw row of N = 2^31 - 1"
+run verify24 "$verify" --pubkey "$tmp/pub.pem" "$tmp/commit24.out" "$tmp/freeze24.out" "$tmp/execute24.out"
+expect_rc verify24 0
+echo "ok: a room of 2147483647 tickets is sold, frozen, drawn and verified"
 echo "all draw tests passed"

@@ -407,6 +407,33 @@ record_size_limit_is_exact(void **state)
 	free(rec);
 }
 
+/* Timestamps: exactly 27 characters of a real UTC time (docs/protocol.md, section 2). */
+static void
+timestamps_are_real_times(void **state)
+{
+	static const char *good[] = {
+		"2026-01-31T23:59:59.000000Z", "2024-02-29T00:00:00.123456Z", "2000-02-29T12:00:00.000000Z",
+		"0001-01-01T00:00:00.000000Z", "9999-12-31T23:59:59.999999Z",
+	};
+	static const char *bad[] = {
+		"0000-01-01T00:00:00.000000Z", /* no year 0 */
+		"2025-02-29T00:00:00.000000Z", "1900-02-29T00:00:00.000000Z", /* not leap years */
+		"2026-04-31T00:00:00.000000Z", "2026-13-01T00:00:00.000000Z", "2026-00-10T00:00:00.000000Z",
+		"2026-01-01T24:00:00.000000Z", "2026-01-01T00:60:00.000000Z", "2026-01-01T00:00:60.000000Z",
+		"2026-01-01T00:00:00.00000Z", "2026-01-01T00:00:00.000000", "2026-01-01 00:00:00.000000Z",
+		"2026-01-01T00:00:00.000000z", "+026-01-01T00:00:00.000000Z",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (alot_timestamp_check(good[i], NULL) != ALOT_OK)
+			fail_msg("refused %s", good[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (alot_timestamp_check(bad[i], NULL) == ALOT_OK)
+			fail_msg("accepted %s", bad[i]);
+}
+
 int
 main(void)
 {
@@ -424,6 +451,7 @@ main(void)
 		cmocka_unit_test(entry_bundles_hash_is_ordered_and_counted),
 		cmocka_unit_test(combined_seed_tag_is_the_versions),
 		cmocka_unit_test(record_size_limit_is_exact),
+		cmocka_unit_test(timestamps_are_real_times),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -391,7 +391,7 @@ main(int argc, char **argv)
 	alot_record *rec = NULL;
 	FILE *url_record = NULL;
 	size_t i, n = 0;
-	int rc = ALOT_EXIT_ERROR;
+	int ok, rc = ALOT_EXIT_ERROR;
 
 	cli_set_progname(argv[0]);
 	memset(&o, 0, sizeof(o));
@@ -411,9 +411,11 @@ main(int argc, char **argv)
 		goto out;
 	if (url_record != NULL && (url_record = source_seekable(url_record, o.url, FETCH_RECORD_LIMIT)) == NULL)
 		goto out;
-	if (!open_inputs(&o, argc, argv, url_record, in, &n))
-		goto out;
+	/* The inputs own --url's record from here on, whether or not every input opens. */
+	ok = open_inputs(&o, argc, argv, url_record, in, &n);
 	url_record = NULL;
+	if (!ok)
+		goto out;
 	/* First every record is seen, so that each is checked against all the others. */
 	for (i = 0; i < n; i++)
 		if (!index_input(&ix, &key, &in[i], rec))

@@ -159,6 +159,9 @@ has norecord err "alot-verify: no record given"
 run missing "$verify" --pubkey "$K" "$tmp/nope.json"
 expect missing 2
 has missing err "alot-verify: could not open \"$tmp/nope.json\": No such file or directory"
+# Every input is opened before any is read: a missing second one stops the run, nothing printed.
+could_not_run missing_second "could not open \"$tmp/nope.json\"" \
+	"$verify" --pubkey "$K" --commitment "$R/valid/one-ticket.commitment.json" "$R/valid/one-ticket.draw.json" "$tmp/nope.json"
 run badkey "$verify" --pubkey "$tmp/nope.pem" "$R/valid/one-ticket.draw.json"
 expect badkey 2
 has badkey err "public key file \"$tmp/nope.pem\" does not exist"

@@ -35,6 +35,7 @@ ossl x509 -req -in "$tmp/server.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAc
 www="$tmp/www"
 mkdir -p "$www"
 cp "$R"/valid/many-entries.* "$R"/valid/one-ticket.* "$www/"
+for f in "$ALOT_SRC"/vectors/records-v2/valid/many-entries.*; do cp "$f" "$www/v2-$(basename "$f")"; done
 cp "$R/invalid/signature--flipped-byte.json" "$www/tampered.draw.json"
 cp "$R/valid/one-ticket.ledger.jsonl" "$www/tampered.ledger.jsonl"
 cp "$R/invalid/ledger--gap.json" "$www/gap.draw.json"
@@ -61,7 +62,20 @@ entry=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["entry_i
 run all v --url "$base/files/many-entries.draw.json" --commitment "$base/files/many-entries.commitment.json" \
 	--proof "$base/files/many-entries.proof.json" --entry "$entry"
 expect all 0
-[ "$(grep -c '^  PASS' "$tmp/all.out")" = 13 ] || fail "all: not 13 PASS lines: $(cat "$tmp/all.out")"
+# The draw passes its own 10 checks, commitment-record, equivocation, ledger and proof.
+passes=$(awk '/draw record of room/ {on=1; next} /^[^ ]/ {on=0} on && /^  PASS/' "$tmp/all.out" | wc -l)
+[ "$passes" = 14 ] || fail "all: $passes PASS lines for the draw, not 14: $(cat "$tmp/all.out")"
+has all out "2 of 2 records verified"
+# Protocol 2: the freeze record fetched as a record beside the draw.
+run v2 v --url "$base/files/v2-many-entries.draw.json" --commitment "$base/files/v2-many-entries.commitment.json" \
+	"$base/files/v2-many-entries.freeze.json"
+expect v2 0
+has v2 out "PASS  freeze-record"
+has v2 out "PASS  ledger"
+has v2 out "3 of 3 records verified"
+# A record that cannot be fetched, after --url's record was: exit 2, nothing freed twice.
+could_not_run missing_second "the server answered HTTP status 404" \
+	v --url "$base/files/v2-many-entries.draw.json" "$base/files/nothing-here.json"
 run explicit v --url "$base/files/no-ledger.draw.json" --ledger "$base/files/one-ticket.ledger.jsonl"
 expect explicit 0
 has explicit out "PASS  ledger"

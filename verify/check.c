@@ -139,7 +139,7 @@ check_equivocation(const alot_public_key *key, const companions *c, const alot_r
 	/* A record the operator did not sign is no statement of its own to conflict. */
 	if (key == NULL || sig == NULL || sig->status != ALOT_CHECK_PASS)
 		return;
-	other = index_conflict(c->index, rec->type, &alot_record_lot(rec)->room_id, hash);
+	other = index_conflict(c->index, key, rec->type, &alot_record_lot(rec)->room_id, hash);
 	if (other == NULL) {
 		alot_report_set(report, "equivocation", ALOT_CHECK_PASS, "%s", "");
 		return;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "verify.h"
 
@@ -47,21 +48,15 @@ reserve(void **items, size_t size, size_t count, size_t *cap)
 	return 1;
 }
 
-/* Keep what the checks of other records need: commitments and freezes in full. */
+/* Keep where a record is; commitments and freezes, which others are checked against, in full. */
 static int
-remember(record_index *ix, const alot_record *rec, const unsigned char hash[ALOT_HASH_LEN],
-         const char *source, unsigned long line_no)
+remember(record_index *ix, const seen_record *seen, const alot_record *rec)
 {
-	seen_record *s;
-
 	if (!reserve((void **)&ix->seen, sizeof(*ix->seen), ix->count, &ix->cap))
 		return 0;
-	s = &ix->seen[ix->count++];
-	s->type = rec->type;
-	s->room = alot_record_lot(rec)->room_id;
-	memcpy(s->hash, hash, ALOT_HASH_LEN);
-	s->source = source;
-	s->line_no = line_no;
+	ix->seen[ix->count++] = *seen;
+	if (rec == NULL)
+		return 1;
 	if (rec->type == ALOT_RECORD_COMMITMENT) {
 		if (!reserve((void **)&ix->commitments, sizeof(*ix->commitments), ix->ncommitments,
 		             &ix->commitments_cap))
@@ -71,24 +66,92 @@ remember(record_index *ix, const alot_record *rec, const unsigned char hash[ALOT
 		if (!reserve((void **)&ix->freezes, sizeof(*ix->freezes), ix->nfreezes, &ix->freezes_cap))
 			return 0;
 		ix->freezes[ix->nfreezes].record = rec->u.freeze;
-		memcpy(ix->freezes[ix->nfreezes].hash, hash, ALOT_HASH_LEN);
+		memcpy(ix->freezes[ix->nfreezes].hash, seen->hash, ALOT_HASH_LEN);
 		ix->nfreezes++;
 	}
 	return 1;
 }
 
+/* The first of len bytes at text that follow the first occurrence of key; NULL if none. */
+static const char *
+after(const char *text, size_t len, const char *key)
+{
+	const char *at = memmem(text, len, key, strlen(key));
+
+	return at != NULL ? at + strlen(key) : NULL;
+}
+
+/*
+ * A draw is located without parsing it, from the fields every published
+ * one has; a line that only looks like one is no statement of anyone's
+ * and is found out if it is ever read again (index_conflict()).
+ */
+static int
+locate_draw(const char *line, size_t len, alot_uuid *room)
+{
+	const char *id = after(line, len, "\"room_id\":\"");
+	char text[ALOT_UUID_STRLEN];
+
+	if (after(line, len, "\"type\":\"alot.draw\"") == NULL || id == NULL ||
+	    (size_t)(line + len - id) < ALOT_UUID_STRLEN - 1)
+		return 0;
+	memcpy(text, id, ALOT_UUID_STRLEN - 1);
+	text[ALOT_UUID_STRLEN - 1] = '\0';
+	return alot_uuid_parse(text, room, NULL) == ALOT_OK;
+}
+
 int
 index_add(record_index *ix, const alot_public_key *key, const char *line, size_t len,
-          const char *source, unsigned long line_no, alot_record *rec)
+          const char *source, unsigned long line_no, int fd, unsigned long long offset,
+          alot_record *rec)
 {
-	unsigned char hash[ALOT_HASH_LEN];
+	seen_record seen;
 
+	if (len == (size_t)-1)
+		return 1;
+	memset(&seen, 0, sizeof(seen));
+	seen.source = source;
+	seen.line_no = line_no;
+	seen.fd = fd;
+	seen.offset = offset;
+	seen.len = len;
+	alot_record_hash(line, len, seen.hash);
+	if (locate_draw(line, len, &seen.room)) {
+		seen.type = ALOT_RECORD_DRAW;
+		seen.sig = SIGNED_UNKNOWN;
+		return remember(ix, &seen, NULL);
+	}
 	/* Malformed or not signed by the operator: not a statement of the operator's. */
-	if (len == (size_t)-1 || alot_record_parse(line, len, rec, NULL) != ALOT_OK ||
+	if (alot_record_parse(line, len, rec, NULL) != ALOT_OK || rec->type == ALOT_RECORD_DRAW ||
 	    !alot_record_signed_by(rec, key))
 		return 1;
-	alot_record_hash(line, len, hash);
-	return remember(ix, rec, hash, source, line_no);
+	seen.type = rec->type;
+	seen.room = alot_record_lot(rec)->room_id;
+	seen.sig = SIGNED_VALID;
+	return remember(ix, &seen, rec);
+}
+
+/* Whether s is a record validly signed by key: read again and verified the first time asked. */
+static int
+validly_signed(seen_record *s, const alot_public_key *key)
+{
+	char *text;
+	alot_record *rec;
+	ssize_t got;
+
+	if (s->sig != SIGNED_UNKNOWN)
+		return s->sig == SIGNED_VALID;
+	s->sig = SIGNED_INVALID;
+	text = malloc(s->len + 1);
+	rec = malloc(sizeof(*rec));
+	if (text != NULL && rec != NULL &&
+	    (got = pread(s->fd, text, s->len, (off_t)s->offset)) >= 0 && (size_t)got == s->len &&
+	    alot_record_parse(text, s->len, rec, NULL) == ALOT_OK && rec->type == s->type &&
+	    alot_uuid_equal(&alot_record_lot(rec)->room_id, &s->room) && alot_record_signed_by(rec, key))
+		s->sig = SIGNED_VALID;
+	free(text);
+	free(rec);
+	return s->sig == SIGNED_VALID;
 }
 
 static int
@@ -155,13 +218,13 @@ lower_bound(const void *items, size_t n, size_t size, size_t room_at, const alot
 }
 
 const seen_record *
-index_conflict(const record_index *ix, alot_record_type type, const alot_uuid *room,
+index_conflict(record_index *ix, const alot_public_key *key, alot_record_type type, const alot_uuid *room,
                const unsigned char hash[ALOT_HASH_LEN])
 {
 	size_t i = lower_bound(ix->seen, ix->count, sizeof(*ix->seen), offsetof(seen_record, room), room, &type);
 
 	for (; i < ix->count && ix->seen[i].type == type && alot_uuid_equal(&ix->seen[i].room, room); i++)
-		if (memcmp(ix->seen[i].hash, hash, ALOT_HASH_LEN) != 0)
+		if (memcmp(ix->seen[i].hash, hash, ALOT_HASH_LEN) != 0 && validly_signed(&ix->seen[i], key))
 			return &ix->seen[i];
 	return NULL;
 }

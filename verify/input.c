@@ -35,6 +35,7 @@ line_reader_rewind(line_reader *r)
 {
 	r->line_no = 0;
 	r->stopped = 0;
+	r->next_offset = r->line_offset = 0;
 	return fseek(r->f, 0, SEEK_SET) == 0;
 }
 
@@ -46,6 +47,7 @@ line_reader_next(line_reader *r, const char **line, size_t *len)
 
 	if (r->stopped)
 		return 0;
+	r->line_offset = r->next_offset;
 	/* One reader per stream: the unlocked getc is safe and several times faster. */
 	while ((c = getc_unlocked(r->f)) != EOF && c != '\n') {
 		if (n == r->max) {
@@ -56,6 +58,7 @@ line_reader_next(line_reader *r, const char **line, size_t *len)
 	}
 	if (ferror(r->f))
 		return -1;
+	r->next_offset += n + (c == '\n');
 	if (c == EOF && n == 0 && !too_long)
 		return 0;
 	r->line_no++;

@@ -131,7 +131,7 @@ index_input(record_index *ix, const alot_public_key *key, struct input *in, alot
 	if (!line_reader_init(&r, in->f, ALOT_RECORD_MAX))
 		return 0;
 	while ((got = line_reader_next(&r, &line, &len)) == 1)
-		if (len != 0 && !index_add(ix, key, line, len, in->name, r.line_no, rec)) {
+		if (len != 0 && !index_add(ix, key, line, len, in->name, r.line_no, fileno(in->f), r.line_offset, rec)) {
 			got = -2;
 			break;
 		}
@@ -147,7 +147,7 @@ index_input(record_index *ix, const alot_public_key *key, struct input *in, alot
 	return 1;
 }
 
-/* Every record of input in, which this closes; 0 when it could not be read. */
+/* Every record of input in, which stays open: others may be read again from it. */
 static int
 verify_input(const alot_public_key *key, companions *c, output_format fmt, struct input *in,
              alot_record *rec, struct totals *t)
@@ -161,7 +161,6 @@ verify_input(const alot_public_key *key, companions *c, output_format fmt, struc
 
 	if (!line_reader_init(&r, in->f, ALOT_RECORD_MAX))
 		return 0;
-	in->f = NULL;
 	memset(&label, 0, sizeof(label));
 	label.source = in->name;
 	while ((got = line_reader_next(&r, &line, &len)) == 1) {
@@ -170,6 +169,7 @@ verify_input(const alot_public_key *key, companions *c, output_format fmt, struc
 		label.line_no = r.line_no;
 		handle_line(key, c, fmt, &label, line, len, in->commitments_only, rec, t);
 	}
+	r.f = NULL;
 	line_reader_close(&r);
 	if (got < 0) {
 		cli_error("could not read \"%s\"", in->name);

@@ -56,6 +56,8 @@ typedef struct line_reader {
 	char *buf;
 	size_t max;
 	unsigned long line_no;
+	unsigned long long next_offset; /* where the next line starts, in bytes */
+	unsigned long long line_offset; /* where the line last returned starts */
 	int stopped;  /* a line was too long: nothing after it is read */
 } line_reader;
 
@@ -97,12 +99,24 @@ void print_summary(output_format fmt, unsigned long verified, unsigned long fail
 
 /* ---- every record given, seen before any is reported (index.c) -------- */
 
+typedef enum signed_state { SIGNED_UNKNOWN = 0, SIGNED_VALID, SIGNED_INVALID } signed_state;
+
+/*
+ * One record seen.  Draws are only located (the first pass neither parses
+ * nor verifies them: the second does); whether one is validly signed is
+ * found out, by reading it again, only when another record of its room
+ * differs from it.
+ */
 typedef struct seen_record {
 	alot_record_type type;
 	alot_uuid room;
 	unsigned char hash[ALOT_HASH_LEN];  /* alot_record_hash() of its published text */
 	const char *source;
 	unsigned long line_no;
+	int fd;                             /* its input, still open: read again with pread() */
+	unsigned long long offset;
+	size_t len;
+	signed_state sig;
 } seen_record;
 
 typedef struct indexed_freeze {
@@ -123,15 +137,20 @@ typedef struct record_index {
 void index_init(record_index *ix);
 void index_free(record_index *ix);
 /*
- * Index one line of input (len (size_t)-1: too long) if it is a record
- * validly signed by key; rec is scratch space.  0 when out of memory.
+ * Index one line of input (len (size_t)-1: too long), read from fd at
+ * offset: a commitment or freeze record validly signed by key, or any line
+ * that names a draw of a room; rec is scratch space.  0 when out of memory.
  */
 int index_add(record_index *ix, const alot_public_key *key, const char *line, size_t len,
-              const char *source, unsigned long line_no, alot_record *rec);
+              const char *source, unsigned long line_no, int fd, unsigned long long offset,
+              alot_record *rec);
 /* After the last index_add(): sort for the lookups below. */
 void index_finish(record_index *ix);
-/* A validly signed record of type for room whose hash is not hash; NULL if none. */
-const seen_record *index_conflict(const record_index *ix, alot_record_type type,
+/*
+ * A record validly signed by key, of type for room, whose hash is not
+ * hash; NULL if none.  Reads a candidate again to learn its signature.
+ */
+const seen_record *index_conflict(record_index *ix, const alot_public_key *key, alot_record_type type,
                                   const alot_uuid *room, const unsigned char hash[ALOT_HASH_LEN]);
 /* The room's validly signed commitment, or freeze, record; NULL if none was given. */
 const alot_commitment_record *index_commitment(const record_index *ix, const alot_uuid *room);
@@ -146,7 +165,7 @@ const indexed_freeze *index_freeze(const record_index *ix, const alot_uuid *room
  */
 typedef struct companions {
 	const char *commitments_name; /* --commitment: every draw needs its room's */
-	const record_index *index;    /* every record given */
+	record_index *index;          /* every record given */
 	const char *ledger_name;
 	line_reader ledger;         /* a file or a fetched copy: rewound for each draw */
 	int have_ledger;

@@ -81,6 +81,13 @@ for kind in draws commitments freezes; do
 	run same "$verify" --pubkey "$K" "$R2/$genuine" "$R2/$genuine"
 	expect same 0
 done
+# A forged record (not signed by the operator) beside a genuine one is no conflict:
+# the forgery fails its signature, the genuine record verifies.
+run forged "$verify" --pubkey "$K" "$R2/valid/many-entries.draw.json" "$R2/invalid/signature--flipped-byte.json"
+expect forged 1
+has forged out "FAIL  signature"
+[ "$(grep -c 'FAIL  equivocation' "$tmp/forged.out")" = 0 ] || fail "a forgery made the genuine record equivocate"
+has forged out "1 of 2 records verified"
 echo "ok: two different signed draws, commitments or freezes of one room fail both, in either order"
 
 # --commitment: every line is verified, a bad or conflicting one fails wherever it is.

@@ -27,8 +27,10 @@ companions_load_ledger(companions *c, const char *name)
 	if ((f = source_open(name, FETCH_LEDGER_LIMIT)) == NULL ||
 	    (f = source_seekable(f, name, FETCH_LEDGER_LIMIT)) == NULL)
 		return 0;
-	if (!line_reader_init(&c->ledger, f, ALOT_LEDGER_LINE_MAX))
+	if (!line_reader_init(&c->ledger, f, ALOT_LEDGER_LINE_MAX)) {
+		source_close(f);
 		return 0;
+	}
 	c->have_ledger = 1;
 	/* The header names the room, so the ledger meets the draw it is for;
 	 * one that names none meets every draw, whose "ledger" check says why. */
@@ -90,13 +92,18 @@ companions_free(companions *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* "commitment-record" of a draw or a freeze: the room's commitment, if one was given. */
+/*
+ * "commitment-record" of a draw or a freeze: the room's commitment, if one
+ * was given.  Two different ones fail it whatever their order (and
+ * "equivocation" fails the pair itself).
+ */
 static void
 check_commitment_record(const alot_public_key *key, const companions *c, const alot_record *rec,
                         alot_report *report)
 {
 	const alot_lot *lot = alot_record_lot(rec);
-	const alot_commitment_record *commitment = index_commitment(c->index, &lot->room_id);
+	size_t count;
+	const alot_commitment_record *commitment = index_commitments(c->index, &lot->room_id, &count);
 
 	if (commitment == NULL) {
 		/* Asked for with --commitment, a missing one fails; else nothing claimed it. */
@@ -106,6 +113,10 @@ check_commitment_record(const alot_public_key *key, const companions *c, const a
 		else
 			alot_report_set(report, "commitment-record", ALOT_CHECK_SKIP,
 			                "not checked: no commitment record of this room given");
+	} else if (count > 1) {
+		alot_report_set(report, "commitment-record", ALOT_CHECK_FAIL,
+		                "%zu different validly signed commitment records of this room were given: "
+		                "which one the room followed is unknown", count);
 	} else if (rec->type == ALOT_RECORD_DRAW) {
 		(void)!alot_commitment_matches_draw(commitment, &rec->u.draw, key, report);
 	} else {
@@ -113,12 +124,12 @@ check_commitment_record(const alot_public_key *key, const companions *c, const a
 	}
 }
 
-/* "freeze-record" of a v2 draw: the room's freeze record, if one was given. */
+/* "freeze-record" of a v2 draw: the freeze record it names, if given. */
 static void
 check_freeze_record(const alot_public_key *key, const companions *c, const alot_draw_record *draw,
                     alot_report *report)
 {
-	const indexed_freeze *f = index_freeze(c->index, &draw->lot.room_id);
+	const indexed_freeze *f = index_freeze(c->index, &draw->lot.room_id, draw->freeze_record_hash);
 
 	if (f == NULL)
 		alot_report_set(report, "freeze-record", ALOT_CHECK_SKIP,

@@ -230,21 +230,27 @@ index_conflict(record_index *ix, const alot_public_key *key, alot_record_type ty
 }
 
 const alot_commitment_record *
-index_commitment(const record_index *ix, const alot_uuid *room)
+index_commitments(const record_index *ix, const alot_uuid *room, size_t *count)
 {
 	size_t i = lower_bound(ix->commitments, ix->ncommitments, sizeof(*ix->commitments),
-	                       offsetof(alot_commitment_record, lot.room_id), room, NULL);
+	                       offsetof(alot_commitment_record, lot.room_id), room, NULL), j = i;
 
-	return i < ix->ncommitments && alot_uuid_equal(&ix->commitments[i].lot.room_id, room)
-	           ? &ix->commitments[i] : NULL;
+	while (j < ix->ncommitments && alot_uuid_equal(&ix->commitments[j].lot.room_id, room))
+		j++;
+	*count = j - i;
+	return j > i ? &ix->commitments[i] : NULL;
 }
 
 const indexed_freeze *
-index_freeze(const record_index *ix, const alot_uuid *room)
+index_freeze(const record_index *ix, const alot_uuid *room, const unsigned char hash[ALOT_HASH_LEN])
 {
 	size_t i = lower_bound(ix->freezes, ix->nfreezes, sizeof(*ix->freezes),
 	                       offsetof(indexed_freeze, record.lot.room_id), room, NULL);
+	const indexed_freeze *first = i < ix->nfreezes && alot_uuid_equal(&ix->freezes[i].record.lot.room_id, room)
+	                              ? &ix->freezes[i] : NULL;
 
-	return i < ix->nfreezes && alot_uuid_equal(&ix->freezes[i].record.lot.room_id, room)
-	           ? &ix->freezes[i] : NULL;
+	for (; i < ix->nfreezes && alot_uuid_equal(&ix->freezes[i].record.lot.room_id, room); i++)
+		if (memcmp(ix->freezes[i].hash, hash, ALOT_HASH_LEN) == 0)
+			return &ix->freezes[i];
+	return first;
 }

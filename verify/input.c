@@ -15,7 +15,7 @@ line_reader_init(line_reader *r, FILE *f, size_t max)
 	r->max = max;
 	if ((r->buf = malloc(max + 1)) == NULL) {
 		cli_error("out of memory");
-		line_reader_close(r);
+		r->f = NULL; /* the caller still owns the stream */
 		return 0;
 	}
 	return 1;

@@ -339,11 +339,11 @@ static void
 report_unused(const companions *c, const struct verify_options *o, struct totals *t)
 {
 	if (o->ledger != NULL && !c->ledger_used) {
-		cli_error("the ledger \"%s\" is not for the room of any draw record given", o->ledger);
+		print_companion_failure(o->format, o->ledger, "ledger", "not for the room of any draw record given");
 		t->failed++;
 	}
 	if (c->proof != NULL && !c->proof_used) {
-		cli_error("the proof \"%s\" is not for the room of any draw record given", o->proof);
+		print_companion_failure(o->format, o->proof, "proof", "not for the room of any draw record given");
 		t->failed++;
 	}
 }

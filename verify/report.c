@@ -109,33 +109,59 @@ print_text(const record_label *l, const alot_report *report, const char *format_
 	}
 }
 
+/* A JSON string of s, escaped as the text report is: always ASCII, so always valid UTF-8. */
+static json_t *
+safe_string(const char *s)
+{
+	char *e;
+	json_t *v;
+
+	if (s == NULL)
+		return json_null();
+	e = escaped(s);
+	v = e ? json_string(e) : NULL;
+	free(e);
+	return v;
+}
+
+static json_t *
+check_json(const char *name, const char *status, const char *message)
+{
+	return json_pack("{s:s, s:s, s:o}", "name", name, "status", status, "message", safe_string(message));
+}
+
+static void
+dump_json(json_t *obj)
+{
+	char *text = obj ? json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+
+	if (text != NULL)
+		printf("%s\n", text);
+	else
+		cli_error("out of memory writing the JSON report");
+	free(text);
+	json_decref(obj);
+}
+
 static void
 print_json(const record_label *l, const alot_report *report, const char *format_error,
            const alot_record *rec)
 {
-	json_t *checks = json_array(), *obj;
+	json_t *checks = json_array();
 	struct meaning m = { NULL, NULL };
 	int verified = format_error == NULL && report->failures == 0;
-	char *text;
 	size_t i;
 
 	if (verified && rec != NULL)
 		m = meaning_of(rec);
-	json_array_append_new(checks, json_pack("{s:s, s:s, s:s}", "name", "format",
-	                      "status", format_error ? "FAIL" : "PASS", "message", format_error ? format_error : ""));
+	json_array_append_new(checks, check_json("format", format_error ? "FAIL" : "PASS", format_error ? format_error : ""));
 	for (i = 0; format_error == NULL && i < report->count; i++)
-		json_array_append_new(checks, json_pack("{s:s, s:s, s:s}", "name", report->checks[i].name,
-		                      "status", alot_check_status_name(report->checks[i].status),
-		                      "message", report->checks[i].message));
-	obj = json_pack("{s:s, s:I, s:s?, s:s?, s:b, s:s?, s:s?, s:o}", "source", l->source,
-	                "line", (json_int_t)l->line_no, "type", l->kind, "room_id", l->kind ? l->room : NULL,
-	                "verified", verified, "proves", m.proves, "rests_on", m.rests_on, "checks", checks);
-	/* ensure_ascii: whatever the input held reaches the terminal as \u escapes. */
-	text = obj ? json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
-	if (text != NULL)
-		printf("%s\n", text);
-	free(text);
-	json_decref(obj);
+		json_array_append_new(checks, check_json(report->checks[i].name,
+		                                         alot_check_status_name(report->checks[i].status),
+		                                         report->checks[i].message));
+	dump_json(json_pack("{s:o, s:I, s:s?, s:s?, s:b, s:s?, s:s?, s:o}", "source", safe_string(l->source),
+	                    "line", (json_int_t)l->line_no, "type", l->kind, "room_id", l->kind ? l->room : NULL,
+	                    "verified", verified, "proves", m.proves, "rests_on", m.rests_on, "checks", checks));
 }
 
 void
@@ -146,6 +172,18 @@ print_record(output_format fmt, const record_label *label, const alot_report *re
 		print_text(label, report, format_error, rec);
 	else if (fmt == OUTPUT_JSON)
 		print_json(label, report, format_error, rec);
+}
+
+void
+print_companion_failure(output_format fmt, const char *name, const char *kind, const char *why)
+{
+	if (fmt == OUTPUT_TEXT) {
+		print_escaped("", name, "");
+		printf(": %s file\n  FAIL  %s: %s\n  result: FAILED\n", kind, kind, why);
+	} else if (fmt == OUTPUT_JSON) {
+		dump_json(json_pack("{s:o, s:s, s:b, s:[o]}", "source", safe_string(name), "type", kind,
+		                    "verified", 0, "checks", check_json(kind, "FAIL", why)));
+	}
 }
 
 void

@@ -61,7 +61,7 @@ typedef struct line_reader {
 	int stopped;  /* a line was too long: nothing after it is read */
 } line_reader;
 
-/* Read f, which the reader then owns; 0 when out of memory. */
+/* Read f, which the reader then owns; 0 when out of memory (f stays the caller's). */
 int line_reader_init(line_reader *r, FILE *f, size_t max);
 void line_reader_close(line_reader *r);
 /* Back to the first line; 0 when the input cannot seek (a pipe). */
@@ -96,6 +96,8 @@ typedef struct record_label {
 void print_record(output_format fmt, const record_label *label, const alot_report *report,
                   const char *format_error, const alot_record *rec);
 void print_summary(output_format fmt, unsigned long verified, unsigned long failed);
+/* A companion file (kind "ledger" or "proof") whose check never ran or failed on its own. */
+void print_companion_failure(output_format fmt, const char *name, const char *kind, const char *why);
 
 /* ---- every record given, seen before any is reported (index.c) -------- */
 
@@ -152,9 +154,15 @@ void index_finish(record_index *ix);
  */
 const seen_record *index_conflict(record_index *ix, const alot_public_key *key, alot_record_type type,
                                   const alot_uuid *room, const unsigned char hash[ALOT_HASH_LEN]);
-/* The room's validly signed commitment, or freeze, record; NULL if none was given. */
-const alot_commitment_record *index_commitment(const record_index *ix, const alot_uuid *room);
-const indexed_freeze *index_freeze(const record_index *ix, const alot_uuid *room);
+/* The room's validly signed commitment records, *count of them in a row; NULL if none. */
+const alot_commitment_record *index_commitments(const record_index *ix, const alot_uuid *room,
+                                                size_t *count);
+/*
+ * The room's validly signed freeze record whose hash is hash, or else any
+ * other one of the room (which then is not the one named); NULL if none.
+ */
+const indexed_freeze *index_freeze(const record_index *ix, const alot_uuid *room,
+                                   const unsigned char hash[ALOT_HASH_LEN]);
 
 /* ---- one record and its companions (check.c) ---------------------------- */
 

@@ -90,6 +90,24 @@ has forged out "FAIL  signature"
 has forged out "1 of 2 records verified"
 echo "ok: two different signed draws, commitments or freezes of one room fail both, in either order"
 
+# A draw's own verdict does not depend on the order of the records given with it.
+D="$R2/valid/many-entries.draw.json"
+for order in "$R2/valid/many-entries.commitment.json $R2/invalid/equivocation--two-commitments.json" \
+             "$R2/invalid/equivocation--two-commitments.json $R2/valid/many-entries.commitment.json"; do
+	# shellcheck disable=SC2086
+	run order_c "$verify" --pubkey "$K" "$D" $order
+	expect order_c 1
+	has order_c out "FAIL  commitment-record: 2 different validly signed commitment records of this room"
+done
+for order in "$R2/valid/many-entries.freeze.json $R2/invalid/equivocation--two-freezes.json" \
+             "$R2/invalid/equivocation--two-freezes.json $R2/valid/many-entries.freeze.json"; do
+	# shellcheck disable=SC2086
+	run order_f "$verify" --pubkey "$K" "$D" $order
+	expect order_f 1
+	has order_f out "PASS  freeze-record"
+done
+echo "ok: with conflicting companions, a draw's checks give the same verdict in any order"
+
 # --commitment: every line is verified, a bad or conflicting one fails wherever it is.
 good="$R2/valid/many-entries.commitment.json"
 sed 's/"signature":"\(.\)/"signature":"0/' "$good" >"$tmp/bad-commitment.json"
@@ -145,6 +163,25 @@ python3 -c 'import json,sys; r=json.loads(open(sys.argv[1]).read()); r["lot_type
 run escape "$verify" --pubkey "$K" "$tmp/escape.json"
 expect escape 1
 if grep -q $'\x1b' "$tmp/escape.out"; then fail "a terminal escape from the input reached stdout"; fi
+# JSON stays one valid object per record, whatever bytes the input or its name holds.
+cp "$R2/valid/many-entries.draw.json" "$tmp/"$'\xff'"name.json"
+python3 -c 'import sys; sys.stdout.buffer.write(b"{\"" + b"k" * 63 + "\u00e9\":1}\n".encode())' >"$tmp/utf8.json"
+run json_bytes "$verify" --pubkey "$K" --format json "$tmp/"$'\xff'"name.json" "$tmp/utf8.json"
+expect json_bytes 1
+python3 - "$tmp/json_bytes.out" <<'PY' || fail "JSON output lost a record or a check: $(cat "$tmp/json_bytes.out")"
+import json, sys
+a, b = [json.loads(l) for l in open(sys.argv[1])]
+assert a["verified"] is True and "\\xff" in a["source"], a
+assert b["verified"] is False and [c["name"] for c in b["checks"]] == ["format"], b
+PY
+run json_unused "$verify" --pubkey "$K" --format json --ledger "$R/valid/one-ticket.ledger.jsonl" "$R2/valid/many-entries.draw.json"
+expect json_unused 1
+python3 - "$tmp/json_unused.out" <<'PY' || fail "an unused ledger is not a failure in the JSON: $(cat "$tmp/json_unused.out")"
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1])]
+assert [o["verified"] for o in objs] == [True, False], objs
+assert objs[1]["type"] == "ledger" and objs[1]["checks"][0]["status"] == "FAIL", objs[1]
+PY
 echo "ok: CR LF is not the published form, a missing final newline is fine, /dev/zero ends, escapes are escaped"
 
 # ---- the command line -------------------------------------------------------

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alot/record.h"
 #include "draw.h"
 
 static const char usage[] =
@@ -50,6 +51,8 @@ main(int argc, char **argv)
 	size_t i;
 
 	cli_set_progname(argv[0]);
+	/* Draw records hold the seed until they are committed: wipe what jansson frees. */
+	alot_json_wipe_on_free();
 	if (argc < 2) {
 		cli_error("no command given");
 		cli_try_help();

@@ -118,6 +118,13 @@ alot_code alot_timestamp_check(const char *text, alot_error *err) ALOT_WARN_UNUS
 /* ---- building and signing (alot-draw, the vector generator) -------- */
 
 /*
+ * Make every block jansson frees wiped first (json_set_alloc_funcs()): a
+ * program that builds draw records before they are published calls this
+ * once, before any JSON is made, as alot-draw does.  Process-wide.
+ */
+void alot_json_wipe_on_free(void);
+
+/*
  * Compute a draw into rec.  On entry rec->lot holds the version and the
  * lot's terms (room_id, product_class_id, funding_target_cents,
  * beacon_rule and beacon_value; for version 2 also deadline, lot_type and

@@ -28,6 +28,13 @@
 
 #include "alot/protocol.h"
 
+/*
+ * json_dumps() into plain malloc() memory, which the caller frees with
+ * free() whatever allocators jansson was given (record.c).
+ */
+struct json_t;
+char *Alot_json_dumps(const struct json_t *v, size_t flags);
+
 /* The tag of protocol version's record signatures (record.c). */
 const char *Alot_signature_tag(uint32_t version);
 

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "alot/model.h"
+#include "encoding.h"
 
 /* ---- descriptors ---------------------------------------------------- */
 
@@ -457,7 +458,7 @@ json_text(const alot_column *c, json_t *v, char *buf, size_t len, char **dumped,
 		snprintf(buf, len, "%.17g", json_number_value(v));
 		return ALOT_OK;
 	case ALOT_COL_JSON:
-		*dumped = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		*dumped = Alot_json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 		return *dumped ? ALOT_OK : alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
 	default:
 		if (!json_is_string(v))

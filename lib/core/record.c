@@ -7,6 +7,7 @@
  */
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -719,7 +720,7 @@ dump_kind(const struct record_kind *kind, const void *base, int with_signature, 
 {
 	json_t *obj = build_object(kind, base, with_signature);
 
-	*text = obj ? json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	*text = obj ? Alot_json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(obj);
 	if (*text == NULL)
 		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory serializing a record");
@@ -807,6 +808,64 @@ alot_inclusion_proof_json(const alot_inclusion_proof *proof, char **text, alot_e
 	uint32_t v = proof->version == ALOT_PROTOCOL_V2 ? ALOT_PROTOCOL_V2 : ALOT_PROTOCOL_V1;
 
 	return dump_kind(&proof_kinds[v - 1], proof, 1, text, err);
+}
+
+/* ---- memory that held a secret --------------------------------------- */
+
+/*
+ * jansson's strings and buffers hold a draw record's seed while it is
+ * built and signed, and jansson frees them itself: with these allocators
+ * each block is wiped as it is freed.  Each block carries its size in a
+ * header of max_align_t, so that the alignment malloc() gives is kept.
+ */
+static void *
+wiping_malloc(size_t size)
+{
+	unsigned char *block;
+
+	if (size > SIZE_MAX - sizeof(max_align_t) || (block = malloc(sizeof(max_align_t) + size)) == NULL)
+		return NULL;
+	memcpy(block, &size, sizeof(size));
+	return block + sizeof(max_align_t);
+}
+
+static void
+wiping_free(void *p)
+{
+	unsigned char *block;
+	size_t size;
+
+	if (p == NULL)
+		return;
+	block = (unsigned char *)p - sizeof(max_align_t);
+	memcpy(&size, block, sizeof(size));
+	alot_wipe(p, size);
+	free(block);
+}
+
+void
+alot_json_wipe_on_free(void)
+{
+	json_set_alloc_funcs(wiping_malloc, wiping_free);
+}
+
+char *
+Alot_json_dumps(const struct json_t *v, size_t flags)
+{
+	json_malloc_t unused;
+	json_free_t jfree;
+	char *j = json_dumps(v, flags), *text = NULL;
+	size_t len;
+
+	/* Whatever allocators jansson has, the caller gets plain malloc() memory. */
+	if (j == NULL)
+		return NULL;
+	len = strlen(j);
+	if ((text = malloc(len + 1)) != NULL)
+		memcpy(text, j, len + 1);
+	json_get_alloc_funcs(&unused, &jfree);
+	jfree(j);
+	return text;
 }
 
 /* ---- signing ------------------------------------------------------- */

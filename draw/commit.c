@@ -43,10 +43,10 @@ struct room_state {
 
 static const char room_sql[] =
 	"SELECT r.status,"
-	"       (SELECT count(*) FROM room_entries e WHERE e.room_id = r.id),"
-	"       EXISTS (SELECT 1 FROM room_commitments c WHERE c.room_id = r.id),"
+	"       (SELECT count(*) FROM ONLY room_entries e WHERE e.room_id = r.id),"
+	"       EXISTS (SELECT 1 FROM ONLY room_commitments c WHERE c.room_id = r.id),"
 	"       to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-	"  FROM rooms r WHERE r.id = $1 FOR UPDATE OF r";
+	"  FROM ONLY rooms r WHERE r.id = $1 FOR UPDATE OF r";
 
 static const char insert_sql[] =
 	"INSERT INTO room_commitments (room_id, protocol_version, commitment, beacon_rule, key_id,"

@@ -73,7 +73,9 @@ int db_failure(const char *what, const alot_error *err);
 
 /*
  * A room's ticket ledger in ticket order (the caller holds the room's lock
- * in an open transaction).  *out is malloc'd; the caller frees it.
+ * in an open transaction).  *out is malloc'd; the caller frees it.  Like
+ * every read of the protocol's tables in alot-draw, it reads FROM ONLY the
+ * table: the rows of a table that inherits from it are not the ledger.
  */
 alot_code load_ledger(PGconn *conn, const char *room, alot_ticket_range **out, size_t *n,
                       alot_error *err);
@@ -82,11 +84,15 @@ alot_code load_ledger(PGconn *conn, const char *room, alot_ticket_range **out, s
  * The lot of a room as the database holds it now (lot.c): version 2, the
  * room, product class, funding target, deadline, lot type and the hash of
  * its entry bundles; the beacon rule is left empty (only the commitment
- * holds it).  Refuses (ALOT_ERR_REFUSED, naming the room) a lot protocol 2
- * cannot bind: entry_bundles not an array of objects with a non-negative
- * "amount" of at most 2 decimals and a positive integer "tickets", more
- * than ALOT_MAX_BUNDLES bundles, an unknown lot type, a negative target.
+ * holds it).  Refuses (ALOT_ERR_REFUSED, naming the room) a room that does
+ * not exist and a lot protocol 2 cannot bind: entry_bundles not an array
+ * of objects with an "amount" of at most 2 decimals, from 0 to
+ * MAX_BUNDLE_CENTS cents, and an integer "tickets" from 1 to
+ * ALOT_MAX_TICKETS (no bundle can hold more tickets than a room), more than ALOT_MAX_BUNDLES bundles, an unknown lot
+ * type, a negative target.
  */
+#define MAX_BUNDLE_CENTS ((UINT64_C(1) << 53) - 1) /* docs/protocol.md: amount_cents 0..2^53-1 */
+
 alot_code room_lot_read(PGconn *conn, const char *room, const alot_uuid *room_id, alot_lot *lot,
                         alot_error *err);
 
@@ -124,6 +130,13 @@ void room_freeze_free(room_freeze *f);
  * (frozen_at: the server's clock) and inserts it into room_freezes; the
  * caller commits.  Release *out with room_freeze_free() on every path.
  */
+/*
+ * ALOT_ERR_REFUSED, naming the room, when key is not the one that signed
+ * commitment: a room is frozen and drawn with the key that committed it.
+ */
+alot_code check_commitment_key(const char *room, const alot_commitment_record *commitment,
+                               const alot_signing_key *key, alot_error *err);
+
 alot_code freeze_room(PGconn *conn, const char *room, const alot_uuid *room_id,
                       const char *commitment_text, const alot_signing_key *key,
                       room_freeze *out, alot_error *err);

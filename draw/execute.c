@@ -1,12 +1,22 @@
 /*
- * execute.c - "alot-draw execute": draw a funded room's winner.  Everything
- * happens in one transaction that holds the room's row lock: the ledger is
- * checked (protocol 2: against the lot the commitment binds and the frozen
- * ledger, frozen first when the room is not frozen yet), the seed unsealed,
- * the draw computed and signed, and every table the draw touches updated.
+ * execute.c - "alot-draw execute": draw a funded room's winner, in two
+ * transactions that each hold the room's row lock.
+ *
+ * The start (protocol 2): the room is frozen if it is not (its ledger
+ * checked against the lot the commitment binds) and the start of its draw
+ * written if missing (room_draw_starts, the server's clock), and both are
+ * committed before the seed is touched.  The draw: the ledger is checked
+ * again (protocol 2: against the frozen ledger), the seed unsealed, the
+ * draw computed and signed with drawn_at = the start and the published
+ * freeze record, and every table the draw touches updated.
+ *
  * A second run, concurrent or later, finds the draw and prints the same
- * record; a crash leaves nothing, and a draw run again after one gives the
- * same winner (the seed, the lot and the ledger are all fixed by then).
+ * record.  A crash during the draw leaves only the freeze and the start;
+ * run again, the draw signs the same bytes (the seed, the lot, the ledger,
+ * the freeze record and the start are all fixed by then, and Ed25519 is
+ * deterministic), so a record seen by whoever watched an aborted run is
+ * the record.  Protocol 1 has no freeze and no start: it draws in the
+ * second transaction alone, drawn_at = its clock.
  *
  * The server seed never travels in a statement's text or parameters (which
  * the server may log): the lottery_draws row, and with it the draw record
@@ -39,7 +49,8 @@ static const char usage[] =
 	"\n"
 	"Prints the signed draw record. Running it again prints the same record.\n"
 	"A room committed under protocol 2 is drawn over its frozen ledger: a room not\n"
-	"frozen yet is frozen first, in the same transaction (\"alot-draw freeze\").\n";
+	"frozen yet is frozen first (\"alot-draw freeze\"), and the freeze and the\n"
+	"start of the draw are committed before the seed is opened.\n";
 
 /* The room and its commitment, as read under the room's lock. */
 struct draw_input {
@@ -56,6 +67,8 @@ struct draw_input {
 	char commitment_hex[65];
 	char sealed_hex[65], nonce_hex[25], tag_hex[33];
 	char *commitment_record;
+	int frozen;                   /* a room_freezes row exists */
+	char started_at[ALOT_TIMESTAMP_LEN + 1]; /* room_draw_starts.started_at, or "" */
 };
 
 static void
@@ -79,14 +92,17 @@ dup_value(const PGresult *res, int col)
 static const char room_sql[] =
 	"SELECT r.status, r.product_class_id, r.funding_target,"
 	"       to_char(r.funded_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), r.total_tickets"
-	"  FROM rooms r WHERE r.id = $1 FOR UPDATE";
+	"  FROM ONLY rooms r WHERE r.id = $1 FOR UPDATE";
 
-static const char drawn_sql[] = "SELECT record FROM lottery_draws WHERE room_id = $1";
+static const char drawn_sql[] = "SELECT record FROM ONLY lottery_draws WHERE room_id = $1";
 
 static const char commitment_sql[] =
-	"SELECT commitment, encode(seed_ciphertext, 'hex'), encode(seed_nonce, 'hex'),"
-	"       encode(seed_tag, 'hex'), record, protocol_version"
-	"  FROM room_commitments WHERE room_id = $1";
+	"SELECT c.commitment, encode(c.seed_ciphertext, 'hex'), encode(c.seed_nonce, 'hex'),"
+	"       encode(c.seed_tag, 'hex'), c.record, c.protocol_version,"
+	"       EXISTS (SELECT 1 FROM ONLY room_freezes f WHERE f.room_id = c.room_id),"
+	"       (SELECT to_char(s.started_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+	"          FROM ONLY room_draw_starts s WHERE s.room_id = c.room_id)"
+	"  FROM ONLY room_commitments c WHERE c.room_id = $1";
 
 static alot_code
 read_input(PGconn *conn, const char *room, struct draw_input *in, alot_error *err)
@@ -124,6 +140,8 @@ read_input(PGconn *conn, const char *room, struct draw_input *in, alot_error *er
 		snprintf(in->tag_hex, sizeof(in->tag_hex), "%s", PQgetvalue(res, 0, 3));
 		in->commitment_record = dup_value(res, 4);
 		in->commitment_version = atoi(PQgetvalue(res, 0, 5));
+		in->frozen = PQgetvalue(res, 0, 6)[0] == 't';
+		snprintf(in->started_at, sizeof(in->started_at), "%s", PQgetvalue(res, 0, 7));
 	}
 	PQclear(res);
 	return ALOT_OK;
@@ -243,15 +261,15 @@ fill_lot_v1(alot_draw_record *rec, const struct draw_input *in, const alot_commi
 	return ALOT_OK;
 }
 
-/* Protocol 2: the committed lot, and the times and hash of the freeze record. */
+/* Protocol 2: the committed lot, the times and hash of the freeze record, and drawn_at. */
 static void
-fill_lot_v2(alot_draw_record *rec, const room_freeze *f, const char *now)
+fill_lot_v2(alot_draw_record *rec, const room_freeze *f, const char *drawn_at)
 {
 	rec->lot = f->commitment.lot;
 	memcpy(rec->committed_at, f->record.committed_at, sizeof(rec->committed_at));
 	memcpy(rec->funded_at, f->record.funded_at, sizeof(rec->funded_at));
 	memcpy(rec->frozen_at, f->record.frozen_at, sizeof(rec->frozen_at));
-	snprintf(rec->drawn_at, sizeof(rec->drawn_at), "%s", now);
+	snprintf(rec->drawn_at, sizeof(rec->drawn_at), "%s", drawn_at);
 	alot_record_hash(f->text, strlen(f->text), rec->freeze_record_hash);
 }
 
@@ -286,14 +304,14 @@ struct statement {
 
 /* After the COPY of lottery_draws; none of these carries the seed or the record. */
 static const struct statement store_statements[] = {
-	{ "UPDATE room_entries SET is_winner = (id = $2) WHERE room_id = $1 AND is_winner IS DISTINCT FROM (id = $2)",
+	{ "UPDATE ONLY room_entries SET is_winner = (id = $2) WHERE room_id = $1 AND is_winner IS DISTINCT FROM (id = $2)",
 	  2, { V_ROOM, V_ENTRY } },
 	/* Every buyer's reveal, in one pass: created if missing, revealed either way. */
 	{ "INSERT INTO reveals AS v (user_id, room_id, room_entry_id, status, revealed_at)"
 	  " SELECT DISTINCT ON (e.user_id) e.user_id, e.room_id,"
 	  "        CASE WHEN e.user_id = $2 THEN $3 ELSE e.id END,"
 	  "        CASE WHEN e.user_id = $2 THEN 'revealed_won' ELSE 'revealed_lost' END, $4::timestamp"
-	  "   FROM room_entries e WHERE e.room_id = $1"
+	  "   FROM ONLY room_entries e WHERE e.room_id = $1"
 	  "  ORDER BY e.user_id, e.tickets_start"
 	  " ON CONFLICT (user_id, room_id) DO UPDATE"
 	  "    SET status = EXCLUDED.status, revealed_at = EXCLUDED.revealed_at,"
@@ -304,7 +322,7 @@ static const struct statement store_statements[] = {
 	{ "UPDATE reveals SET status = 'revealed_lost', revealed_at = $2::timestamp"
 	  " WHERE room_id = $1 AND status = 'pending'",
 	  2, { V_ROOM, V_DRAWN_AT } },
-	{ "UPDATE rooms SET status = 'settled', drawn_at = $2::timestamp, settled_at = $2::timestamp WHERE id = $1",
+	{ "UPDATE ONLY rooms SET status = 'settled', drawn_at = $2::timestamp, settled_at = $2::timestamp WHERE id = $1",
 	  2, { V_ROOM, V_DRAWN_AT } },
 	{ "UPDATE users SET total_won = total_won + 1, updated_at = $2::timestamp WHERE id = $1",
 	  2, { V_USER, V_DRAWN_AT } },
@@ -478,16 +496,55 @@ parse_commitment(const struct draw_input *in, const alot_uuid *room, alot_commit
 	return rc;
 }
 
+/* ---- the start of the draw (protocol 2) ----------------------------- */
+
+/* Written once, at the server's clock; a later run keeps the first one's. */
+static const char start_sql[] =
+	"INSERT INTO room_draw_starts (room_id, started_at)"
+	" VALUES ($1, clock_timestamp() AT TIME ZONE 'UTC') ON CONFLICT (room_id) DO NOTHING";
+
 /*
- * Compute, sign and store the draw (protocol 2: freezing the room first
- * when it is not frozen yet); the caller commits.  *record is the text;
- * *f is the room's freeze under protocol 2 (f->created when this call
- * froze it), untouched under protocol 1.
+ * Before the seed is touched: a protocol 2 room is frozen when it is not
+ * (*f, f->created when this call froze it) and the start of its draw
+ * written when missing; the caller commits.  Nothing to do under protocol
+ * 1.  A room frozen and started already is left as it is: the draw's own
+ * transaction checks the ledger against the freeze.
+ */
+static alot_code
+start_draw(PGconn *conn, const struct draw_input *in, const draw_options *opts,
+           const alot_signing_key *key, room_freeze *f, alot_error *err)
+{
+	const char *params[] = { opts->room };
+	alot_commitment_record commitment;
+	alot_code rc;
+
+	if ((rc = parse_commitment(in, &opts->room_id, &commitment, err)) != ALOT_OK) {
+		if (rc == ALOT_ERR_VERIFY)
+			alot_error_prefix(err, "room %s", opts->room);
+		return rc;
+	}
+	if (!alot_lot_is_v2(&commitment.lot) || (in->frozen && in->started_at[0] != '\0'))
+		return ALOT_OK;
+	if ((rc = check_commitment_key(opts->room, &commitment, key, err)) != ALOT_OK)
+		return rc;
+	/* freeze_room()'s messages name the room already. */
+	if (!in->frozen &&
+	    (rc = freeze_room(conn, opts->room, &opts->room_id, in->commitment_record, key, f, err)) != ALOT_OK)
+		return rc;
+	return alot_db_command(conn, start_sql, 1, params, err);
+}
+
+/* ---- the draw ------------------------------------------------------- */
+
+/*
+ * Compute, sign and store the draw; the caller commits.  Protocol 2: over
+ * the frozen ledger (checked again here), drawn_at the start of the draw;
+ * protocol 1: over the entries, drawn_at now.  *record is the text.
  */
 static alot_code
 compute_draw(PGconn *conn, const struct draw_input *in, const draw_options *opts,
              const char *admin, const alot_seal_key *seal, const alot_signing_key *key,
-             char **record, room_freeze *f, alot_error *err)
+             char **record, alot_error *err)
 {
 	alot_draw_record *rec = calloc(1, sizeof(*rec));
 	alot_commitment_record commitment;
@@ -495,22 +552,33 @@ compute_draw(PGconn *conn, const struct draw_input *in, const draw_options *opts
 	const alot_ticket_range *drawn_ledger;
 	unsigned char seed[ALOT_SEED_LEN];
 	char now[ALOT_TIMESTAMP_LEN + 1];
+	room_freeze f;
 	size_t n = 0;
 	alot_code rc;
 
 	*record = NULL;
+	memset(&f, 0, sizeof(f));
 	if (rec == NULL)
 		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
 	if ((rc = parse_commitment(in, &opts->room_id, &commitment, err)) != ALOT_OK)
 		goto out;
 	if (alot_lot_is_v2(&commitment.lot)) {
+		if (!in->frozen || in->started_at[0] == '\0') {
+			rc = alot_error_set(err, ALOT_ERR_INTERNAL, "its draw was not started: it has no %s",
+			                    in->frozen ? "room_draw_starts row" : "freeze record");
+			goto out;
+		}
 		/* freeze_room()'s messages name the room already. */
-		if ((rc = freeze_room(conn, opts->room, &opts->room_id, in->commitment_record, key, f, err)) != ALOT_OK ||
-		    (rc = current_time(conn, now, err)) != ALOT_OK)
+		if ((rc = freeze_room(conn, opts->room, &opts->room_id, in->commitment_record, key, &f, err)) != ALOT_OK)
 			goto out_unprefixed;
-		fill_lot_v2(rec, f, now);
-		drawn_ledger = f->ledger;
-		n = f->n;
+		if (strcmp(f.record.frozen_at, in->started_at) > 0) {
+			rc = alot_error_set(err, ALOT_ERR_REFUSED, "its draw started at %s, before its freeze at %s",
+			                    in->started_at, f.record.frozen_at);
+			goto out;
+		}
+		fill_lot_v2(rec, &f, in->started_at);
+		drawn_ledger = f.ledger;
+		n = f.n;
 	} else {
 		if ((rc = load_ledger(conn, opts->room, &ledger, &n, err)) != ALOT_OK ||
 		    (rc = current_time(conn, now, err)) != ALOT_OK ||
@@ -528,8 +596,8 @@ compute_draw(PGconn *conn, const struct draw_input *in, const draw_options *opts
 		goto out;
 	/* Protocol 2: over exactly the frozen ledger (freeze_room() compared it). */
 	if (alot_lot_is_v2(&rec->lot) &&
-	    (rec->lot.total_tickets != f->record.lot.total_tickets || rec->lot.entry_count != f->record.lot.entry_count ||
-	     !alot_ct_equal(rec->lot.ledger_root, f->record.lot.ledger_root, ALOT_HASH_LEN))) {
+	    (rec->lot.total_tickets != f.record.lot.total_tickets || rec->lot.entry_count != f.record.lot.entry_count ||
+	     !alot_ct_equal(rec->lot.ledger_root, f.record.lot.ledger_root, ALOT_HASH_LEN))) {
 		rc = alot_error_set(err, ALOT_ERR_INTERNAL, "the draw is not over the frozen ledger");
 		goto out;
 	}
@@ -537,13 +605,14 @@ compute_draw(PGconn *conn, const struct draw_input *in, const draw_options *opts
 	    (rc = store_draw(conn, rec, opts->room, admin, *record, err)) != ALOT_OK)
 		goto out;
 out:
-	if (rc == ALOT_ERR_VERIFY || rc == ALOT_ERR_REFUSED)
+	if (rc == ALOT_ERR_VERIFY || rc == ALOT_ERR_REFUSED || rc == ALOT_ERR_INTERNAL)
 		alot_error_prefix(err, "room %s", opts->room);
 out_unprefixed:
 	alot_wipe(seed, sizeof(seed));
 	alot_wipe(rec, sizeof(*rec)); /* the seed stays secret unless the draw commits */
 	free(rec);
 	free(ledger);
+	room_freeze_free(&f);
 	if (rc != ALOT_OK) {
 		free_secret(*record);
 		*record = NULL;
@@ -551,18 +620,29 @@ out_unprefixed:
 	return rc;
 }
 
+/* ---- the two transactions ------------------------------------------ */
+
+enum stage { STAGE_START, STAGE_DRAW };
+
+/*
+ * One transaction under the room's lock: the start of the draw, or the
+ * draw.  A room drawn already (by an earlier or a concurrent run) prints
+ * its record, at either stage.  *done: nothing is left to do.
+ */
 static int
-execute_room(PGconn *conn, const draw_options *opts, const char *admin,
-             const alot_seal_key *seal, const alot_signing_key *key)
+run_stage(PGconn *conn, const draw_options *opts, const char *admin, const alot_seal_key *seal,
+          const alot_signing_key *key, enum stage stage, int *done)
 {
 	struct draw_input in;
 	room_freeze f;
 	alot_error err;
 	char *record = NULL, root[65];
-	int rc = ALOT_EXIT_ERROR;
+	int rc = ALOT_EXIT_ERROR, committed = 0;
+	alot_code code;
 
 	memset(&in, 0, sizeof(in));
 	memset(&f, 0, sizeof(f));
+	*done = 1;
 	if (alot_db_command(conn, "BEGIN", 0, NULL, &err) != ALOT_OK ||
 	    read_input(conn, opts->room, &in, &err) != ALOT_OK) {
 		rc = db_failure("could not read the room", &err);
@@ -583,31 +663,52 @@ execute_room(PGconn *conn, const draw_options *opts, const char *admin,
 		rc = ALOT_EXIT_FAILED;
 		goto out;
 	}
-	if (compute_draw(conn, &in, opts, admin, seal, key, &record, &f, &err) != ALOT_OK) {
-		rc = err.code == ALOT_ERR_DB ? db_failure("the draw failed", &err) : report_failure(&err);
+	code = stage == STAGE_START ? start_draw(conn, &in, opts, key, &f, &err)
+	                            : compute_draw(conn, &in, opts, admin, seal, key, &record, &err);
+	if (code != ALOT_OK) {
+		rc = err.code == ALOT_ERR_DB ? db_failure(stage == STAGE_START ? "the draw could not start" : "the draw failed",
+		                                          &err)
+		                             : report_failure(&err);
 		goto out;
 	}
 	if (alot_db_command(conn, "COMMIT", 0, NULL, &err) != ALOT_OK) {
-		rc = db_failure("the draw was not committed", &err);
+		rc = db_failure(stage == STAGE_START ? "the start of the draw was not committed" : "the draw was not committed",
+		                &err);
 		goto out;
 	}
-	printf("%s\n", record);
+	committed = 1;
+	rc = ALOT_EXIT_OK;
 	if (f.created) {
 		alot_hex_encode(f.record.lot.ledger_root, ALOT_HASH_LEN, root);
 		fprintf(stderr, "%s: froze room %s first: %u tickets in %u entries, ledger root %s\n", cli_progname(),
 		        opts->room, f.record.lot.total_tickets, f.record.lot.entry_count, root);
 	}
+	if (stage == STAGE_START) {
+		*done = 0;
+		goto out;
+	}
+	printf("%s\n", record);
 	fprintf(stderr, "%s: drew room %s\n", cli_progname(), opts->room);
-	draw_input_free(&in);
-	room_freeze_free(&f);
-	free(record);
-	return ALOT_EXIT_OK;
 out:
-	(void)!alot_db_command(conn, "ROLLBACK", 0, NULL, NULL);
+	if (!committed)
+		(void)!alot_db_command(conn, "ROLLBACK", 0, NULL, NULL);
 	draw_input_free(&in);
 	room_freeze_free(&f);
 	free_secret(record);
 	return rc;
+}
+
+/* The start, committed before the seed is touched; then the draw. */
+static int
+execute_room(PGconn *conn, const draw_options *opts, const char *admin,
+             const alot_seal_key *seal, const alot_signing_key *key)
+{
+	int rc, done;
+
+	rc = run_stage(conn, opts, admin, seal, key, STAGE_START, &done);
+	if (rc != ALOT_EXIT_OK || done)
+		return rc;
+	return run_stage(conn, opts, admin, seal, key, STAGE_DRAW, &done);
 }
 
 int

@@ -196,10 +196,10 @@ write_freeze(const struct export_options *o, const char *record)
 }
 
 static const char room_sql[] =
-	"SELECT c.record, d.record, f.record FROM rooms r"
-	"  LEFT JOIN room_commitments c ON c.room_id = r.id"
-	"  LEFT JOIN lottery_draws d ON d.room_id = r.id"
-	"  LEFT JOIN room_freezes f ON f.room_id = r.id"
+	"SELECT c.record, d.record, f.record FROM ONLY rooms r"
+	"  LEFT JOIN ONLY room_commitments c ON c.room_id = r.id"
+	"  LEFT JOIN ONLY lottery_draws d ON d.room_id = r.id"
+	"  LEFT JOIN ONLY room_freezes f ON f.room_id = r.id"
 	" WHERE r.id = $1";
 
 static int
@@ -238,9 +238,9 @@ export_room(PGconn *conn, const struct export_options *o)
 }
 
 static const char all_sql[] =
-	"SELECT d.room_id, d.record, c.record, f.record FROM lottery_draws d"
-	"  JOIN room_commitments c ON c.room_id = d.room_id"
-	"  LEFT JOIN room_freezes f ON f.room_id = d.room_id"
+	"SELECT d.room_id, d.record, c.record, f.record FROM ONLY lottery_draws d"
+	"  JOIN ONLY room_commitments c ON c.room_id = d.room_id"
+	"  LEFT JOIN ONLY room_freezes f ON f.room_id = d.room_id"
 	" WHERE d.record IS NOT NULL AND ($1::timestamp IS NULL OR d.drawn_at >= $1::timestamp)"
 	" ORDER BY d.drawn_at, d.room_id";
 

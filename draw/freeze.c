@@ -35,11 +35,11 @@ static const char usage[] =
 
 /* What freezing needs of the room, read after its lock was granted. */
 static const char facts_sql[] =
-	"SELECT (SELECT coalesce(sum(e.amount_paid), 0) FROM room_entries e WHERE e.room_id = r.id),"
+	"SELECT (SELECT coalesce(sum(e.amount_paid), 0) FROM ONLY room_entries e WHERE e.room_id = r.id),"
 	"       to_char(r.funded_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), r.total_tickets,"
 	"       to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
 	"       f.record, f.ledger_root, f.total_tickets, f.entry_count, f.key_id"
-	"  FROM rooms r LEFT JOIN room_freezes f ON f.room_id = r.id WHERE r.id = $1";
+	"  FROM ONLY rooms r LEFT JOIN ONLY room_freezes f ON f.room_id = r.id WHERE r.id = $1";
 
 enum { F_PAID, F_FUNDED_AT, F_TOTAL, F_NOW, F_RECORD, F_ROOT, F_N, F_COUNT, F_KEY_ID };
 
@@ -58,13 +58,25 @@ room_freeze_free(room_freeze *f)
 	memset(f, 0, sizeof(*f));
 }
 
+alot_code
+check_commitment_key(const char *room, const alot_commitment_record *commitment, const alot_signing_key *key,
+                     alot_error *err)
+{
+	alot_public_key pub;
+
+	alot_signing_key_public(key, &pub);
+	if (memcmp(pub.key_id, commitment->key_id, ALOT_KEY_ID_LEN) == 0)
+		return ALOT_OK;
+	alot_error_set(err, ALOT_ERR_REFUSED, "room %s: its commitment was signed with another key than --signing-key", room);
+	return alot_error_detail(err, "a room is frozen and drawn with the key that committed it");
+}
+
 /* The commitment record, parsed into f->commitment: version 2, this room, this key. */
 static alot_code
 take_commitment(const char *room, const alot_uuid *room_id, const char *text,
                 const alot_signing_key *key, room_freeze *f, alot_error *err)
 {
 	alot_record *rec = malloc(sizeof(*rec));
-	alot_public_key pub;
 	alot_code rc = ALOT_OK;
 
 	if (rec == NULL)
@@ -76,12 +88,7 @@ take_commitment(const char *room, const alot_uuid *room_id, const char *text,
 		goto out;
 	}
 	f->commitment = rec->u.commitment;
-	alot_signing_key_public(key, &pub);
-	if (memcmp(pub.key_id, f->commitment.key_id, ALOT_KEY_ID_LEN) != 0) {
-		rc = alot_error_set(err, ALOT_ERR_REFUSED,
-		                    "room %s: its commitment was signed with another key than --signing-key", room);
-		alot_error_detail(err, "a room is frozen and drawn with the key that committed it");
-	}
+	rc = check_commitment_key(room, &f->commitment, key, err);
 out:
 	free(rec);
 	return rc;
@@ -229,7 +236,7 @@ freeze_room(PGconn *conn, const char *room, const alot_uuid *room_id, const char
 	    (rc = alot_db_exec(conn, facts_sql, 1, params, &res, err)) != ALOT_OK)
 		goto out;
 	if (PQntuples(res) != 1) {
-		rc = alot_error_set(err, ALOT_ERR_NOT_FOUND, "room %s does not exist", room);
+		rc = alot_error_set(err, ALOT_ERR_REFUSED, "room %s does not exist", room);
 		goto out;
 	}
 	if ((rc = check_funding(room, PQgetvalue(res, 0, F_PAID), f, err)) != ALOT_OK)
@@ -281,11 +288,11 @@ out:
 /* ---- the command ---------------------------------------------------- */
 
 /* The lock first, in a statement of its own (see execute.c). */
-static const char lock_sql[] = "SELECT r.status FROM rooms r WHERE r.id = $1 FOR UPDATE";
+static const char lock_sql[] = "SELECT r.status FROM ONLY rooms r WHERE r.id = $1 FOR UPDATE";
 static const char state_sql[] =
-	"SELECT c.protocol_version, c.record, f.record FROM rooms r"
-	"  LEFT JOIN room_commitments c ON c.room_id = r.id"
-	"  LEFT JOIN room_freezes f ON f.room_id = r.id"
+	"SELECT c.protocol_version, c.record, f.record FROM ONLY rooms r"
+	"  LEFT JOIN ONLY room_commitments c ON c.room_id = r.id"
+	"  LEFT JOIN ONLY room_freezes f ON f.room_id = r.id"
 	" WHERE r.id = $1";
 
 struct freeze_state {

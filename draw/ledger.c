@@ -13,10 +13,12 @@
 /*
  * COPY takes no parameters, so the room id travels as a parameter of
  * set_config() (local to the transaction) and the COPY text is constant.
+ * FROM ONLY: the rows of a table that inherits from room_entries are no
+ * entries of the ledger (no trigger of room_entries guards them).
  */
 static const char set_room_sql[] = "SELECT pg_catalog.set_config('alot.ledger_room', $1, true)";
 static const char copy_sql[] =
-	"COPY (SELECT id, user_id, tickets_start, tickets_end FROM room_entries"
+	"COPY (SELECT id, user_id, tickets_start, tickets_end FROM ONLY room_entries"
 	"      WHERE room_id = pg_catalog.current_setting('alot.ledger_room')::uuid"
 	"      ORDER BY tickets_start, id) TO STDOUT";
 

@@ -17,12 +17,13 @@ static const char lot_sql[] =
 	"       to_char(r.deadline, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), r.lot_type,"
 	"       jsonb_typeof(r.entry_bundles),"
 	"       CASE WHEN jsonb_typeof(r.entry_bundles) = 'array' THEN jsonb_array_length(r.entry_bundles) END"
-	"  FROM rooms r WHERE r.id = $1";
+	"  FROM ONLY rooms r WHERE r.id = $1";
 
 /*
  * Each bundle in order, its amount in cents and its tickets; both NULL
- * when the element is not an object with a non-negative "amount" of at
- * most 2 decimals and a positive integer "tickets" (an SQL INTEGER).
+ * when the element is not an object with an "amount" of at most 2
+ * decimals, of 0 to 2^53 - 1 cents (MAX_BUNDLE_CENTS), and an integer
+ * "tickets" of 1 to 2^31 - 1 (an SQL INTEGER, as a room's tickets are).
  * Every cast is guarded by the CASE that proves it safe.
  */
 static const char bundles_sql[] =
@@ -31,10 +32,11 @@ static const char bundles_sql[] =
 	"       CASE WHEN b.ok THEN b.tickets::integer END"
 	"  FROM (SELECT x.ord, x.elem, a.amount, a.tickets,"
 	"               coalesce(jsonb_typeof(x.elem) = 'object'"
-	"                        AND a.amount >= 0 AND a.amount < 1e15 AND a.amount * 100 = trunc(a.amount * 100)"
+	"                        AND a.amount >= 0 AND a.amount * 100 <= 9007199254740991"
+	"                        AND a.amount * 100 = trunc(a.amount * 100)"
 	"                        AND a.tickets >= 1 AND a.tickets <= 2147483647 AND a.tickets = trunc(a.tickets),"
 	"                        false) AS ok"
-	"          FROM rooms r"
+	"          FROM ONLY rooms r"
 	"         CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(r.entry_bundles) = 'array'"
 	"                                                      THEN r.entry_bundles ELSE '[]'::jsonb END)"
 	"               WITH ORDINALITY AS x(elem, ord)"
@@ -80,13 +82,14 @@ read_bundles(PGconn *conn, const char *room, alot_entry_bundle *bundles, size_t 
 	}
 	for (i = 0; i < PQntuples(res); i++) {
 		if (PQgetisnull(res, i, 2) || PQgetisnull(res, i, 3) ||
-		    !parse_count(PQgetvalue(res, i, 2), 0, UINT64_C(1) << 62, &cents) ||
+		    !parse_count(PQgetvalue(res, i, 2), 0, MAX_BUNDLE_CENTS, &cents) ||
 		    !parse_count(PQgetvalue(res, i, 3), 1, ALOT_MAX_TICKETS, &tickets)) {
 			rc = alot_error_set(err, ALOT_ERR_REFUSED,
 			                    "room %s: entry bundle %s is not an object with a non-negative \"amount\""
 			                    " of at most 2 decimals and a positive integer \"tickets\"",
 			                    room, PQgetvalue(res, i, 0));
-			alot_error_detail(err, "the bundle is %s", PQgetvalue(res, i, 1));
+			alot_error_detail(err, "the bundle is %s (amounts go up to 90071992547409.91, tickets up to %u)",
+			                  PQgetvalue(res, i, 1), ALOT_MAX_TICKETS);
 			goto out;
 		}
 		bundles[i].amount_cents = cents;
@@ -115,7 +118,7 @@ room_lot_read(PGconn *conn, const char *room, const alot_uuid *room_id, alot_lot
 	if ((rc = alot_db_exec(conn, lot_sql, 1, params, &res, err)) != ALOT_OK)
 		return rc;
 	if (PQntuples(res) != 1) {
-		rc = alot_error_set(err, ALOT_ERR_NOT_FOUND, "room %s does not exist", room);
+		rc = alot_error_set(err, ALOT_ERR_REFUSED, "room %s does not exist", room);
 		goto out;
 	}
 	if (alot_uuid_parse(PQgetvalue(res, 0, 0), &lot->product_class_id, NULL) != ALOT_OK) {

@@ -27,25 +27,25 @@ struct section {
 
 static const struct section sections[] = {
 	{ "Waiting for a commitment",
-	  "SELECT r.id, r.status, p.name, '' FROM rooms r JOIN product_classes p ON p.id = r.product_class_id"
+	  "SELECT r.id, r.status, p.name, '' FROM ONLY rooms r JOIN product_classes p ON p.id = r.product_class_id"
 	  " WHERE r.status = 'created'"
-	  "   AND NOT EXISTS (SELECT 1 FROM room_commitments c WHERE c.room_id = r.id)"
+	  "   AND NOT EXISTS (SELECT 1 FROM ONLY room_commitments c WHERE c.room_id = r.id)"
 	  " ORDER BY r.created_at, r.id" },
 	{ "Ready to draw",
 	  "SELECT r.id, r.status, p.name, r.total_tickets || ' tickets, funded at ' || to_char(r.funded_at, 'YYYY-MM-DD HH24:MI')"
 	  "       || CASE WHEN c.protocol_version = 1 THEN ', protocol 1 (no freeze)'"
 	  "               WHEN f.room_id IS NULL THEN ', not frozen yet'"
 	  "               ELSE ', frozen at ' || to_char(f.frozen_at, 'YYYY-MM-DD HH24:MI') END"
-	  "  FROM rooms r JOIN product_classes p ON p.id = r.product_class_id"
-	  "  JOIN room_commitments c ON c.room_id = r.id"
-	  "  LEFT JOIN room_freezes f ON f.room_id = r.id"
+	  "  FROM ONLY rooms r JOIN product_classes p ON p.id = r.product_class_id"
+	  "  JOIN ONLY room_commitments c ON c.room_id = r.id"
+	  "  LEFT JOIN ONLY room_freezes f ON f.room_id = r.id"
 	  " WHERE r.status = 'funded'"
-	  "   AND NOT EXISTS (SELECT 1 FROM lottery_draws d WHERE d.room_id = r.id)"
+	  "   AND NOT EXISTS (SELECT 1 FROM ONLY lottery_draws d WHERE d.room_id = r.id)"
 	  " ORDER BY r.funded_at, r.id" },
 	{ "Drawn",
 	  "SELECT r.id, r.status, p.name, 'ticket ' || d.winning_ticket || ' of ' || d.total_tickets"
 	  "       || ', winner ' || d.winner_user_id || ', drawn at ' || to_char(d.drawn_at, 'YYYY-MM-DD HH24:MI')"
-	  "  FROM lottery_draws d JOIN rooms r ON r.id = d.room_id"
+	  "  FROM ONLY lottery_draws d JOIN ONLY rooms r ON r.id = d.room_id"
 	  "  JOIN product_classes p ON p.id = r.product_class_id"
 	  " ORDER BY d.drawn_at, r.id" },
 };

@@ -1,8 +1,9 @@
 # 70-verify.sh - verify every record the demo published, offline, with the
 # static binary: each draw with its room's commitment, freeze and ledger,
 # then the whole bundle at once; a buyer's proof; a tampered record that
-# fails; and two conflicting, validly signed draws of one room, made from
-# a copy of the database, that fail together.
+# fails; a second draw of a room on a copy of the database, which signs
+# the same bytes; and, once the draw's start is deleted too, two
+# conflicting, validly signed draws of one room that fail together.
 set -euo pipefail
 out="$DEMO_OUT/records"
 verify=$(ls "$BUILD"/dist/alot-verify-*-linux-x86_64)
@@ -46,7 +47,8 @@ dropdb --if-exists "$fork" 2>/dev/null
 createdb -T "$DEMO_DB" "$fork"
 trap 'dropdb --if-exists "$fork" >/dev/null 2>&1 || true' EXIT
 # Only a superuser can undo a draw: the database refuses it to every other role.
-psql -X -q -v ON_ERROR_STOP=1 -d "$fork" >/dev/null <<SQL
+undo_draw() {
+	psql -X -q -v ON_ERROR_STOP=1 -d "$fork" >/dev/null <<SQL
 BEGIN;
 ALTER TABLE lottery_draws DISABLE TRIGGER USER;
 ALTER TABLE rooms DISABLE TRIGGER USER;
@@ -59,10 +61,15 @@ ALTER TABLE rooms ENABLE TRIGGER USER;
 ALTER TABLE room_entries ENABLE TRIGGER USER;
 COMMIT;
 SQL
-dana=$(psql -X -At -d "$fork" -c "SELECT id FROM admin_users WHERE role = 'admin' AND active ORDER BY id LIMIT 1")
-ALOT_SIGNING_KEY="$DEMO_OUT/keys/signing.pem" ALOT_SEAL_KEY="$DEMO_OUT/keys/seal.key" \
-	"$BUILD/alot-draw" execute --room "$room" --admin "$dana" -d "dbname=$fork" >"$DEMO_OUT/second.draw.json" 2>/dev/null
-python3 - "$out/$room.draw.json" "$DEMO_OUT/second.draw.json" <<'PY'
+}
+redraw() {
+	local dana
+	dana=$(psql -X -At -d "$fork" -c "SELECT id FROM admin_users WHERE role = 'admin' AND active ORDER BY id LIMIT 1")
+	ALOT_SIGNING_KEY="$DEMO_OUT/keys/signing.pem" ALOT_SEAL_KEY="$DEMO_OUT/keys/seal.key" \
+		"$BUILD/alot-draw" execute --room "$room" --admin "$dana" -d "dbname=$fork" >"$1" 2>/dev/null
+}
+compare() {
+	python3 - "$out/$room.draw.json" "$1" <<'PY'
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:])
 print(f"   first draw:  ticket {a['winning_ticket']}, entry {a['winner_entry_id']}, drawn at {a['drawn_at']}")
@@ -70,9 +77,30 @@ print(f"   second draw: ticket {b['winning_ticket']}, entry {b['winner_entry_id'
 print("   the same winner: the seed, the lot and the frozen ledger were all fixed" if
       (a["winning_ticket"], a["winner_entry_id"]) == (b["winning_ticket"], b["winner_entry_id"]) else "   ANOTHER WINNER")
 PY
+}
+undo_draw
+redraw "$DEMO_OUT/second.draw.json"
+compare "$DEMO_OUT/second.draw.json"
+# The draw's start (room_draw_starts) was committed before the seed was
+# opened, and drawn_at is that start: every run signs the same bytes.
+cmp "$out/$room.draw.json" "$DEMO_OUT/second.draw.json" &&
+	echo "   byte for byte the first record: drawn_at is the start of the draw, committed before the seed was opened"
+"$verify" --quiet --pubkey "$out/pubkey.pem" "$out/$room.draw.json" "$DEMO_OUT/second.draw.json"
+echo "   alot-verify exit status: $? (one record, given twice)"
+echo "== he deletes the start of the draw too (a superuser, its triggers off), and draws again"
+undo_draw
+psql -X -q -v ON_ERROR_STOP=1 -d "$fork" >/dev/null <<SQL
+BEGIN;
+ALTER TABLE room_draw_starts DISABLE TRIGGER USER;
+DELETE FROM room_draw_starts WHERE room_id = '$room';
+ALTER TABLE room_draw_starts ENABLE TRIGGER USER;
+COMMIT;
+SQL
+redraw "$DEMO_OUT/third.draw.json"
+compare "$DEMO_OUT/third.draw.json"
 echo "== two different records, both signed by the operator, for one room: the verifier fails both"
 set +e
-"$verify" --pubkey "$out/pubkey.pem" "$out/$room.draw.json" "$DEMO_OUT/second.draw.json" |
+"$verify" --pubkey "$out/pubkey.pem" "$out/$room.draw.json" "$DEMO_OUT/third.draw.json" |
 	grep -E 'draw record of room|equivocation|result|records verified' | sed 's/^/   /'
 rc=${PIPESTATUS[0]}
 set -e

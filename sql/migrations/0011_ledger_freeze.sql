@@ -2,13 +2,17 @@
 -- frozen by the database.  A room sells tickets only while it is open and
 -- its seed is committed; once it has left 'open' its entries never change
 -- again (only the draw's outcome is written); it is funded only when its
--- entries reach the target; its lot is bound by its commitment; freeze
--- records, commitments and draws are append-only; and no non-superuser can
--- switch these triggers off.  docs/schema.md explains each rule.
+-- entries reach the target, and ends only by its draw; its lot is bound by
+-- its commitment; freeze records, commitments, draws and draw starts are
+-- append-only; and no non-superuser can switch these triggers off or
+-- change the protected tables, their triggers or the functions they run by
+-- DDL.  docs/schema.md explains each rule.
 --
 -- Every refusal is an exception with SQLSTATE check_violation (23514) and a
--- message that starts with the room, "room <id>: ...", but the trigger
--- guard's: insufficient_privilege (42501), naming the trigger or function.
+-- message that starts with the room, "room <id>: ...", but the DDL guard's:
+-- insufficient_privilege (42501), naming the table, trigger or function.
+-- The rules read the protected tables FROM ONLY: a child table's rows are
+-- no part of the ledger (and the guard refuses child tables).
 
 -- ---------------------------------------------------------------------
 -- A helper: the columns whose values differ between two versions of a row
@@ -35,7 +39,7 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         -- The room row is locked (as trg_check_room_entry_range does), so
         -- the room cannot leave 'open' while this entry is being sold.
-        SELECT r.status INTO room_status FROM rooms r WHERE r.id = NEW.room_id FOR UPDATE;
+        SELECT r.status INTO room_status FROM ONLY rooms r WHERE r.id = NEW.room_id FOR UPDATE;
         IF NOT FOUND THEN
             RAISE EXCEPTION 'room %: no such room', NEW.room_id
                 USING ERRCODE = 'foreign_key_violation';
@@ -45,7 +49,7 @@ BEGIN
                     NEW.room_id, coalesce(room_status, 'without a status')
                 USING ERRCODE = 'check_violation';
         END IF;
-        IF NOT EXISTS (SELECT 1 FROM room_commitments c WHERE c.room_id = NEW.room_id) THEN
+        IF NOT EXISTS (SELECT 1 FROM ONLY room_commitments c WHERE c.room_id = NEW.room_id) THEN
             RAISE EXCEPTION 'room %: its server seed is not committed: no entry can be sold', NEW.room_id
                 USING ERRCODE = 'check_violation',
                       HINT = 'run "alot-draw commit --room ' || NEW.room_id || '" before the room opens';
@@ -61,7 +65,7 @@ BEGIN
 
     -- FOR SHARE: a room cannot change status while one of its entries is
     -- being changed, so "open" is still true when this transaction commits.
-    SELECT r.status INTO room_status FROM rooms r WHERE r.id = OLD.room_id FOR SHARE;
+    SELECT r.status INTO room_status FROM ONLY rooms r WHERE r.id = OLD.room_id FOR SHARE;
     IF FOUND AND room_status = 'open' THEN
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;
@@ -83,7 +87,7 @@ BEGIN
     END IF;
     -- The draw inserts its lottery_draws row first, then marks the winner.
     IF NEW.is_winner IS TRUE AND OLD.is_winner IS NOT TRUE AND
-       NOT EXISTS (SELECT 1 FROM lottery_draws d WHERE d.winner_entry_id = NEW.id) THEN
+       NOT EXISTS (SELECT 1 FROM ONLY lottery_draws d WHERE d.winner_entry_id = NEW.id) THEN
         RAISE EXCEPTION 'room %: entry % cannot be marked the winner: no draw names it', OLD.room_id, OLD.id
             USING ERRCODE = 'check_violation',
                   HINT = 'only a draw (a lottery_draws row with this winner_entry_id) makes a winner';
@@ -105,7 +109,7 @@ DECLARE
     frozen RECORD;
 BEGIN
     SELECT e.room_id, coalesce(r.status, 'missing') AS status INTO frozen
-      FROM room_entries e LEFT JOIN rooms r ON r.id = e.room_id
+      FROM ONLY room_entries e LEFT JOIN ONLY rooms r ON r.id = e.room_id
      WHERE r.status IS DISTINCT FROM 'open'
      LIMIT 1;
     IF FOUND THEN
@@ -148,13 +152,27 @@ BEGIN
                 OLD.id, coalesce(OLD.status, 'status-less'), NEW.status
             USING ERRCODE = 'check_violation';
     END IF;
+    -- A funded room ends only by its draw: funded -> drawing -> settled,
+    -- or funded -> settled.
+    IF (OLD.status = 'funded' AND coalesce(NEW.status, '') NOT IN ('drawing', 'settled')) OR
+       (OLD.status = 'drawing' AND NEW.status IS DISTINCT FROM 'settled') THEN
+        RAISE EXCEPTION 'room %: a % room cannot become %: it ends only by its draw',
+                OLD.id, OLD.status, coalesce(NEW.status, 'status-less')
+            USING ERRCODE = 'check_violation',
+                  HINT = 'a funded room goes on to ''drawing'' or ''settled''; a drawing room to ''settled''';
+    END IF;
+    IF NEW.status = 'settled' AND NOT EXISTS (SELECT 1 FROM ONLY lottery_draws d WHERE d.room_id = OLD.id) THEN
+        RAISE EXCEPTION 'room %: it has no draw: it cannot be settled', OLD.id
+            USING ERRCODE = 'check_violation',
+                  HINT = 'a room is settled by its draw ("alot-draw execute"), which writes its lottery_draws row first';
+    END IF;
     IF NEW.status = 'funded' THEN
         IF OLD.status IS DISTINCT FROM 'open' THEN
             RAISE EXCEPTION 'room %: only an open room can become funded (this one is %)',
                     OLD.id, coalesce(OLD.status, 'status-less')
                 USING ERRCODE = 'check_violation';
         END IF;
-        SELECT coalesce(sum(e.amount_paid), 0) INTO paid FROM room_entries e WHERE e.room_id = OLD.id;
+        SELECT coalesce(sum(e.amount_paid), 0) INTO paid FROM ONLY room_entries e WHERE e.room_id = OLD.id;
         IF NEW.funding_target IS NULL OR paid < NEW.funding_target THEN
             RAISE EXCEPTION 'room %: its entries pay % of its funding target %: it cannot be funded',
                     OLD.id, paid, NEW.funding_target
@@ -190,7 +208,7 @@ BEGIN
                            'funding_target', NEW.funding_target, 'deadline', NEW.deadline,
                            'lot_type', NEW.lot_type, 'entry_bundles', NEW.entry_bundles));
     IF changed IS NOT NULL AND
-       EXISTS (SELECT 1 FROM room_commitments c WHERE c.room_id = OLD.id) THEN
+       EXISTS (SELECT 1 FROM ONLY room_commitments c WHERE c.room_id = OLD.id) THEN
         RAISE EXCEPTION 'room %: its lot is bound by its seed commitment (refused change of %)', OLD.id, changed
             USING ERRCODE = 'check_violation',
                   HINT = 'the lot (product, target, deadline, lot type, bundles) is fixed before the seed is committed';
@@ -219,21 +237,31 @@ CREATE TABLE room_freezes (
     record TEXT NOT NULL
 );
 
-CREATE FUNCTION room_freeze_requires_funded()
+-- Freeze records (rule 5) and draw starts (rule 8) are written only while
+-- the room is funded, and a draw start only once the room is frozen.
+CREATE FUNCTION room_requires_funded()
 RETURNS TRIGGER AS $$
 DECLARE
     room_status VARCHAR;
+    refused TEXT := CASE TG_TABLE_NAME WHEN 'room_freezes' THEN 'its ledger cannot be frozen'
+                                       ELSE 'its draw cannot start' END;
 BEGIN
-    -- Locked: the room cannot change status until the freeze commits.
-    SELECT r.status INTO room_status FROM rooms r WHERE r.id = NEW.room_id FOR UPDATE;
+    -- Locked: the room cannot change status until the row commits.
+    SELECT r.status INTO room_status FROM ONLY rooms r WHERE r.id = NEW.room_id FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'room %: no such room', NEW.room_id
             USING ERRCODE = 'foreign_key_violation';
     END IF;
     IF room_status IS DISTINCT FROM 'funded' THEN
-        RAISE EXCEPTION 'room %: the room is %, not funded: its ledger cannot be frozen',
-                NEW.room_id, coalesce(room_status, 'without a status')
+        RAISE EXCEPTION 'room %: the room is %, not funded: %',
+                NEW.room_id, coalesce(room_status, 'without a status'), refused
             USING ERRCODE = 'check_violation';
+    END IF;
+    IF TG_TABLE_NAME = 'room_draw_starts' AND
+       NOT EXISTS (SELECT 1 FROM ONLY room_freezes f WHERE f.room_id = NEW.room_id) THEN
+        RAISE EXCEPTION 'room %: its ledger is not frozen: %', NEW.room_id, refused
+            USING ERRCODE = 'check_violation',
+                  HINT = 'a draw starts over a published freeze record ("alot-draw execute" freezes the room first)';
     END IF;
     RETURN NEW;
 END;
@@ -242,12 +270,14 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER trg_room_freezes_require_funded
 BEFORE INSERT ON room_freezes
 FOR EACH ROW
-EXECUTE FUNCTION room_freeze_requires_funded();
+EXECUTE FUNCTION room_requires_funded();
 
-CREATE FUNCTION forbid_freeze_change()
+-- The immutable tables' rows (freeze records, draw starts): never updated
+-- or deleted.  The trigger's argument names the row.
+CREATE FUNCTION forbid_published_change()
 RETURNS TRIGGER AS $$
 BEGIN
-    RAISE EXCEPTION 'room %: a published freeze record cannot change', OLD.room_id
+    RAISE EXCEPTION 'room %: % cannot change', OLD.room_id, TG_ARGV[0]
         USING ERRCODE = 'check_violation';
 END;
 $$ LANGUAGE plpgsql;
@@ -255,17 +285,17 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER trg_room_freezes_immutable
 BEFORE UPDATE OR DELETE ON room_freezes
 FOR EACH ROW
-EXECUTE FUNCTION forbid_freeze_change();
+EXECUTE FUNCTION forbid_published_change('a published freeze record');
 
 -- One statement-level guard for the append-only tables (room_freezes,
--- room_commitments, lottery_draws; each has a room_id): TRUNCATE only
--- while empty.
+-- room_commitments, lottery_draws, room_draw_starts; each has a room_id):
+-- TRUNCATE only while empty.
 CREATE FUNCTION forbid_truncate_nonempty()
 RETURNS TRIGGER AS $$
 DECLARE
     some_room UUID;
 BEGIN
-    EXECUTE format('SELECT room_id FROM %I.%I LIMIT 1', TG_TABLE_SCHEMA, TG_TABLE_NAME) INTO some_room;
+    EXECUTE format('SELECT room_id FROM ONLY %I.%I LIMIT 1', TG_TABLE_SCHEMA, TG_TABLE_NAME) INTO some_room;
     IF some_room IS NOT NULL THEN
         RAISE EXCEPTION 'room %: % is append-only: it cannot be truncated while it holds rows', some_room, TG_TABLE_NAME
             USING ERRCODE = 'check_violation';
@@ -327,7 +357,33 @@ FOR EACH STATEMENT
 EXECUTE FUNCTION forbid_truncate_nonempty();
 
 -- ---------------------------------------------------------------------
--- Rule 8: any N up to 2^31-1: int4range(a, 2147483647, '[]') overflows
+-- Rule 8: the start of a draw, written once before the seed is touched.
+-- "alot-draw execute" commits a room's row here (protocol 2) before it
+-- unseals the seed, and signs drawn_at = started_at: a draw aborted after
+-- its seed reached the server and run again signs the same bytes.
+-- ---------------------------------------------------------------------
+CREATE TABLE room_draw_starts (
+    room_id UUID PRIMARY KEY REFERENCES rooms(id),
+    started_at TIMESTAMP NOT NULL
+);
+
+CREATE TRIGGER trg_room_draw_starts_require_freeze
+BEFORE INSERT ON room_draw_starts
+FOR EACH ROW
+EXECUTE FUNCTION room_requires_funded();
+
+CREATE TRIGGER trg_room_draw_starts_immutable
+BEFORE UPDATE OR DELETE ON room_draw_starts
+FOR EACH ROW
+EXECUTE FUNCTION forbid_published_change('the start of its draw');
+
+CREATE TRIGGER trg_room_draw_starts_no_truncate
+BEFORE TRUNCATE ON room_draw_starts
+FOR EACH STATEMENT
+EXECUTE FUNCTION forbid_truncate_nonempty();
+
+-- ---------------------------------------------------------------------
+-- Rule 9: any N up to 2^31-1: int4range(a, 2147483647, '[]') overflows
 -- (its canonical upper bound is 2147483648), int8range does not.  Same
 -- name, same meaning.
 -- ---------------------------------------------------------------------
@@ -337,9 +393,10 @@ ALTER TABLE room_entries DROP CONSTRAINT excl_room_entries_no_overlap,
                             int8range(tickets_start::BIGINT, tickets_end::BIGINT, '[]') WITH &&);
 
 -- ---------------------------------------------------------------------
--- Rule 9: the triggers cannot be switched off by a non-superuser.
+-- Rule 10: the ledger cannot be changed by DDL of a non-superuser.
 -- ---------------------------------------------------------------------
--- The protected triggers: every trigger 0002, 0010 and 0011 put on these tables.
+-- The protected triggers: every trigger 0002, 0010 and 0011 put on these
+-- tables, the protected tables.
 CREATE FUNCTION alot_protected_triggers()
 RETURNS TABLE (table_name TEXT, trigger_name TEXT) AS $$
     VALUES ('rooms', 'trg_rooms_require_commitment'),
@@ -357,24 +414,64 @@ RETURNS TABLE (table_name TEXT, trigger_name TEXT) AS $$
            ('room_freezes', 'trg_room_freezes_no_truncate'),
            ('lottery_draws', 'trg_lottery_draws_append_only'),
            ('lottery_draws', 'trg_lottery_draws_no_truncate'),
+           ('room_draw_starts', 'trg_room_draw_starts_require_freeze'),
+           ('room_draw_starts', 'trg_room_draw_starts_immutable'),
+           ('room_draw_starts', 'trg_room_draw_starts_no_truncate'),
            ('credit_transactions', 'trg_update_credit_balance'),
            ('credit_transactions', 'trg_credit_transactions_append_only')
 $$ LANGUAGE sql IMMUTABLE;
 
--- After every DDL command of a non-superuser: refuse it (and so undo it)
--- when a protected trigger is missing or not enabled ('O'), or when the
--- command replaced or altered a protected trigger (CREATE OR REPLACE
--- TRIGGER ... WHEN (false)) or a protected trigger's function.
--- Superusers are exempt: the test suites build corrupted fixtures with the
--- triggers disabled (and session_replication_role is theirs alone anyway).
+-- The guard: an event trigger before (ddl_command_start) and after
+-- (ddl_command_end) every DDL command.  Superusers are exempt: the test
+-- suites build corrupted fixtures with the triggers disabled (and
+-- session_replication_role is theirs alone anyway).
+--
+-- Before a command of a non-superuser: a role with the privileges of the
+-- guard's owner may run no DDL (an event trigger runs its function as it
+-- is when it fires: a replaced guard would judge its own replacement, a
+-- dropped one nothing).
+--
+-- After a command of a non-superuser, it is refused, and so undone, when:
+--   - a protected trigger is missing or not enabled ('O');
+--   - a protected table inherits from a table or is inherited from (a
+--     child table's rows are read as the parent's, and no trigger of the
+--     parent fires on them);
+--   - the command's object is a protected table, an index, constraint,
+--     trigger, rule or policy of one, or the schema that holds them (ALTER
+--     COLUMN ... TYPE rewrites rows and fires no row trigger, a new trigger
+--     fires after the protective ones and can rewrite NEW, row level
+--     security can hide an entry from the draw, a renamed schema would
+--     leave the triggers' pinned search path to other tables);
+--   - its object is a protected function, in that schema: the function of
+--     a trigger of a protected table (by oid: also once renamed; by name:
+--     also a new overload), one named alot_* (the guard and its helpers),
+--     or allocate_room_entry().
 CREATE FUNCTION alot_guard_protected_triggers()
 RETURNS event_trigger AS $$
 DECLARE
     bad RECORD;
+    tables pg_catalog.oid[];
+    functions pg_catalog.oid[];
+    ledger_schema pg_catalog.oid;
 BEGIN
     IF coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user), false) THEN
         RETURN;
     END IF;
+    IF tg_event = 'ddl_command_start' THEN
+        SELECT p.oid::pg_catalog.regprocedure AS fn, p.proowner::pg_catalog.regrole AS owner INTO bad
+          FROM pg_catalog.pg_event_trigger e JOIN pg_catalog.pg_proc p ON p.oid = e.evtfoid
+         WHERE e.evtname IN ('alot_protect_triggers', 'alot_protect_guard')
+           AND pg_catalog.pg_has_role(p.proowner, 'MEMBER')
+         LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'function % is protected: % has the privileges of its owner %, and so may run no DDL (% refused)',
+                    bad.fn, current_user, bad.owner, tg_tag
+                USING ERRCODE = 'insufficient_privilege',
+                      HINT = 'the ledger''s guard must be owned by a superuser (migration 0011)';
+        END IF;
+        RETURN;
+    END IF;
+
     SELECT p.table_name, p.trigger_name,
            CASE WHEN pg_catalog.to_regclass(p.table_name) IS NULL THEN 'its table is missing'
                 WHEN t.oid IS NULL THEN 'it is missing'
@@ -391,28 +488,69 @@ BEGIN
             USING ERRCODE = 'insufficient_privilege',
                   HINT = 'the ledger''s triggers cannot be dropped, disabled or renamed by a non-superuser (migration 0011)';
     END IF;
-    SELECT c.object_identity INTO bad
-      FROM pg_catalog.pg_event_trigger_ddl_commands() c
-     WHERE (c.classid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND c.objid IN
-               (SELECT t.oid FROM alot_protected_triggers() p JOIN pg_catalog.pg_trigger t
-                    ON t.tgrelid = pg_catalog.to_regclass(p.table_name) AND t.tgname = p.trigger_name))
-        OR (c.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND c.objid IN
-               (SELECT t.tgfoid FROM alot_protected_triggers() p JOIN pg_catalog.pg_trigger t
-                    ON t.tgrelid = pg_catalog.to_regclass(p.table_name) AND t.tgname = p.trigger_name))
+
+    tables := ARRAY(SELECT DISTINCT pg_catalog.to_regclass(p.table_name)::pg_catalog.oid FROM alot_protected_triggers() p);
+    functions := ARRAY(SELECT t.tgfoid FROM pg_catalog.pg_trigger t WHERE t.tgrelid = ANY (tables) AND NOT t.tgisinternal);
+    -- The guard's own schema, from the catalog: a replaced helper may have
+    -- listed no table (the command that replaced it is refused below).
+    SELECT p.pronamespace INTO ledger_schema
+      FROM pg_catalog.pg_event_trigger e JOIN pg_catalog.pg_proc p ON p.oid = e.evtfoid
+     WHERE e.evtname = 'alot_protect_triggers';
+
+    SELECT i.inhrelid::pg_catalog.regclass AS child, i.inhparent::pg_catalog.regclass AS parent,
+           CASE WHEN i.inhparent = ANY (tables) THEN i.inhparent ELSE i.inhrelid END::pg_catalog.regclass AS protected
+      INTO bad
+      FROM pg_catalog.pg_inherits i
+     WHERE i.inhparent = ANY (tables) OR i.inhrelid = ANY (tables)
      LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION '% is protected: % cannot change it', bad.object_identity, tg_tag
+        RAISE EXCEPTION 'table % is protected: % inherits from % after %', bad.protected, bad.child, bad.parent, tg_tag
             USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'the ledger''s triggers and their functions can be changed only by a superuser (migration 0011)';
+                  HINT = 'a protected table has no parent and no child table (migration 0011)';
+    END IF;
+
+    SELECT o.what, c.object_type || ' ' || c.object_identity AS object INTO bad
+      FROM pg_catalog.pg_event_trigger_ddl_commands() c
+      CROSS JOIN LATERAL (SELECT CASE
+          WHEN c.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass THEN
+              (SELECT 'function ' || c.object_identity FROM pg_catalog.pg_proc p
+                WHERE p.oid = c.objid AND p.pronamespace = ledger_schema
+                  AND (p.oid = ANY (functions) OR p.proname LIKE 'alot\_%' OR p.proname = 'allocate_room_entry'
+                       OR p.proname IN (SELECT f.proname FROM pg_catalog.pg_proc f WHERE f.oid = ANY (functions))))
+          WHEN c.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND c.objid = ledger_schema THEN
+              'schema ' || c.object_identity
+          ELSE
+              (SELECT 'table ' || (pg_catalog.pg_identify_object('pg_catalog.pg_class'::pg_catalog.regclass, r.rel, 0)).identity
+                 FROM (SELECT CASE
+                   WHEN c.classid = 'pg_catalog.pg_class'::pg_catalog.regclass THEN
+                       coalesce((SELECT x.indrelid FROM pg_catalog.pg_index x WHERE x.indexrelid = c.objid), c.objid)
+                   WHEN c.classid = 'pg_catalog.pg_trigger'::pg_catalog.regclass THEN
+                       (SELECT t.tgrelid FROM pg_catalog.pg_trigger t WHERE t.oid = c.objid)
+                   WHEN c.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN
+                       (SELECT w.ev_class FROM pg_catalog.pg_rewrite w WHERE w.oid = c.objid)
+                   WHEN c.classid = 'pg_catalog.pg_policy'::pg_catalog.regclass THEN
+                       (SELECT y.polrelid FROM pg_catalog.pg_policy y WHERE y.oid = c.objid)
+                   WHEN c.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass THEN
+                       (SELECT k.conrelid FROM pg_catalog.pg_constraint k WHERE k.oid = c.objid)
+                   END AS rel) r
+                WHERE r.rel = ANY (tables))
+          END AS what) o
+     WHERE o.what IS NOT NULL
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION '% is protected: % cannot change it%', bad.what, tg_tag,
+                CASE WHEN bad.object = bad.what THEN '' ELSE ' (' || bad.object || ')' END
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'the ledger''s tables, their triggers and the functions they run can be changed only by a superuser (migration 0011)';
     END IF;
 END;
 $$ LANGUAGE plpgsql;
 
--- Pin the search path of every protected trigger's function (those of 0002
--- and 0010 too), of allocate_room_entry and of the guard: a session's
--- temporary table named "rooms" would otherwise shadow the real one inside
--- the triggers (pg_temp is searched first unless it is named), and a fake
--- status 'open' would let an entry into a frozen room.
+-- Pin the search path of every function the guard protects (those of 0002
+-- and 0010 too): a session's temporary table named "rooms" would otherwise
+-- shadow the real one inside the triggers (pg_temp is searched first
+-- unless it is named), and a fake status 'open' would let an entry into a
+-- frozen room.
 DO $$
 DECLARE
     schema_name TEXT;
@@ -424,20 +562,18 @@ BEGIN
     FOR fn IN
         SELECT DISTINCT t.tgfoid::REGPROCEDURE
           FROM alot_protected_triggers() p
-          JOIN pg_catalog.pg_trigger t ON t.tgrelid = p.table_name::pg_catalog.regclass AND t.tgname = p.trigger_name
+          JOIN pg_catalog.pg_trigger t ON t.tgrelid = p.table_name::pg_catalog.regclass AND NOT t.tgisinternal
         UNION
-        SELECT f::REGPROCEDURE FROM unnest(ARRAY[
-            'allocate_room_entry(uuid, uuid, integer, character varying, numeric, integer, uuid)',
-            'alot_changed_columns(jsonb, jsonb, text[])',
-            'alot_protected_triggers()',
-            'alot_guard_protected_triggers()']) AS f
+        SELECT p.oid::REGPROCEDURE FROM pg_catalog.pg_proc p
+         WHERE p.pronamespace = schema_name::pg_catalog.regnamespace
+           AND (p.proname LIKE 'alot\_%' OR p.proname = 'allocate_room_entry')
     LOOP
         EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, %I, pg_temp', fn, schema_name);
     END LOOP;
     -- Every protected trigger exists, or this migration is wrong.
     IF (SELECT count(*) FROM alot_protected_triggers() p
           JOIN pg_catalog.pg_trigger t ON t.tgrelid = p.table_name::pg_catalog.regclass
-                                      AND t.tgname = p.trigger_name) <> 17 THEN
+                                      AND t.tgname = p.trigger_name) <> (SELECT count(*) FROM alot_protected_triggers()) THEN
         RAISE EXCEPTION 'migration 0011: a protected trigger is missing';
     END IF;
 END
@@ -449,16 +585,22 @@ BEGIN
     IF coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user), false) THEN
         CREATE EVENT TRIGGER alot_protect_triggers ON ddl_command_end
             EXECUTE FUNCTION alot_guard_protected_triggers();
+        CREATE EVENT TRIGGER alot_protect_guard ON ddl_command_start
+            EXECUTE FUNCTION alot_guard_protected_triggers();
     ELSE
         RAISE WARNING 'migration 0011: not a superuser: the guard of the ledger''s triggers is not installed'
-            USING HINT = 'as a superuser, run: CREATE EVENT TRIGGER alot_protect_triggers ON ddl_command_end '
+            USING DETAIL = 'the protected tables'' owner can change the frozen ledger by DDL until it is',
+                  HINT = 'as a superuser, run: ALTER FUNCTION alot_guard_protected_triggers() OWNER TO CURRENT_USER; '
+                         'CREATE EVENT TRIGGER alot_protect_triggers ON ddl_command_end '
+                         'EXECUTE FUNCTION alot_guard_protected_triggers(); '
+                         'CREATE EVENT TRIGGER alot_protect_guard ON ddl_command_start '
                          'EXECUTE FUNCTION alot_guard_protected_triggers();';
     END IF;
 END
 $$;
 
 -- ---------------------------------------------------------------------
--- Rule 10: roles.  alot_app is the platform application: it reads and
+-- Rule 11: roles.  alot_app is the platform application: it reads and
 -- writes the application's tables (no TRUNCATE, no ownership), reads the
 -- draw protocol's public records, and sells tickets.
 -- ---------------------------------------------------------------------
@@ -481,6 +623,6 @@ GRANT SELECT (room_id, protocol_version, commitment, beacon_rule, key_id, commit
     ON room_commitments TO alot_app;
 GRANT EXECUTE ON FUNCTION allocate_room_entry(UUID, UUID, INTEGER, VARCHAR, DECIMAL, INTEGER, UUID) TO alot_app;
 
--- The draw writes freeze records; the auditor reads them.
-GRANT SELECT, INSERT ON room_freezes TO alot_draw;
-GRANT SELECT ON room_freezes TO alot_auditor;
+-- The draw writes freeze records and draw starts; the auditor reads them.
+GRANT SELECT, INSERT ON room_freezes, room_draw_starts TO alot_draw;
+GRANT SELECT ON room_freezes, room_draw_starts TO alot_auditor;

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # test_draw.sh - alot-draw against a real PostgreSQL: keys, commit (protocol
-# 2: the lot is bound), freeze, execute (refusals, concurrency, draws
-# aborted after the seed reached the server, tampered lots, funding and
-# ledgers, gaps and overlaps), rooms committed under protocol 1, export,
-# the seed's secrecy (also in the server's log, with log_statement = all),
-# and the least-privilege role.
+# 2: the lot is bound, bundles within the protocol's bounds), freeze,
+# execute (refusals, concurrency, the freeze and the draw's start committed
+# before the seed is touched, draws aborted after the seed reached the
+# server and run again signing the same bytes, tampered lots, funding and
+# ledgers, child tables of the protocol's tables, gaps and overlaps), rooms
+# committed under protocol 1, export, the seed's secrecy (also in the
+# server's log, with log_statement = all), and the least-privilege role.
 set -euo pipefail
 
 draw="$BUILD/alot-draw"
 verify="$BUILD/alot-verify"
 db="t_draw_$$"
 copy="t_draw_copy_$$"
+copy2="t_draw_copy2_$$"
 tmp=$(mktemp -d)
 role="t_draw_role_$$"
 server_log="$ALOT_TEST_PGDATA/../server.log"
@@ -22,6 +25,7 @@ cleanup() {
 	fi
 	dropdb --if-exists --force "$db" >/dev/null 2>&1 || true
 	dropdb --if-exists --force "$copy" >/dev/null 2>&1 || true
+	dropdb --if-exists --force "$copy2" >/dev/null 2>&1 || true
 	psql -X -q -d postgres -c "DROP ROLE IF EXISTS $role" >/dev/null 2>&1 || true
 	rm -rf "$tmp"
 }
@@ -45,8 +49,23 @@ run() {
 rc() { cat "$tmp/$1.rc"; }
 expect_rc() { [ "$(rc "$1")" = "$2" ] || fail "$1: exit $(rc "$1"), expected $2; stderr: $(cat "$tmp/$1.err")"; }
 expect_err() { grep -q -- "$2" "$tmp/$1.err" || fail "$1: stderr lacks \"$2\": $(cat "$tmp/$1.err")"; }
+# both_refused NAME ROOM MESSAGE [OPTION...]: freeze and execute of ROOM
+# (with the OPTIONs) both exit 1, saying MESSAGE.
+both_refused() {
+	local name=$1 room=$2 msg=$3 t
+	shift 3
+	run "${name}_freeze" "$draw" freeze --room "$room" "$@"
+	run "${name}_execute" "$draw" execute --room "$room" --admin "$ADMIN" "$@"
+	for t in "${name}_freeze" "${name}_execute"; do
+		expect_rc "$t" 1
+		expect_err "$t" "$msg"
+	done
+}
 draws_of() { q "SELECT count(*) FROM lottery_draws WHERE room_id = '$(id "$1")'"; }
 freezes_of() { q "SELECT count(*) FROM room_freezes WHERE room_id = '$(id "$1")'"; }
+starts_of() { q "SELECT count(*) FROM room_draw_starts WHERE room_id = '$(id "$1")'"; }
+# started_at ROOM: the start of its draw, as a protocol time.
+started_at() { q "SELECT to_char(started_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM room_draw_starts WHERE room_id = '$(id "$1")'"; }
 
 [ -r "$server_log" ] || fail "the harness's server log $server_log is not readable"
 createdb "$db"
@@ -156,8 +175,11 @@ expect_err bundles18 "room $(id 18): its entry_bundles is a JSON object, not an 
 run bundles19 "$draw" commit --room "$(id 19)"
 expect_rc bundles19 1
 expect_err bundles19 "room $(id 19) has 65 entry bundles: at most 64 can be committed"
+# (amount_cents is 0 to 2^53 - 1, tickets 1 to 2^31 - 1: no room holds more.)
 for bad in '[{"amount": -1, "tickets": 1}]' '[{"amount": "2", "tickets": 2}]' '[{"amount": 2, "tickets": 0}]' \
-           '[{"amount": 2, "tickets": 2.5}]' '[{"amount": 2}]' '[[2, 2]]'; do
+           '[{"amount": 2, "tickets": 2.5}]' '[{"amount": 2}]' '[[2, 2]]' \
+           '[{"amount": 90071992547409.92, "tickets": 1}]' '[{"amount": 1e15, "tickets": 1}]' \
+           '[{"amount": 2, "tickets": 2147483648}]' '[{"amount": 2, "tickets": 4294967296}]'; do
 	q "UPDATE rooms SET entry_bundles = '$bad' WHERE id = '$(id 17)'" >/dev/null
 	run bundles_bad "$draw" commit --room "$(id 17)"
 	expect_rc bundles_bad 1
@@ -190,6 +212,9 @@ expect_rc freeze_nocommit 1
 run freeze_none "$draw" freeze --room "$(id 99)"
 expect_rc freeze_none 1
 expect_err freeze_none "room $(id 99) does not exist"
+run execute_none "$draw" execute --room "$(id 99)" --admin "$ADMIN"
+expect_rc execute_none 1
+expect_err execute_none "room $(id 99) does not exist"
 # Funded: every room whose entries pay its target; room 20 ($30 of $1000)
 # only by a superuser with the funding rule switched off.
 q "UPDATE rooms SET status = 'funded', funded_at = clock_timestamp() WHERE status = 'open' AND id <> '$(id 20)'" >/dev/null
@@ -240,32 +265,24 @@ expect_err freeze_nokey "--room and --signing-key are required"
 echo "ok: freeze signs and stores the frozen ledger once; again, the same record"
 
 # Funded below target (by a superuser, the rule off): refused by both.
-run below_freeze "$draw" freeze --room "$(id 20)"
-run below_execute "$draw" execute --room "$(id 20)" --admin "$ADMIN"
-for t in below_freeze below_execute; do
-	expect_rc $t 1
-	expect_err $t "room $(id 20) is funded with \$30.00 of its \$1000.00 target"
-done
+both_refused below "$(id 20)" "room $(id 20) is funded with \$30.00 of its \$1000.00 target"
 # A room is frozen and drawn with the key that committed it.
 run otherkey "$draw" keygen --signing-key "$tmp/other-sign.pem" --public-key "$tmp/other-pub.pem"
 expect_rc otherkey 0
-run freeze_otherkey "$draw" freeze --room "$(id 20)" --signing-key "$tmp/other-sign.pem"
-run execute_otherkey "$draw" execute --room "$(id 20)" --admin "$ADMIN" --signing-key "$tmp/other-sign.pem"
-for t in freeze_otherkey execute_otherkey; do
-	expect_rc $t 1
-	expect_err $t "room $(id 20): its commitment was signed with another key than --signing-key"
-done
+both_refused otherkey "$(id 20)" "room $(id 20): its commitment was signed with another key than --signing-key" \
+	--signing-key "$tmp/other-sign.pem"
 [ "$(freezes_of 20)/$(draws_of 20)" = 0/0 ] || fail "a room funded below target was frozen or drawn"
+# A frozen room's draw does not even start with another key.
+run execute_otherkey22 "$draw" execute --room "$(id 22)" --admin "$ADMIN" --signing-key "$tmp/other-sign.pem"
+expect_rc execute_otherkey22 1
+expect_err execute_otherkey22 "room $(id 22): its commitment was signed with another key than --signing-key"
+[ "$(starts_of 22)/$(draws_of 22)" = 0/0 ] || fail "a draw started with another key"
 # The lot changed after the commitment (a superuser, the lot rule off): refused.
 q "BEGIN; ALTER TABLE rooms DISABLE TRIGGER trg_rooms_lot_bound;
    UPDATE rooms SET funding_target = 25 WHERE id = '$(id 21)';
    ALTER TABLE rooms ENABLE TRIGGER trg_rooms_lot_bound; COMMIT;" >/dev/null
-run lot_freeze "$draw" freeze --room "$(id 21)"
-run lot_execute "$draw" execute --room "$(id 21)" --admin "$ADMIN"
-for t in lot_freeze lot_execute; do
-	expect_rc $t 1
-	expect_err $t "room $(id 21): its lot is not the one committed to: the funding target differs (committed \$20.00, now \$25.00)"
-done
+both_refused lot "$(id 21)" \
+	"room $(id 21): its lot is not the one committed to: the funding target differs (committed \$20.00, now \$25.00)"
 q "BEGIN; ALTER TABLE rooms DISABLE TRIGGER trg_rooms_lot_bound;
    UPDATE rooms SET funding_target = 20, entry_bundles = '[{\"amount\": 2, \"tickets\": 3}]' WHERE id = '$(id 21)';
    ALTER TABLE rooms ENABLE TRIGGER trg_rooms_lot_bound; COMMIT;" >/dev/null
@@ -316,7 +333,8 @@ done
 grep -q "seed_ciphertext" "$tmp/before-draw.sql" || fail "the dump has no sealed seed column"
 echo "ok: no server seed in plaintext in a dump or any output before the draw"
 
-[ "$(freezes_of 11)/$(draws_of 11)" = 1/1 ] || fail "execute did not both freeze and draw room 11"
+[ "$(freezes_of 11)/$(starts_of 11)/$(draws_of 11)" = 1/1/1 ] || fail "execute did not freeze, start and draw room 11"
+[ "$(jget "$tmp/draw11.out" drawn_at)" = "$(started_at 11)" ] || fail "room 11's drawn_at is not the start of its draw"
 q "SELECT record FROM room_freezes WHERE room_id = '$(id 11)'" >"$tmp/freeze11.json"
 python3 - "$tmp/draw11.out" "$tmp/freeze11.json" "$tmp/commit11.out" <<'PY' || fail "the draw is not over the freeze"
 import hashlib, json, struct, sys
@@ -367,6 +385,20 @@ expect_rc freeze11_after 0
 cmp -s "$tmp/freeze11.json" "$tmp/freeze11_after.out" || fail "freeze of a drawn room printed another record"
 echo "ok: execute freezes an unfrozen room, draws over its freeze, settles, marks, reveals, audits; twice gives one draw"
 
+# ---- the freeze and the start are committed before the seed is touched ----
+# With a seal key that does not open room 12's seed the draw fails, after
+# execute committed the room's freeze and the start of its draw.
+run seal_other "$draw" keygen --seal-key "$tmp/other-seal.key"
+expect_rc seal_other 0
+run wrong_seal "$draw" execute --room "$(id 12)" --admin "$ADMIN" --seal-key "$tmp/other-seal.key"
+[ "$(rc wrong_seal)" != 0 ] || fail "a draw with another seal key succeeded"
+expect_err wrong_seal "check that --seal-key is the key the room was committed with"
+expect_err wrong_seal "froze room $(id 12) first"
+[ ! -s "$tmp/wrong_seal.out" ] || fail "a draw with another seal key printed a record"
+[ "$(freezes_of 12)/$(starts_of 12)/$(draws_of 12)" = 1/1/0 ] || fail "room 12 after the failed draw: freeze/start/draw $(freezes_of 12)/$(starts_of 12)/$(draws_of 12)"
+start12=$(started_at 12)
+echo "ok: the freeze and the start of a draw are committed before the seed is opened (a wrong seal key fails after them)"
+
 # ---- two at the same moment ----------------------------------------------
 "$draw" execute --room "$(id 12)" --admin "$ADMIN" >"$tmp/c1.out" 2>"$tmp/c1.err" &
 p1=$!
@@ -377,6 +409,7 @@ wait $p2 || fail "concurrent run 2 failed: $(cat "$tmp/c2.err")"
 cmp -s "$tmp/c1.out" "$tmp/c2.out" || fail "two concurrent runs printed different records"
 [ "$(draws_of 12)/$(freezes_of 12)" = 1/1 ] || fail "two draws or freezes for one room"
 [ "$(jget "$tmp/c1.out" lot_type)" = mystery ] || fail "the mystery lot's draw"
+[ "$(jget "$tmp/c1.out" drawn_at)/$(starts_of 12)" = "$start12/1" ] || fail "room 12 was not drawn at the start of its first attempt"
 echo "ok: two processes at once: exactly one freeze and one draw, the same record"
 
 # ---- a draw aborted after the seed reached the server ----------------------
@@ -384,8 +417,12 @@ echo "ok: two processes at once: exactly one freeze and one draw, the same recor
 # independently.  In the original, another session holds audit_logs
 # locked: execute blocks on its last statement, after the COPY of
 # lottery_draws (the seed is on the server), and is killed there twice:
-# its backend terminated, then the client killed -9.  Nothing remains of
-# either, and the real draw gives the copy's seed, ticket and winner.
+# its backend terminated, then the client killed -9.  The start of the
+# draw was committed before (it is there while the first attempt waits);
+# nothing else remains of either, and the real draw gives the copy's
+# seed, ticket and winner, with drawn_at the start.  A second copy, made
+# right after the aborts, draws the very same bytes: so did each aborted
+# attempt, whose record (and seed) whoever watched it may hold.
 # Room 23 is drawn in the copy too: its seed serves the protocol 1 test.
 run freeze13 "$draw" freeze --room "$(id 13)"
 expect_rc freeze13 0
@@ -439,6 +476,8 @@ blocked_backend() {
 	[ "$(q "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
 	        WHERE l.pid = $pid AND c.relname = 'lottery_draws' AND l.mode = 'RowExclusiveLock'")" = 1 ] ||
 		fail "execute blocked before writing lottery_draws"
+	# The start of the draw is committed: this session sees it.
+	[ "$(starts_of 13)" = 1 ] || fail "the seed reached the server before the start of the draw was committed"
 	echo "$pid"
 }
 before=$(state)
@@ -456,7 +495,8 @@ unlock_audit_logs
 expect_rc abort1 2
 [ ! -s "$tmp/abort1.out" ] || fail "an aborted draw printed a record"
 [ "$(state)" = "$before" ] || fail "an aborted draw left state: $before -> $(state)"
-[ "$(q "SELECT status FROM rooms WHERE id = '$(id 13)'")/$(draws_of 13)" = funded/0 ] || fail "room 13 after the abort"
+[ "$(q "SELECT status FROM rooms WHERE id = '$(id 13)'")/$(draws_of 13)/$(starts_of 13)" = funded/0/1 ] || fail "room 13 after the abort"
+start13=$(started_at 13)
 # 2: the client is killed -9 while the draw waits; its transaction dies with it.
 lock_audit_logs
 "$draw" execute --room "$(id 13)" --admin "$ADMIN" >"$tmp/abort2.out" 2>"$tmp/abort2.err" &
@@ -472,10 +512,19 @@ done
 [ "$(q "SELECT count(*) FROM pg_stat_activity WHERE pid = $backend")" = 0 ] || fail "the killed client's backend lives on"
 [ ! -s "$tmp/abort2.out" ] || fail "a killed draw printed a record"
 [ "$(state)" = "$before" ] || fail "a killed draw left state: $before -> $(state)"
-# 3: the real draw: the same seed, ticket and winner as the copy's.
+[ "$(started_at 13)" = "$start13" ] || fail "the second attempt changed the start of the draw"
+# A copy of the database as the aborted attempts left it.
+createdb -T "$db" "$copy2"
+psql -X -q -d postgres -c "ALTER DATABASE $copy2 SET log_statement = 'all'" >/dev/null
+# 3: the real draw: the same seed, ticket and winner as the copy's, at the start.
 run draw13 "$draw" execute --room "$(id 13)" --admin "$ADMIN"
 expect_rc draw13 0
 [ "$(draws_of 13)" = 1 ] || fail "no draw after the aborts"
+[ "$(jget "$tmp/draw13.out" drawn_at)" = "$start13" ] || fail "the draw after the aborts is not drawn at their start"
+# The same bytes from the copy made after the aborts: any run signs them.
+run copy2_13 "$draw" execute --room "$(id 13)" --admin "$ADMIN" -d "dbname=$copy2"
+expect_rc copy2_13 0
+cmp -s "$tmp/draw13.out" "$tmp/copy2_13.out" || fail "a run after the aborts signed another record: $(diff "$tmp/draw13.out" "$tmp/copy2_13.out")"
 for k in server_seed commitment client_seed winning_ticket winner_entry_id winner_user_id nonce ledger_root freeze_record_hash frozen_at; do
 	[ "$(jget "$tmp/draw13.out" $k)" = "$(jget "$tmp/copy13.out" $k)" ] ||
 		fail "the draw after the aborts differs from the independent one in $k"
@@ -483,7 +532,7 @@ done
 [ "$(q "SELECT winner_entry_id || '/' || winning_ticket || '/' || server_seed FROM lottery_draws WHERE room_id = '$(id 13)'")" = \
   "$(qc "SELECT winner_entry_id || '/' || winning_ticket || '/' || server_seed FROM lottery_draws WHERE room_id = '$(id 13)'")" ] ||
 	fail "the lottery_draws rows of the original and the copy differ"
-echo "ok: a draw aborted after the seed reached the server (terminated, killed -9) leaves nothing; run again, the same winner"
+echo "ok: a draw aborted after the seed reached the server (terminated, killed -9) leaves only the start of the draw, committed first; run again, the same winner and byte for byte the same record"
 
 # ---- entries changed after the freeze ---------------------------------------
 q "BEGIN; ALTER TABLE room_entries DISABLE TRIGGER USER;
@@ -504,14 +553,31 @@ expect_rc tampered22b 1
 expect_err tampered22b "its entries are no longer the frozen ledger: frozen 30 tickets in 12 entries, now 35 tickets in 12 entries"
 [ "$(draws_of 22)" = 0 ] || fail "a tampered ledger was drawn"
 # Put back as it was frozen: the draw goes ahead, over the frozen ledger.
+# Child tables (a superuser's: the guard refuses every other role) of
+# room_entries, lottery_draws and rooms hold an entry, a forged draw and a
+# room: alot-draw reads FROM ONLY each table, so none of them counts.
 q "BEGIN; ALTER TABLE room_entries DISABLE TRIGGER USER;
    UPDATE room_entries SET tickets_end = 30, ticket_count = ticket_count - 5 WHERE id = '$last';
-   ALTER TABLE room_entries ENABLE TRIGGER USER; COMMIT;" >/dev/null
+   ALTER TABLE room_entries ENABLE TRIGGER USER; COMMIT;
+   CREATE TABLE t_child_entries () INHERITS (room_entries);
+   INSERT INTO t_child_entries (id, room_id, user_id, tickets_start, tickets_end, ticket_count, purchase_type, amount_paid)
+   VALUES ('$(id 906)', '$(id 22)', '$(id 1)', 31, 35, 5, 'cash', 5);
+   CREATE TABLE t_child_draws () INHERITS (lottery_draws);
+   INSERT INTO t_child_draws (room_id, server_seed, client_seed, total_tickets, combined_seed, winning_ticket,
+                              winner_user_id, winner_entry_id, protocol_version, record)
+   VALUES ('$(id 22)', 'a', 'b', 35, 'c', 33, '$(id 1)', '$(id 906)', 2, 'a forged draw record');
+   CREATE TABLE t_child_rooms () INHERITS (rooms);
+   INSERT INTO t_child_rooms (id, product_class_id, funding_target, deadline, entry_bundles, status)
+   VALUES ('$(id 98)', '$(id 50)', 20, '2030-01-01', '[]', 'funded');" >/dev/null
+both_refused child "$(id 98)" "room $(id 98) does not exist"
 run draw22 "$draw" execute --room "$(id 22)" --admin "$ADMIN"
 expect_rc draw22 0
 [ "$(jget "$tmp/draw22.out" ledger_root)" = "$(jget "$tmp/freeze22.out" ledger_root)" ] || fail "room 22's draw is not over its freeze"
+[ "$(jget "$tmp/draw22.out" total_tickets)/$(jget "$tmp/draw22.out" entry_count)" = 30/12 ] || fail "room 22's draw counts the child table's entry"
 if grep -q "froze room" "$tmp/draw22.err"; then fail "execute froze a frozen room again"; fi
-echo "ok: entries inserted or changed after the freeze: refused, no draw; as frozen, drawn"
+[ "$(q "SELECT count(*) FROM ONLY lottery_draws WHERE room_id = '$(id 22)'")" = 1 ] || fail "room 22 has no draw of its own"
+q "DROP TABLE t_child_entries, t_child_draws, t_child_rooms" >/dev/null
+echo "ok: entries inserted or changed after the freeze: refused, no draw; as frozen, drawn; rows of child tables count for nothing"
 
 # ---- gaps and overlaps are refused, naming the entries ----------------------
 # (Rooms 14 and 15 are funded: migration 0011 freezes their entries, so
@@ -654,7 +720,8 @@ echo "ok: the alot_draw role is enough to freeze and draw"
 grep -q "COPY lottery_draws" "$server_log" || fail "the server log has no COPY: log_statement was not in effect"
 grep -q "INSERT INTO audit_logs" "$server_log" || fail "the server log has no draw statements"
 grep -q "parameters: " "$server_log" || fail "the server log has no parameters"
-for s in $(q "SELECT server_seed FROM lottery_draws") $(qc "SELECT server_seed FROM lottery_draws"); do
+for s in $(q "SELECT server_seed FROM lottery_draws") $(qc "SELECT server_seed FROM lottery_draws") \
+         $(psql -X -q -At -d "$copy2" -c "SELECT server_seed FROM lottery_draws"); do
 	if grep -qi "$s" "$server_log"; then fail "the server seed $s appears in the server log"; fi
 done
 echo "ok: no server seed in the server's log, with every statement and parameter logged"
@@ -709,4 +776,19 @@ expect_rc execute24 0
 run verify24 "$verify" --pubkey "$tmp/pub.pem" "$tmp/commit24.out" "$tmp/freeze24.out" "$tmp/execute24.out"
 expect_rc verify24 0
 echo "ok: a room of 2147483647 tickets is sold, frozen, drawn and verified"
+
+# ---- the largest bundle commit binds: 2^53 - 1 cents, 2^31 - 1 tickets -----
+q "INSERT INTO rooms (id, product_class_id, funding_target, deadline, entry_bundles)
+   VALUES ('$(id 25)', '$(id 50)', 1, '2030-01-01', '[{\"amount\": 90071992547409.91, \"tickets\": 2147483647}, {\"amount\": 0, \"tickets\": 1}]')"
+run commit25 "$draw" commit --room "$(id 25)"
+expect_rc commit25 0
+python3 - "$tmp/commit25.out" <<'PY' || fail "the largest bundle's hash"
+import hashlib, json, struct, sys
+def lp(b): return struct.pack(">I", len(b)) + b
+bundles = [(2**53 - 1, 2**31 - 1), (0, 1)]
+h = hashlib.sha256(lp(b"ALOT-v2/entry-bundles") + struct.pack(">I", len(bundles)) +
+                   b"".join(struct.pack(">QI", c, t) for c, t in bundles)).hexdigest()
+assert json.load(open(sys.argv[1]))["entry_bundles_hash"] == h
+PY
+echo "ok: commit binds bundles of up to 2^53 - 1 cents and 2^31 - 1 tickets, and refuses one cent or one ticket more"
 echo "all draw tests passed"

@@ -2,8 +2,8 @@
  * report.c - alot-verify's output: a human report naming every check with
  * PASS, FAIL or SKIP, and what a verified record proves and rests on; or
  * one JSON object per record for machines.  Text from the input (error
- * messages quoting it, file names) is escaped before it reaches a
- * terminal, so that a record cannot paint a verdict of its own.
+ * messages quoting it, file names) is escaped (alot_escape()) before it
+ * reaches a terminal, so that a record cannot paint a verdict of its own.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "alot/text.h"
 #include "verify.h"
 
 /* What a verified record proves, and what that rests on (docs/protocol.md 8, 9). */
@@ -47,31 +48,10 @@ meaning_of(const alot_record *rec)
 	return m;
 }
 
-/* s with every byte that is not printable ASCII as \xNN; the caller frees it. */
-static char *
-escaped(const char *s)
-{
-	size_t i, n = 0;
-	char *out = malloc(4 * strlen(s) + 1);
-
-	if (out == NULL)
-		return NULL;
-	for (i = 0; s[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c < 0x7f)
-			out[n++] = (char)c;
-		else
-			n += (size_t)sprintf(out + n, "\\x%02x", c);
-	}
-	out[n] = '\0';
-	return out;
-}
-
 static void
 print_escaped(const char *prefix, const char *s, const char *suffix)
 {
-	char *e = escaped(s);
+	char *e = alot_escaped(s);
 
 	printf("%s%s%s", prefix, e ? e : "(out of memory)", suffix);
 	free(e);
@@ -109,7 +89,7 @@ print_text(const record_label *l, const alot_report *report, const char *format_
 	}
 }
 
-/* A JSON string of s, escaped as the text report is: always ASCII, so always valid UTF-8. */
+/* A JSON string of s, escaped as the text report is: always valid UTF-8, never a control. */
 static json_t *
 safe_string(const char *s)
 {
@@ -118,7 +98,7 @@ safe_string(const char *s)
 
 	if (s == NULL)
 		return json_null();
-	e = escaped(s);
+	e = alot_escaped(s);
 	v = e ? json_string(e) : NULL;
 	free(e);
 	return v;

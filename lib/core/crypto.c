@@ -123,10 +123,20 @@ alot_hex_decode(const char *hex, unsigned char *out, size_t outlen, alot_error *
 
 /* ---- key files ----------------------------------------------------- */
 
+/* A PEM public key, where a secret was expected: said so, rather than "its mode". */
+static int
+holds_public_key(const unsigned char *buf, size_t len)
+{
+	static const char pem[] = "-----BEGIN PUBLIC KEY-----";
+
+	return memmem(buf, len, pem, sizeof(pem) - 1) != NULL;
+}
+
 /*
  * Read a secret key file into buf (wiped by the caller), refusing one that
- * its group or others can access.  The mode is checked on the open file,
- * so a swap between check and read is not possible.
+ * its group or others can access.  A symbolic link is followed (secrets
+ * are often mounted as links): the mode is checked on the file opened,
+ * its target, so a swap between check and read is not possible.
  */
 static alot_code
 read_secret_file(const char *path, unsigned char *buf, size_t cap, size_t *len,
@@ -136,7 +146,7 @@ read_secret_file(const char *path, unsigned char *buf, size_t cap, size_t *len,
 	ssize_t n;
 	size_t got = 0;
 	alot_code rc = ALOT_OK;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
 		if (errno == ENOENT)
@@ -148,6 +158,21 @@ read_secret_file(const char *path, unsigned char *buf, size_t cap, size_t *len,
 		rc = alot_error_set(err, ALOT_ERR_INVALID, "key file \"%s\" is not a regular file", path);
 		goto out;
 	}
+	while ((n = read(fd, buf + got, cap - got)) > 0 && got + (size_t)n < cap)
+		got += (size_t)n;
+	if (n < 0) {
+		rc = alot_error_set(err, ALOT_ERR_IO, "could not read key file \"%s\": %s", path, strerror(errno));
+		goto out;
+	}
+	if (n > 0) {
+		rc = alot_error_set(err, ALOT_ERR_INVALID, "key file \"%s\" is too large to be a key", path);
+		goto out;
+	}
+	if (holds_public_key(buf, got)) {
+		rc = alot_error_set(err, ALOT_ERR_INVALID, "key file \"%s\" holds a public key, not a secret one", path);
+		alot_error_detail(err, "give the private key made by \"alot-draw keygen --signing-key\"");
+		goto out;
+	}
 	if ((st.st_mode & 077) != 0) {
 		rc = alot_error_set(err, ALOT_ERR_REFUSED,
 		                    "key file \"%s\" is accessible by its group or others (mode %04o)",
@@ -155,18 +180,10 @@ read_secret_file(const char *path, unsigned char *buf, size_t cap, size_t *len,
 		alot_error_detail(err, "a secret key must be readable by its owner only: chmod 600 \"%s\"", path);
 		goto out;
 	}
-	while ((n = read(fd, buf + got, cap - got)) > 0)
-		got += (size_t)n;
-	if (n < 0) {
-		rc = alot_error_set(err, ALOT_ERR_IO, "could not read key file \"%s\": %s", path, strerror(errno));
-		goto out;
-	}
-	if (got == cap) {
-		rc = alot_error_set(err, ALOT_ERR_INVALID, "key file \"%s\" is too large to be a key", path);
-		goto out;
-	}
 	*len = got;
 out:
+	if (rc != ALOT_OK)
+		alot_wipe(buf, cap);
 	close(fd);
 	return rc;
 }

@@ -183,6 +183,20 @@ keygen_modes_and_refusals(void **state)
 	chmod(path("k.pem"), 0604);
 	assert_int_equal(alot_signing_key_load(path("k.pem"), &key, &err), ALOT_ERR_REFUSED);
 	assert_int_equal(alot_signing_key_load(path("missing.pem"), &key, &err), ALOT_ERR_NOT_FOUND);
+
+	/* A key mounted as a symbolic link (as Kubernetes mounts secrets) is read through it; its target's mode counts. */
+	chmod(path("k.pem"), 0600);
+	assert_int_equal(symlink(path("k.pem"), path("link.pem")), 0);
+	assert_int_equal(alot_signing_key_load(path("link.pem"), &key, &err), ALOT_OK);
+	alot_signing_key_free(key);
+	key = NULL;
+	chmod(path("k.pem"), 0644);
+	assert_int_equal(alot_signing_key_load(path("link.pem"), &key, &err), ALOT_ERR_REFUSED);
+	assert_non_null(strstr(err.message, "(mode 0644)"));
+	/* A public key where the private one belongs says so, whatever its mode. */
+	assert_int_equal(alot_signing_key_load(path("k.pub"), &key, &err), ALOT_ERR_INVALID);
+	assert_null(key);
+	assert_non_null(strstr(err.message, "holds a public key, not a secret one"));
 }
 
 static void

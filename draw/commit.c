@@ -218,6 +218,7 @@ cmd_commit(int argc, char **argv)
 	}
 	if (!parse_uuid_option("--room", opts.room, &opts.room_id))
 		return ALOT_EXIT_ERROR;
+	opts.room = uuid_text(&opts.room_id);
 	if (!alot_beacon_rule_known(rule)) {
 		cli_error("unknown beacon rule \"%s\": the protocol defines only \"none\"", rule);
 		return ALOT_EXIT_ERROR;

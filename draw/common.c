@@ -20,12 +20,24 @@ draw_options_defaults(draw_options *opts)
 int
 parse_uuid_option(const char *option, const char *value, alot_uuid *out)
 {
-	if (alot_uuid_parse(value, out, NULL) != ALOT_OK) {
-		cli_error("invalid value \"%s\" for option %s: not a lowercase UUID", value, option);
+	/* PostgreSQL takes any case; so do the options.  Records are lowercase only. */
+	if (alot_uuid_parse_any_case(value, out) != ALOT_OK) {
+		cli_error("invalid value \"%s\" for option %s: not a UUID", value, option);
 		cli_try_help();
 		return 0;
 	}
 	return 1;
+}
+
+const char *
+uuid_text(const alot_uuid *id)
+{
+	static char ring[4][ALOT_UUID_STRLEN];
+	static unsigned next;
+	char *out = ring[next++ % 4];
+
+	alot_uuid_format(id, out);
+	return out;
 }
 
 PGconn *
@@ -52,6 +64,9 @@ int
 command_preamble(int argc, char **argv, const char *usage, int *rc)
 {
 	int i;
+
+	/* getopt names argv[0] in its messages: the program, not the command. */
+	argv[0] = (char *)cli_progname();
 
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-?") == 0) {

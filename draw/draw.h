@@ -35,8 +35,14 @@ typedef struct draw_options {
  */
 void draw_options_defaults(draw_options *opts);
 
-/* Parse a UUID option; prints the error and returns 0 when it is not one. */
+/* Parse a UUID option, in any case; prints the error and returns 0 when it is not one. */
 int parse_uuid_option(const char *option, const char *value, alot_uuid *out);
+
+/*
+ * The canonical lowercase text of id, in one of four static buffers used
+ * in turn: what the options' UUIDs are normalised to.
+ */
+const char *uuid_text(const alot_uuid *id);
 
 /* The keys and the connection that commit and execute work with. */
 typedef struct draw_session {

@@ -252,7 +252,8 @@ fill_lot_v1(alot_draw_record *rec, const struct draw_input *in, const alot_commi
 	alot_signing_key_public(key, &pub);
 	if (memcmp(pub.key_id, commitment->key_id, ALOT_KEY_ID_LEN) != 0)
 		return alot_error_set(err, ALOT_ERR_REFUSED,
-		                      "the room's commitment was signed with another key than --signing-key");
+		                      "room %s: its commitment was signed with another key than --signing-key",
+		                      uuid_text(&commitment->lot.room_id));
 	rec->lot.funding_target_cents = (uint64_t)cents;
 	memcpy(rec->lot.beacon_rule, commitment->lot.beacon_rule, sizeof(rec->lot.beacon_rule));
 	memcpy(rec->committed_at, commitment->committed_at, sizeof(rec->committed_at));
@@ -751,6 +752,8 @@ cmd_execute(int argc, char **argv)
 	if (!parse_uuid_option("--room", opts.room, &opts.room_id) ||
 	    !parse_uuid_option("--admin", admin, &admin_id))
 		return ALOT_EXIT_ERROR;
+	opts.room = uuid_text(&opts.room_id);
+	admin = uuid_text(&admin_id);
 	if ((rc = draw_session_open(&opts, &session)) != ALOT_EXIT_OK)
 		goto out;
 	why = admin_refusal(session.conn, admin, &err, &failed);

@@ -437,6 +437,7 @@ cmd_freeze(int argc, char **argv)
 	}
 	if (!parse_uuid_option("--room", opts.room, &opts.room_id))
 		return ALOT_EXIT_ERROR;
+	opts.room = uuid_text(&opts.room_id);
 	if (alot_signing_key_load(opts.signing_key, &key, &err) != ALOT_OK)
 		rc = report_failure(&err);
 	else if ((conn = draw_connect(&opts)) == NULL)

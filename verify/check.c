@@ -7,6 +7,7 @@
  * memory, once per draw of that room) and one entry's proof.  A companion
  * that is itself malformed fails the check it feeds.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,7 @@ companions_load_ledger(companions *c, const char *name)
 		c->ledger_header_ok = 1;
 	}
 	if (ferror(c->ledger.f)) {
-		cli_error("could not read \"%s\"", name);
+		cli_error("could not read \"%s\": %s", name, strerror(errno));
 		return 0;
 	}
 	return 1;
@@ -67,7 +68,7 @@ companions_load_proof(companions *c, const char *name, const alot_uuid *entry)
 		goto out;
 	len = fread(buf, 1, ALOT_RECORD_MAX + 2, f);
 	if (ferror(f)) {
-		cli_error("could not read \"%s\"", name);
+		cli_error("could not read \"%s\": %s", name, strerror(errno));
 		goto out;
 	}
 	ok = 1;

@@ -138,12 +138,30 @@ index_input(record_index *ix, const alot_public_key *key, struct input *in, alot
 	r.f = NULL; /* the input stays open for the second pass */
 	line_reader_close(&r);
 	if (got == -1)
-		cli_error("could not read \"%s\"", in->name);
+		cli_error("could not read \"%s\": %s", in->name, strerror(errno));
 	if (got != 0 || fseek(in->f, 0, SEEK_SET) != 0) {
 		if (got == 0)
 			cli_error("could not read \"%s\" again", in->name);
 		return 0;
 	}
+	return 1;
+}
+
+static const char pretty_printed[] =
+	"this looks like a pretty-printed record: records are one per line (JSON lines), "
+	"exactly as published, with no whitespace";
+
+/* A first line that opens an object and stops: a record spread over lines. */
+static int
+looks_pretty_printed(const char *line, size_t len)
+{
+	size_t i;
+
+	if (len == (size_t)-1 || line[0] != '{')
+		return 0;
+	for (i = 1; i < len; i++)
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+			return 0;
 	return 1;
 }
 
@@ -167,12 +185,18 @@ verify_input(const alot_public_key *key, companions *c, output_format fmt, struc
 		if (len == 0)
 			continue;
 		label.line_no = r.line_no;
+		if (t->verified + t->failed == before && looks_pretty_printed(line, len)) {
+			/* One record spread over lines: one failure that says why, not one per line. */
+			print_record(fmt, &label, NULL, pretty_printed, NULL);
+			t->failed++;
+			break;
+		}
 		handle_line(key, c, fmt, &label, line, len, in->commitments_only, rec, t);
 	}
 	r.f = NULL;
 	line_reader_close(&r);
 	if (got < 0) {
-		cli_error("could not read \"%s\"", in->name);
+		cli_error("could not read \"%s\": %s", in->name, strerror(errno));
 		return 0;
 	}
 	if (t->verified + t->failed == before) {
@@ -283,8 +307,8 @@ parse_args(int argc, char **argv, struct verify_options *o, alot_uuid *entry)
 		cli_error("%s", problem);
 		return 0;
 	}
-	if (o->entry != NULL && alot_uuid_parse(o->entry, entry, NULL) != ALOT_OK) {
-		cli_error("invalid value \"%s\" for option --entry: not a lowercase UUID", o->entry);
+	if (o->entry != NULL && alot_uuid_parse_any_case(o->entry, entry) != ALOT_OK) {
+		cli_error("invalid value \"%s\" for option --entry: not a UUID", o->entry);
 		return 0;
 	}
 	return 1;
@@ -394,6 +418,7 @@ main(int argc, char **argv)
 	int ok, rc = ALOT_EXIT_ERROR;
 
 	cli_set_progname(argv[0]);
+	argv[0] = (char *)cli_progname(); /* getopt's messages name the program, not its path */
 	memset(&o, 0, sizeof(o));
 	memset(&c, 0, sizeof(c));
 	index_init(&ix);

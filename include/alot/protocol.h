@@ -40,6 +40,8 @@ typedef struct alot_uuid {
 
 /* Strict parse of a canonical lowercase UUID ("8-4-4-4-12" hex digits). */
 alot_code alot_uuid_parse(const char *text, alot_uuid *out, alot_error *err) ALOT_WARN_UNUSED;
+/* A UUID as a person may type it, in any case (command-line options; never records). */
+alot_code alot_uuid_parse_any_case(const char *text, alot_uuid *out) ALOT_WARN_UNUSED;
 /* Canonical lowercase text of id into out. */
 void alot_uuid_format(const alot_uuid *id, char out[ALOT_UUID_STRLEN]);
 int alot_uuid_equal(const alot_uuid *a, const alot_uuid *b);

@@ -36,6 +36,18 @@ bad:
 	                      "\"%.40s\" is not a lowercase canonical UUID", text);
 }
 
+alot_code
+alot_uuid_parse_any_case(const char *text, alot_uuid *out)
+{
+	char lower[ALOT_UUID_STRLEN];
+	size_t i;
+
+	for (i = 0; text[i] != '\0' && i < sizeof(lower) - 1; i++)
+		lower[i] = (char)(text[i] >= 'A' && text[i] <= 'F' ? text[i] - 'A' + 'a' : text[i]);
+	lower[i] = '\0';
+	return text[i] == '\0' ? alot_uuid_parse(lower, out, NULL) : ALOT_ERR_INVALID;
+}
+
 void
 alot_uuid_format(const alot_uuid *id, char out[ALOT_UUID_STRLEN])
 {

@@ -746,9 +746,10 @@ expect_err badopt_freeze "too many arguments"
 run badcmd "$draw" frobnicate
 expect_rc badcmd 2
 expect_err badcmd 'unknown command "frobnicate"'
+expect_err badopt '^alot-draw: unrecognized option' # not "execute:"
 run baduuid "$draw" execute --room 42 --admin "$ADMIN"
 expect_rc baduuid 2
-expect_err baduuid 'invalid value "42" for option --room: not a lowercase UUID'
+expect_err baduuid 'invalid value "42" for option --room: not a UUID'
 run baduuid_freeze "$draw" freeze --room 42
 expect_rc baduuid_freeze 2
 run nodb "$draw" status -d "host=/nonexistent dbname=x"

@@ -218,6 +218,21 @@ has badformat err 'invalid value "xml" for option --format'
 run url "$verify" --pubkey "$K" --url https://127.0.0.1/x.json x
 expect url 2
 has url err "works offline only"
+# getopt's own messages name the program, not the path it was run by.
+run badopt_path "$verify" --bogus
+has badopt_path err "^alot-verify: unrecognized option '--bogus'"
+# A UUID option in any case is the same UUID.
+entry=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["entry_id"])' "$R/valid/one-ticket.proof.json")
+run upper_entry "$verify" --pubkey "$K" --proof "$R/valid/one-ticket.proof.json" --entry "${entry^^}" "$R/valid/one-ticket.draw.json"
+expect upper_entry 0
+has upper_entry out "PASS  proof"
+# A pretty-printed record is one failure that says what is wrong, not one per line.
+python3 -m json.tool "$R/valid/one-ticket.draw.json" >"$tmp/pretty.json"
+run pretty "$verify" --pubkey "$K" "$tmp/pretty.json"
+expect pretty 1
+has pretty out "FAIL  format: this looks like a pretty-printed record: records are one per line"
+[ "$(grep -c '^  FAIL' "$tmp/pretty.out")" = 1 ] || fail "pretty: not one FAIL line: $(cat "$tmp/pretty.out")"
+has pretty out "0 of 1 records verified"
 echo "ok: --help, --version and usage errors exit 2 with a Try line"
 
 echo '{"type": "alot.draw", "version": 1' >"$tmp/malformed.json"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "alot/db.h"
@@ -46,20 +47,122 @@ struct export_options {
 	const char *proofs[MAX_PROOFS];
 };
 
-/* Write text to dir/name through a temporary file, so a reader never sees half. */
+/*
+ * Every file is first written to a temporary file in the output folder
+ * (".NAME.XXXXXX", made by mkstemp, flushed to disk), and only when the
+ * whole export has succeeded are they all renamed into place.  A failed
+ * export, --all included, leaves no file of its own behind: neither a
+ * partial one nor a temporary one.
+ */
+struct staged {
+	char *tmp;
+	char *path;
+};
+
+static struct staged *staged;
+static size_t staged_count, staged_cap;
+/* What to say once the files are in place. */
+static char done_note[512];
+
+static void
+unlink_staged(void)
+{
+	size_t i;
+
+	for (i = 0; i < staged_count; i++) {
+		if (staged[i].tmp != NULL)
+			unlink(staged[i].tmp);
+		free(staged[i].tmp);
+		free(staged[i].path);
+	}
+	free(staged);
+	staged = NULL;
+	staged_count = staged_cap = 0;
+}
+
+/* Write text and suffix to a temporary file beside dir/name, to be renamed later. */
 static int
 write_file(const char *dir, const char *name, const char *text, const char *suffix)
 {
 	char path[4096], tmp[4200];
-	FILE *f;
+	size_t i;
+	FILE *f = NULL;
+	mode_t mask;
+	int fd, ok;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	if ((f = fopen(tmp, "w")) == NULL || fputs(text, f) < 0 || fputs(suffix, f) < 0 ||
-	    fclose(f) != 0 || rename(tmp, path) != 0) {
+	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name);
+	/* One room can be written twice in one export (--all): the last text wins. */
+	for (i = 0; i < staged_count; i++)
+		if (strcmp(staged[i].path, path) == 0) {
+			unlink(staged[i].tmp);
+			free(staged[i].tmp);
+			free(staged[i].path);
+			staged[i] = staged[--staged_count];
+			break;
+		}
+	if (staged_count == staged_cap) {
+		size_t want = staged_cap ? staged_cap * 2 : 16;
+		struct staged *bigger = realloc(staged, want * sizeof(*bigger));
+
+		if (bigger == NULL) {
+			cli_error("out of memory");
+			return 0;
+		}
+		staged = bigger;
+		staged_cap = want;
+	}
+	if ((fd = mkstemp(tmp)) < 0) {
 		cli_error("could not write \"%s\": %s", path, strerror(errno));
-		unlink(tmp);
 		return 0;
+	}
+	staged[staged_count].tmp = strdup(tmp);
+	staged[staged_count].path = strdup(path);
+	if (staged[staged_count].tmp == NULL || staged[staged_count].path == NULL) {
+		free(staged[staged_count].tmp);
+		free(staged[staged_count].path);
+		close(fd);
+		unlink(tmp);
+		cli_error("out of memory");
+		return 0;
+	}
+	staged_count++;
+	mask = umask(0);
+	umask(mask);
+	ok = fchmod(fd, 0666 & ~mask) == 0 && (f = fdopen(fd, "w")) != NULL;
+	if (!ok)
+		close(fd);
+	ok = ok && fputs(text, f) >= 0 && fputs(suffix, f) >= 0 && fflush(f) == 0 && fsync(fileno(f)) == 0;
+	if (f != NULL && fclose(f) != 0)
+		ok = 0;
+	if (!ok)
+		cli_error("could not write \"%s\": %s", path, strerror(errno));
+	return ok;
+}
+
+/*
+ * Rename every staged file into place.  Each target is checked first, so
+ * that a target that cannot be replaced (a folder, say) fails the export
+ * before any file is renamed.
+ */
+static int
+commit_staged(void)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < staged_count; i++)
+		if (lstat(staged[i].path, &st) == 0 && !S_ISREG(st.st_mode)) {
+			cli_error("could not write \"%s\": it exists and is not a regular file", staged[i].path);
+			return 0;
+		}
+	for (i = 0; i < staged_count; i++) {
+		if (rename(staged[i].tmp, staged[i].path) != 0) {
+			cli_error("could not write \"%s\": %s", staged[i].path, strerror(errno));
+			return 0;
+		}
+		free(staged[i].tmp);
+		staged[i].tmp = NULL;
 	}
 	return 1;
 }
@@ -224,8 +327,8 @@ export_room(PGconn *conn, const struct export_options *o)
 	if (rc == ALOT_EXIT_OK && !PQgetisnull(res, 0, 2) && !write_freeze(o, PQgetvalue(res, 0, 2)))
 		rc = ALOT_EXIT_ERROR;
 	if (rc == ALOT_EXIT_OK && PQgetisnull(res, 0, 1)) {
-		fprintf(stderr, "%s: room %s is not drawn yet: wrote its commitment record%s only\n",
-		        cli_progname(), o->db.room, PQgetisnull(res, 0, 2) ? "" : " and its freeze record");
+		snprintf(done_note, sizeof(done_note), "%s: room %s is not drawn yet: wrote its commitment record%s only\n",
+		         cli_progname(), o->db.room, PQgetisnull(res, 0, 2) ? "" : " and its freeze record");
 		if (o->proof_count > 0) {
 			cli_error("room %s has no draw to prove entries against", o->db.room);
 			rc = ALOT_EXIT_FAILED;
@@ -294,7 +397,8 @@ export_all(PGconn *conn, struct export_options *o)
 	                           !write_file(o->dir, "freezes.jsonl", freezes ? freezes : "", "")))
 		rc = ALOT_EXIT_ERROR;
 	if (rc == ALOT_EXIT_OK)
-		fprintf(stderr, "%s: exported %d draw records to \"%s\"\n", cli_progname(), PQntuples(res), o->dir);
+		snprintf(done_note, sizeof(done_note), "%s: exported %d draw records to \"%s\"\n",
+		         cli_progname(), PQntuples(res), o->dir);
 	PQclear(res);
 	free(draws);
 	free(commitments);
@@ -394,5 +498,12 @@ cmd_export(int argc, char **argv)
 		rc = o.all ? export_all(conn, &o) : export_room(conn, &o);
 	(void)!alot_db_command(conn, "ROLLBACK", 0, NULL, NULL);
 	PQfinish(conn);
+	if (rc == ALOT_EXIT_OK && !commit_staged())
+		rc = ALOT_EXIT_ERROR;
+	if (rc == ALOT_EXIT_OK)
+		fputs(done_note, stderr);
+	else if (staged_count > 0)
+		fprintf(stderr, "%s: the export failed: no file was written\n", cli_progname());
+	unlink_staged();
 	return rc;
 }

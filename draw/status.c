@@ -1,9 +1,11 @@
 /*
- * status.c - "alot-draw status": the rooms waiting for a commitment, the
- * rooms ready to draw (and whether each is frozen), and the rooms drawn.
+ * status.c - "alot-draw status": every room, in one group by where it
+ * stands: waiting for a commitment, committed but not open, open, ready to
+ * draw (and whether each is frozen), drawn, ended without a draw, or other.
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alot/db.h"
@@ -20,35 +22,55 @@ static const char usage[] =
 	"  -V, --version           output version information, then exit\n"
 	"  -?, --help              show this help, then exit\n";
 
-struct section {
-	const char *title;
-	const char *sql;
+/*
+ * Every room falls in exactly one group: the query gives each room its
+ * group's number, the first that matches in this order, so a room in a
+ * status no group names still shows (under "Other").
+ */
+static const char *const groups[] = {
+	"Waiting for a commitment",
+	"Committed, not open yet",
+	"Open, selling tickets",
+	"Ready to draw",
+	"Drawn",
+	"Ended without a draw",
+	"Other (no group above: check these rooms)",
 };
 
-static const struct section sections[] = {
-	{ "Waiting for a commitment",
-	  "SELECT r.id, r.status, p.name, '' FROM ONLY rooms r JOIN product_classes p ON p.id = r.product_class_id"
-	  " WHERE r.status = 'created'"
-	  "   AND NOT EXISTS (SELECT 1 FROM ONLY room_commitments c WHERE c.room_id = r.id)"
-	  " ORDER BY r.created_at, r.id" },
-	{ "Ready to draw",
-	  "SELECT r.id, r.status, p.name, r.total_tickets || ' tickets, funded at ' || to_char(r.funded_at, 'YYYY-MM-DD HH24:MI')"
-	  "       || CASE WHEN c.protocol_version = 1 THEN ', protocol 1 (no freeze)'"
-	  "               WHEN f.room_id IS NULL THEN ', not frozen yet'"
-	  "               ELSE ', frozen at ' || to_char(f.frozen_at, 'YYYY-MM-DD HH24:MI') END"
-	  "  FROM ONLY rooms r JOIN product_classes p ON p.id = r.product_class_id"
-	  "  JOIN ONLY room_commitments c ON c.room_id = r.id"
-	  "  LEFT JOIN ONLY room_freezes f ON f.room_id = r.id"
-	  " WHERE r.status = 'funded'"
-	  "   AND NOT EXISTS (SELECT 1 FROM ONLY lottery_draws d WHERE d.room_id = r.id)"
-	  " ORDER BY r.funded_at, r.id" },
-	{ "Drawn",
-	  "SELECT r.id, r.status, p.name, 'ticket ' || d.winning_ticket || ' of ' || d.total_tickets"
-	  "       || ', winner ' || d.winner_user_id || ', drawn at ' || to_char(d.drawn_at, 'YYYY-MM-DD HH24:MI')"
-	  "  FROM ONLY lottery_draws d JOIN ONLY rooms r ON r.id = d.room_id"
-	  "  JOIN product_classes p ON p.id = r.product_class_id"
-	  " ORDER BY d.drawn_at, r.id" },
-};
+static const char status_sql[] =
+	"SELECT g, id, status, name, detail FROM ("
+	" SELECT CASE"
+	"   WHEN d.room_id IS NOT NULL THEN 4"
+	"   WHEN r.status IN ('expired', 'refunding', 'closed') THEN 5"
+	"   WHEN c.room_id IS NULL AND r.status = 'created' THEN 0"
+	"   WHEN c.room_id IS NULL THEN 6"
+	"   WHEN r.status = 'created' THEN 1"
+	"   WHEN r.status = 'open' THEN 2"
+	"   WHEN r.status IN ('funded', 'drawing') THEN 3"
+	"   ELSE 6 END AS g,"
+	"  r.id, coalesce(r.status, '(none)') AS status, coalesce(p.name, '') AS name,"
+	"  CASE"
+	"   WHEN d.room_id IS NOT NULL THEN"
+	"    'ticket ' || d.winning_ticket || ' of ' || d.total_tickets || ', winner ' || d.winner_user_id"
+	"    || ', drawn at ' || to_char(d.drawn_at, 'YYYY-MM-DD HH24:MI')"
+	"   WHEN c.room_id IS NULL THEN CASE WHEN r.status = 'created' THEN '' ELSE 'no commitment' END"
+	"   WHEN r.status IN ('funded', 'drawing') THEN"
+	"    r.total_tickets || ' tickets, funded at ' || coalesce(to_char(r.funded_at, 'YYYY-MM-DD HH24:MI'), '?')"
+	"    || CASE WHEN c.protocol_version = 1 THEN ', protocol 1 (no freeze)'"
+	"            WHEN f.room_id IS NULL THEN ', not frozen yet'"
+	"            ELSE ', frozen at ' || to_char(f.frozen_at, 'YYYY-MM-DD HH24:MI') END"
+	"    || CASE WHEN s.room_id IS NOT NULL THEN ', draw started, not finished' ELSE '' END"
+	"   WHEN r.status = 'open' THEN r.total_tickets || ' tickets sold'"
+	"   ELSE 'committed, protocol ' || c.protocol_version END AS detail,"
+	"  CASE WHEN d.room_id IS NOT NULL THEN d.drawn_at"
+	"       WHEN r.status IN ('funded', 'drawing') THEN r.funded_at"
+	"       ELSE r.created_at END AS at"
+	" FROM ONLY rooms r LEFT JOIN product_classes p ON p.id = r.product_class_id"
+	" LEFT JOIN ONLY room_commitments c ON c.room_id = r.id"
+	" LEFT JOIN ONLY room_freezes f ON f.room_id = r.id"
+	" LEFT JOIN ONLY lottery_draws d ON d.room_id = r.id"
+	" LEFT JOIN ONLY room_draw_starts s ON s.room_id = r.id"
+	") t ORDER BY g, at, id";
 
 int
 cmd_status(int argc, char **argv)
@@ -60,7 +82,8 @@ cmd_status(int argc, char **argv)
 	draw_options opts;
 	PGconn *conn;
 	alot_error err;
-	size_t s;
+	PGresult *res;
+	size_t g;
 	int c, rc = ALOT_EXIT_OK;
 
 	if (command_preamble(argc, argv, usage, &rc))
@@ -77,18 +100,25 @@ cmd_status(int argc, char **argv)
 	}
 	if ((conn = draw_connect(&opts)) == NULL)
 		return ALOT_EXIT_ERROR;
-	for (s = 0; s < sizeof(sections) / sizeof(sections[0]) && rc == ALOT_EXIT_OK; s++) {
-		PGresult *res;
-		int i;
+	if (alot_db_exec(conn, status_sql, 0, NULL, &res, &err) != ALOT_OK) {
+		rc = db_failure("could not list the rooms", &err);
+	} else {
+		int i = 0, n = PQntuples(res);
 
-		if (alot_db_exec(conn, sections[s].sql, 0, NULL, &res, &err) != ALOT_OK) {
-			rc = db_failure("could not list the rooms", &err);
-			break;
+		for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+			int first = i, count;
+
+			while (i < n && atoi(PQgetvalue(res, i, 0)) == (int)g)
+				i++;
+			count = i - first;
+			/* The last group is shown only when a room falls in it. */
+			if (count == 0 && g + 1 == sizeof(groups) / sizeof(groups[0]))
+				break;
+			printf("%s (%d):\n", groups[g], count);
+			for (; first < i; first++)
+				printf("  %s  %-9s  %-32s  %s\n", PQgetvalue(res, first, 1), PQgetvalue(res, first, 2),
+				       PQgetvalue(res, first, 3), PQgetvalue(res, first, 4));
 		}
-		printf("%s (%d):\n", sections[s].title, PQntuples(res));
-		for (i = 0; i < PQntuples(res); i++)
-			printf("  %s  %-8s  %-32s  %s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
-			       PQgetvalue(res, i, 2), PQgetvalue(res, i, 3));
 		PQclear(res);
 	}
 	PQfinish(conn);

@@ -412,6 +412,52 @@ invalid_records_fail_their_check(void **state)
 	invalid_of("records-v2");
 }
 
+/*
+ * Strict means strict: every ASCII control byte, at every kind of place
+ * (inside a string, between tokens, after a number, before and after the
+ * record), makes a published record malformed.
+ */
+static void
+every_control_byte_everywhere_is_malformed(void **state)
+{
+	char path[1400], *text, *bad;
+	const char *anchors[] = { "\"type\":\"alot", "\"nonce\":", "\"entry_count\":" };
+	alot_record *rec = malloc(sizeof(*rec));
+	size_t len, at[6], i, j, n = 0;
+	int b;
+
+	(void)state;
+	assert_non_null(rec);
+	snprintf(path, sizeof(path), "%s/records-v2/valid/many-entries.draw.json", vectors_dir);
+	text = slurp(path, &len);
+	len--; /* the newline */
+	assert_int_equal(alot_record_parse(text, len, rec, NULL), ALOT_OK);
+	at[n++] = 0;                                               /* before the record */
+	at[n++] = len;                                             /* after it */
+	at[n++] = (size_t)(strstr(text, anchors[0]) - text) + strlen(anchors[0]); /* inside a string */
+	at[n++] = (size_t)(strchr(text, ',') - text) + 1;          /* between tokens */
+	at[n++] = (size_t)(strstr(text, anchors[1]) - text) + strlen(anchors[1]) + 1; /* after a number */
+	at[n++] = (size_t)(strstr(text, anchors[2]) - text) + strlen(anchors[2]); /* before a number */
+	bad = malloc(len + 2);
+	assert_non_null(bad);
+	for (b = 0; b < 128; b++) {
+		if (b >= 0x20 && b != 0x7f)
+			continue;
+		for (i = 0; i < n; i++) {
+			memcpy(bad, text, at[i]);
+			bad[at[i]] = (char)b;
+			memcpy(bad + at[i] + 1, text + at[i], len - at[i]);
+			if (alot_record_parse(bad, len + 1, rec, NULL) == ALOT_OK)
+				fail_msg("byte 0x%02x at %zu was accepted", b, at[i]);
+		}
+	}
+	for (j = 0; j < n; j++)
+		assert_true(at[j] <= len);
+	free(bad);
+	free(text);
+	free(rec);
+}
+
 int
 main(void)
 {
@@ -419,6 +465,7 @@ main(void)
 		cmocka_unit_test(every_vector_recomputes),
 		cmocka_unit_test(valid_records_pass_every_check),
 		cmocka_unit_test(invalid_records_fail_their_check),
+		cmocka_unit_test(every_control_byte_everywhere_is_malformed),
 	};
 	const char *src = getenv("ALOT_SRC");
 	char path[1100];

@@ -5,6 +5,10 @@
 #   make check SANITIZE=1   the same, built and run under ASan and UBSan (build-san/)
 #   make demo               the main job on a throwaway PostgreSQL cluster
 #   make install PREFIX=/usr/local DESTDIR=
+#                           the tools, libalot and its headers, the static
+#                           verifier with its SHA256SUMS (share/alot/), the
+#                           man pages, the bash completion and the docs
+#   make uninstall          removes all of that again
 #
 # Sources are found by convention, so adding a file needs no edit here:
 #   lib/core/*.c   the core of libalot (OpenSSL, jansson; never libpq or libcurl)
@@ -19,6 +23,10 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 LIBDIR    ?= $(PREFIX)/lib
 INCDIR    ?= $(PREFIX)/include
+DATADIR   ?= $(PREFIX)/share
+MANDIR    ?= $(DATADIR)/man
+DOCDIR    ?= $(DATADIR)/doc/alot
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 DESTDIR   ?=
 SANITIZE  ?= 0
 CC        ?= cc
@@ -145,23 +153,53 @@ check-build: all $(TEST_BINS) $(CHECK_EXTRA_BUILD)
 check-run:
 	@BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) tests/pg-harness.sh tests/run-tests.sh
 
+# "make demo" prints the demo only: the build's compiler lines go to a log
+# (on a failure, its tail is shown).  DEMO_SCRIPT is for the tests.
+DEMO_BUILD_LOG = $(BUILD)/demo-build.log
+DEMO_SCRIPT   ?= scripts/demo.sh
+
 demo: deps
-	@$(MAKE) --no-print-directory all
-	@BUILD=$(abspath $(BUILD)) scripts/demo.sh
+	@mkdir -p $(BUILD)
+	@echo "demo: building (compiler output in $(DEMO_BUILD_LOG))"
+	@$(MAKE) --no-print-directory all >$(DEMO_BUILD_LOG) 2>&1 || \
+		{ echo "demo: the build failed; the end of $(DEMO_BUILD_LOG):" >&2; \
+		  tail -n 30 $(DEMO_BUILD_LOG) >&2; exit 1; }
+	@BUILD=$(abspath $(BUILD)) $(DEMO_SCRIPT)
+
+# What "make install" puts where, beside the tools and the library.
+MAN_PAGES   := $(sort $(wildcard man/*.1))
+DOC_FILES   := README.md $(sort $(wildcard docs/*.md))
+# alot-verify-net(1) is alot-verify(1); the completion file serves every tool.
+MAN_LINKS   := alot-verify-net.1
+COMP_LINKS  := alot-verify alot-verify-net alot-ledger
+ALOT_DATADIR = $(DATADIR)/alot
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/alot
-	$(foreach b,$(TOOL_BINS),install -m 0755 $(b) $(DESTDIR)$(BINDIR)/$(notdir $(b)) &&) true
+	$(foreach b,$(TOOL_BINS) $(VERIFY_NET),install -m 0755 $(b) $(DESTDIR)$(BINDIR)/$(notdir $(b)) &&) true
 	install -m 0644 $(LIB_STATIC) $(LIB_CORE) $(DESTDIR)$(LIBDIR)/
 	install -m 0755 $(LIB_SHARED) $(DESTDIR)$(LIBDIR)/libalot.so.1
 	ln -sf libalot.so.1 $(DESTDIR)$(LIBDIR)/libalot.so
 	install -m 0644 include/alot/*.h $(DESTDIR)$(INCDIR)/alot/
+	install -d $(DESTDIR)$(ALOT_DATADIR)
+	install -m 0755 $(VERIFY_STATIC) $(DESTDIR)$(ALOT_DATADIR)/
+	install -m 0644 $(DIST_DIR)/SHA256SUMS $(DESTDIR)$(ALOT_DATADIR)/
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
+	$(foreach l,$(MAN_LINKS),ln -sf alot-verify.1 $(DESTDIR)$(MANDIR)/man1/$(l) &&) true
+	install -d $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0644 completion/alot.bash $(DESTDIR)$(BASHCOMPDIR)/alot-draw
+	$(foreach l,$(COMP_LINKS),ln -sf alot-draw $(DESTDIR)$(BASHCOMPDIR)/$(l) &&) true
+	install -d $(DESTDIR)$(DOCDIR)
+	install -m 0644 $(DOC_FILES) $(DESTDIR)$(DOCDIR)/
 
 uninstall:
-	rm -f $(foreach t,draw verify ledger,$(DESTDIR)$(BINDIR)/alot-$(t))
+	rm -f $(foreach t,draw verify verify-net ledger,$(DESTDIR)$(BINDIR)/alot-$(t))
 	rm -f $(DESTDIR)$(LIBDIR)/libalot.a $(DESTDIR)$(LIBDIR)/libalot-core.a
 	rm -f $(DESTDIR)$(LIBDIR)/libalot.so $(DESTDIR)$(LIBDIR)/libalot.so.1
-	rm -rf $(DESTDIR)$(INCDIR)/alot
+	rm -rf $(DESTDIR)$(INCDIR)/alot $(DESTDIR)$(ALOT_DATADIR) $(DESTDIR)$(DOCDIR)
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN_PAGES)) $(MAN_LINKS))
+	rm -f $(addprefix $(DESTDIR)$(BASHCOMPDIR)/,alot-draw $(COMP_LINKS))
 
 clean:
 	rm -rf build build-san

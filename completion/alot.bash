@@ -1,0 +1,101 @@
+# alot.bash - bash completion for alot-draw, alot-verify, alot-verify-net
+# and alot-ledger.  Installed as share/bash-completion/completions/alot-draw
+# (the others are links to it); or source it from ~/.bashrc.
+#
+# Commands and options are listed here, not read from --help at each TAB;
+# tests/integration/test_install.sh checks them against each --help.
+
+_alot_draw_commands="keygen commit freeze execute export status"
+_alot_draw_opts_top="--help --version"
+_alot_draw_opts_keygen="--signing-key --public-key --seal-key --help --version"
+_alot_draw_opts_commit="--room --signing-key --seal-key --beacon-rule --dbname --help --version"
+_alot_draw_opts_freeze="--room --signing-key --dbname --help --version"
+_alot_draw_opts_execute="--room --admin --signing-key --seal-key --dbname --help --version"
+_alot_draw_opts_export="--room --proof --all --since --output --dbname --help --version"
+_alot_draw_opts_status="--dbname --help --version"
+_alot_verify_opts="--pubkey --commitment --ledger --proof --entry --url --format --quiet --help --version"
+_alot_verify_net_opts="--pubkey --commitment --ledger --proof --entry --url --cacert --timeout --format --quiet --help --version"
+_alot_ledger_opts="--dbname --jobs --engine --memory-limit --check --skip --user --room --allow-writable --pubkey
+ --format --progress --verbose --explain --list-checks --help --version"
+
+# _alot_reply KIND CUR: fill COMPREPLY with files (file), folders (dir),
+# nothing (-) or the words of KIND.
+_alot_reply() {
+	local kind=$1 cur=$2
+	case $kind in
+	file)
+		compopt -o filenames 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
+	dir)
+		compopt -o filenames 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen -d -- "$cur") ;;
+	-) COMPREPLY=() ;;
+	*) mapfile -t COMPREPLY < <(compgen -W "$kind" -- "$cur") ;;
+	esac
+}
+
+# _alot_value_of TOOL COMMAND OPTION: what OPTION takes, as a KIND of
+# _alot_reply; prints nothing when OPTION takes no value.
+_alot_value_of() {
+	local tool=$1 cmd=$2 opt=$3
+	case $tool:$cmd:$opt in
+	alot-draw:export:-a|alot-draw:export:--all) ;;
+	alot-draw:keygen:-p|alot-draw:keygen:--public-key) echo file ;;
+	alot-draw:export:-p|alot-draw:export:--proof) echo - ;;
+	alot-draw:*:-k|alot-draw:*:--signing-key|alot-draw:*:-s|alot-draw:*:--seal-key) echo file ;;
+	alot-draw:*:-o|alot-draw:*:--output) echo dir ;;
+	alot-draw:*:-b|alot-draw:*:--beacon-rule) echo none ;;
+	alot-draw:*:-r|alot-draw:*:--room|alot-draw:*:-a|alot-draw:*:--admin|alot-draw:*:-d|alot-draw:*:--dbname|\
+	alot-draw:*:--since) echo - ;;
+	alot-verify*:*:-k|alot-verify*:*:--pubkey|alot-verify*:*:-c|alot-verify*:*:--commitment|\
+	alot-verify*:*:-l|alot-verify*:*:--ledger|alot-verify*:*:-p|alot-verify*:*:--proof|alot-verify*:*:--cacert) echo file ;;
+	alot-verify*:*:-e|alot-verify*:*:--entry|alot-verify*:*:-u|alot-verify*:*:--url|alot-verify*:*:--timeout) echo - ;;
+	alot-verify*:*:-f|alot-verify*:*:--format|alot-ledger:*:-f|alot-ledger:*:--format) echo "text json" ;;
+	alot-ledger:*:-k|alot-ledger:*:--pubkey) echo file ;;
+	alot-ledger:*:--engine) echo "scan sql" ;;
+	alot-ledger:*:-d|alot-ledger:*:--dbname|alot-ledger:*:-j|alot-ledger:*:--jobs|alot-ledger:*:-m|\
+	alot-ledger:*:--memory-limit|alot-ledger:*:--user|alot-ledger:*:--room) echo - ;;
+	alot-ledger:*:--check|alot-ledger:*:--skip)
+		# The check names, from the tool itself (it needs no database for this).
+		"${COMP_WORDS[0]}" --list-checks 2>/dev/null | awk '{ print $1 }' | tr '\n' ' ' ;;
+	esac
+}
+
+_alot() {
+	local tool=${COMP_WORDS[0]##*/} cur=${COMP_WORDS[COMP_CWORD]} prev= cmd= opts kind
+	COMPREPLY=()
+	[ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD-1]}
+	if [ "$tool" = alot-draw ]; then
+		if [ "$COMP_CWORD" -eq 1 ]; then
+			_alot_reply "$_alot_draw_commands $_alot_draw_opts_top" "$cur"
+			return 0
+		fi
+		cmd=${COMP_WORDS[1]}
+		case " $_alot_draw_commands " in *" $cmd "*) ;; *) return 0 ;; esac
+		opts=_alot_draw_opts_$cmd
+		opts=${!opts}
+	else
+		opts=_${tool//-/_}_opts
+		opts=${!opts-}
+	fi
+	# --option=VALUE: complete the value.
+	if [[ "$cur" == --*=* ]]; then
+		kind=$(_alot_value_of "$tool" "$cmd" "${cur%%=*}")
+		[ -n "$kind" ] && _alot_reply "$kind" "${cur#*=}"
+		return 0
+	fi
+	kind=$(_alot_value_of "$tool" "$cmd" "$prev")
+	if [ -n "$kind" ] && [[ "$prev" == -* ]]; then
+		_alot_reply "$kind" "$cur"
+		return 0
+	fi
+	if [[ "$cur" == -* ]] || [ "$tool" = alot-draw ] || [ "$tool" = alot-ledger ]; then
+		_alot_reply "$opts" "$cur"
+		return 0
+	fi
+	# alot-verify's operands are record files.
+	_alot_reply file "$cur"
+	return 0
+}
+
+complete -F _alot alot-draw alot-verify alot-verify-net alot-ledger

@@ -2,13 +2,19 @@
 # ensure-deps.sh - install the Debian packages the build, the tests and the
 # demo need, when any is missing.  Runs apt-get as root (directly, or through
 # sudo when available); does nothing when everything is already installed.
+# "ensure-deps.sh --list" prints the packages, one a line: README.md lists
+# exactly these (tests/integration/test_deps.sh compares them).
 set -euo pipefail
 
 packages=(
 	postgresql libpq-dev libssl-dev libjansson-dev libcurl4-openssl-dev
 	libcmocka-dev pkg-config make gcc clang libclang-rt-dev python3 procps
-	util-linux openssl
+	util-linux openssl groff-base
 )
+if [ "${1:-}" = --list ]; then
+	printf '%s\n' "${packages[@]}"
+	exit 0
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -79,7 +79,7 @@ listed=$(grep -c '^  00000000-' "$out")
 for r in $(q "SELECT id FROM rooms"); do
 	[ "$(grep -c "^  $r " "$out")" = 1 ] || fail "status lists room $r $(grep -c "^  $r " "$out") times"
 done
-sum=$(grep -o '([0-9]*):$' "$out" | tr -dc '0-9\n' | paste -sd+ | bc)
+sum=$(awk '/^[^ ].*\([0-9]+\):$/ { gsub(/.*\(|\):$/, ""); n += $0 } END { print n }' "$out")
 [ "$sum" = "$total" ] || fail "the group counts add up to $sum, not $total"
 for s in $(q "SELECT DISTINCT coalesce(status, '(none)') FROM rooms"); do
 	grep -q "^  00000000-[0-9a-f-]*  $s " "$out" || fail "no room of status $s in the status output"
@@ -136,6 +136,6 @@ cmp -s "$tmp/good/$(id 35).draw.json" <(q "SELECT record FROM lottery_draws WHER
 mkdir "$tmp/early"
 run early "$draw" export --room "$(id 34)" -o "$tmp/early"
 expect early 0
-has early err "is not drawn yet: wrote its commitment record and its freeze record only\|is not drawn yet: wrote its commitment record only"
+has early err "is not drawn yet: wrote its commitment record only"
 [ "$(ls -A "$tmp/early")" = "$(id 34).commitment.json" ] || fail "undrawn room export: $(ls -A "$tmp/early")"
 echo "ok: export writes each file whole, and a failed export leaves no file behind"

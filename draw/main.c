@@ -22,7 +22,7 @@ static const char usage[] =
 	"  freeze    freeze a funded room's ticket ledger (protocol 2)\n"
 	"  execute   draw a funded room's winner over its frozen ledger, in one transaction\n"
 	"  export    write published records, ticket ledgers and inclusion proofs\n"
-	"  status    list rooms waiting for a commitment, ready to draw, and drawn\n"
+	"  status    list every room by where it stands: committed, open, ready to draw, drawn ...\n"
 	"\n"
 	"Options:\n"
 	"  -V, --version    output version information, then exit\n"

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "alot/db.h"
+#include "alot/text.h"
 #include "draw.h"
 
 static const char usage[] =
@@ -36,6 +37,18 @@ static const char *const groups[] = {
 	"Ended without a draw",
 	"Other (no group above: check these rooms)",
 };
+
+/* One room's line; database text (status, product name) is escaped before the terminal sees it. */
+static void
+print_room(const PGresult *res, int row)
+{
+	char *status = alot_escaped(PQgetvalue(res, row, 2)), *name = alot_escaped(PQgetvalue(res, row, 3));
+
+	printf("  %s  %-9s  %-32s  %s\n", PQgetvalue(res, row, 1), status ? status : "?", name ? name : "?",
+	       PQgetvalue(res, row, 4));
+	free(status);
+	free(name);
+}
 
 static const char status_sql[] =
 	"SELECT g, id, status, name, detail FROM ("
@@ -116,8 +129,7 @@ cmd_status(int argc, char **argv)
 				break;
 			printf("%s (%d):\n", groups[g], count);
 			for (; first < i; first++)
-				printf("  %s  %-9s  %-32s  %s\n", PQgetvalue(res, first, 1), PQgetvalue(res, first, 2),
-				       PQgetvalue(res, first, 3), PQgetvalue(res, first, 4));
+				print_room(res, first);
 		}
 		PQclear(res);
 	}

@@ -139,3 +139,11 @@ expect early 0
 has early err "is not drawn yet: wrote its commitment record only"
 [ "$(ls -A "$tmp/early")" = "$(id 34).commitment.json" ] || fail "undrawn room export: $(ls -A "$tmp/early")"
 echo "ok: export writes each file whole, and a failed export leaves no file behind"
+
+# Database text reaches the terminal escaped: a product name cannot repaint the screen.
+q "UPDATE product_classes SET name = 'Rolex' || chr(27) || '[2J' || chr(13) || 'FAKE'" >/dev/null
+run escaped "$draw" status
+expect escaped 0
+if grep -q $'\x1b' "$tmp/escaped.out" || grep -q $'\r' "$tmp/escaped.out"; then fail "status printed a raw control character"; fi
+has escaped out 'Rolex\\x1b\[2J\\x0dFAKE'
+echo "ok: status escapes database text"

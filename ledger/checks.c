@@ -123,9 +123,10 @@ static const char credit_references_sql[] =
 	"                    WHERE t.room_entry_id = e.id AND t.transaction_type = 'entry_purchase')";
 
 static const char room_coverage_sql[] =
-	"WITH e AS (SELECT e.id, e.room_id, e.tickets_start, e.tickets_end,"
+	"WITH e AS (SELECT e.id, e.room_id, e.user_id, e.tickets_start, e.tickets_end,"
 	"               lag(e.tickets_end) OVER w AS prev_end, lag(e.id) OVER w AS prev_id"
-	"          FROM room_entries e WHERE ($2::uuid[] IS NULL OR e.room_id = ANY($2::uuid[])) AND $1::uuid[] IS NULL"
+	"          FROM room_entries e WHERE ($2::uuid[] IS NULL OR e.room_id = ANY($2::uuid[]))"
+	"           AND ($1::uuid[] IS NULL OR e.room_id IN (SELECT u.room_id FROM room_entries u WHERE u.user_id = ANY($1::uuid[])))"
 	"        WINDOW w AS (PARTITION BY e.room_id ORDER BY e.tickets_start, e.id))"
 	"SELECT 'room_entries', e.id::text, (coalesce(e.prev_end, 0) + 1)::text, e.tickets_start::text,"
 	"       CASE WHEN e.tickets_start > coalesce(e.prev_end, 0) + 1"
@@ -135,13 +136,13 @@ static const char room_coverage_sql[] =
 	"            ELSE format('room %s: entry %s (tickets %s-%s) overlaps entry %s, which ends at ticket %s',"
 	"                        e.room_id, e.id, e.tickets_start, e.tickets_end, e.prev_id, e.prev_end) END,"
 	"       0::float8, NULL, 'error'"
-	"  FROM e WHERE e.tickets_start <> coalesce(e.prev_end, 0) + 1"
+	"  FROM e WHERE e.tickets_start <> coalesce(e.prev_end, 0) + 1 AND ($1::uuid[] IS NULL OR e.user_id = ANY($1::uuid[]))"
 	" UNION ALL "
 	"SELECT 'room_entries', e.id::text, (e.tickets_end - e.tickets_start + 1)::text, e.ticket_count::text,"
 	"       format('room %s: entry %s holds tickets %s-%s but counts %s', e.room_id, e.id,"
 	"              e.tickets_start, e.tickets_end, e.ticket_count),"
 	"       0::float8, NULL, 'error'"
-	"  FROM room_entries e WHERE ($2::uuid[] IS NULL OR e.room_id = ANY($2::uuid[])) AND $1::uuid[] IS NULL"
+	"  FROM room_entries e WHERE ($2::uuid[] IS NULL OR e.room_id = ANY($2::uuid[])) AND ($1::uuid[] IS NULL OR e.user_id = ANY($1::uuid[]))"
 	"   AND e.ticket_count IS DISTINCT FROM e.tickets_end - e.tickets_start + 1";
 
 static const char room_counters_sql[] =

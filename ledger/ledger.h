@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
 #include <libpq-fe.h>
 
 #include "alot/crypto.h"
@@ -75,6 +76,8 @@ typedef struct audit {
 	pthread_mutex_t lock;
 	check_tally *tallies;      /* one per check, in check order */
 	unsigned long total;
+	unsigned long unprinted;   /* JSON findings that could not be printed (out of memory) */
+	json_t *seen;              /* with --user and --room both: the findings reported, or NULL */
 } audit;
 
 /*

@@ -17,6 +17,7 @@
 
 #include "alot/db.h"
 #include "alot/protocol.h"
+#include "alot/text.h"
 #include "ledger.h"
 
 #define MAX_JOBS 32
@@ -38,7 +39,10 @@ static const char usage[] =
 	"      --check=NAME        run only this check (repeatable)\n"
 	"      --skip=NAME         do not run this check (repeatable)\n"
 	"      --user=ID           only this user's credits, entries and stats\n"
-	"      --room=ID           only this room's tickets, purchases and draw\n"
+	"      --room=ID           only this room's tickets, purchases and draw; with --user,\n"
+	"                          both: the findings of either audit (the union)\n"
+	"      --allow-writable    audit from a session that can write (by default the\n"
+	"                          session must be read-only: default_transaction_read_only)\n"
 	"  -k, --pubkey=FILE       also check draw signatures against this public key\n"
 	"  -f, --format=FORMAT     text (a report by check, default) or json (one finding per line)\n"
 	"  -P, --progress          show progress on stderr (default: when stderr is a terminal)\n"
@@ -59,6 +63,7 @@ struct options {
 	int jobs;
 	int progress;
 	int verbose;
+	int allow_writable;
 	engine engine;
 	size_t memory_limit;
 	const char *pubkey_file;
@@ -286,6 +291,7 @@ parse_args(int argc, char **argv, struct options *o, audit *a)
 		{ "format", required_argument, NULL, 'f' },
 		{ "progress", no_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "allow-writable", no_argument, NULL, 6 },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, chosen = 0, skipped[CHECK_COUNT] = { 0 };
@@ -297,6 +303,7 @@ parse_args(int argc, char **argv, struct options *o, audit *a)
 		case 'k': o->pubkey_file = optarg; break;
 		case 'P': o->progress = 1; break;
 		case 'v': o->verbose = 1; break;
+		case 6: o->allow_writable = 1; break;
 		case 'j':
 			o->jobs = atoi(optarg);
 			if (o->jobs < 1 || o->jobs > MAX_JOBS) {
@@ -346,6 +353,18 @@ parse_args(int argc, char **argv, struct options *o, audit *a)
 	for (i = 0; i < check_count; i++)
 		o->selected[i] = (chosen ? o->selected[i] : 1) && !skipped[i];
 	return 1;
+}
+
+/* Does --check and --skip leave any check to run? */
+static int
+any_selected(const struct options *o)
+{
+	size_t i;
+
+	for (i = 0; i < check_count; i++)
+		if (o->selected[i])
+			return 1;
+	return 0;
 }
 
 static int
@@ -471,15 +490,27 @@ plan_confirmations(struct job_queue *q, const struct options *o, const candidate
 	return 1;
 }
 
-/* Every selected check over the audit's scope. */
+/*
+ * Every selected check over the audit's scope.  --user and --room together
+ * are the union of the two audits: each check runs over the user's rows and
+ * over the room's, and a finding both name is reported once (audit.seen).
+ */
 static int
 plan_queries(struct job_queue *q, const struct options *o, const audit *a)
 {
 	size_t cap = 0, i;
 
-	for (i = 0; i < check_count; i++)
-		if (o->selected[i] && !add_task(q, &cap, &checks[i], a->users, a->rooms, NULL))
+	for (i = 0; i < check_count; i++) {
+		if (!o->selected[i])
+			continue;
+		if (a->users != NULL && a->rooms != NULL) {
+			if (!add_task(q, &cap, &checks[i], a->users, NULL, NULL) ||
+			    !add_task(q, &cap, &checks[i], NULL, a->rooms, NULL))
+				return 0;
+		} else if (!add_task(q, &cap, &checks[i], a->users, a->rooms, NULL)) {
 			return 0;
+		}
+	}
 	return 1;
 }
 
@@ -632,6 +663,111 @@ needs_scan(const struct options *o, const audit *a)
 	return 0;
 }
 
+/* A diagnostic of the server's may quote database values: escaped like them. */
+static void
+report_error(const alot_error *err)
+{
+	alot_error e = *err;
+
+	(void)alot_escape(err->message, strlen(err->message), e.message, sizeof(e.message));
+	(void)alot_escape(err->detail, strlen(err->detail), e.detail, sizeof(e.detail));
+	cli_report(&e);
+}
+
+/*
+ * The audit never reads from a session that can write: every connection's
+ * default_transaction_read_only must be on (set for the login role, the
+ * database, or in the connection's options) and the audit's transaction
+ * READ ONLY, unless --allow-writable.  0 when refused (said on stderr).
+ */
+static int
+sessions_read_only(const struct options *o, PGconn **conns, alot_error *err)
+{
+	PGresult *res;
+	int i;
+
+	for (i = 0; i < o->jobs; i++) {
+		int dflt, tx;
+		char *role;
+
+		if (alot_db_exec(conns[i], "SELECT current_setting('default_transaction_read_only') = 'on',"
+		                           " current_setting('transaction_read_only') = 'on', session_user",
+		                 0, NULL, &res, err) != ALOT_OK) {
+			report_error(err);
+			return 0;
+		}
+		dflt = PQgetvalue(res, 0, 0)[0] == 't';
+		tx = PQgetvalue(res, 0, 1)[0] == 't';
+		role = alot_escaped(PQgetvalue(res, 0, 2));
+		PQclear(res);
+		if (!tx || (!dflt && !o->allow_writable)) {
+			cli_error("the session of role \"%s\" can write (default_transaction_read_only is off):"
+			          " the audit runs only from a read-only session", role ? role : "?");
+			cli_hint("log in as a role set read-only (ALTER ROLE %s SET default_transaction_read_only = on;"
+			         " see docs/ledger.md), or give --allow-writable", role ? role : "...");
+			free(role);
+			return 0;
+		}
+		free(role);
+	}
+	return 1;
+}
+
+/* Does the --user or --room id name any row?  -1 when the query failed. */
+static int
+scope_exists(PGconn *conn, const char *literal, int user, alot_error *err)
+{
+	static const char user_sql[] =
+		"SELECT EXISTS (SELECT 1 FROM users WHERE id = ANY($1::uuid[]))"
+		"    OR EXISTS (SELECT 1 FROM user_universal_credits WHERE user_id = ANY($1::uuid[]))"
+		"    OR EXISTS (SELECT 1 FROM credit_transactions WHERE user_id = ANY($1::uuid[]))"
+		"    OR EXISTS (SELECT 1 FROM room_entries WHERE user_id = ANY($1::uuid[]))"
+		"    OR EXISTS (SELECT 1 FROM room_entry_purchases WHERE user_id = ANY($1::uuid[]))"
+		"    OR EXISTS (SELECT 1 FROM lottery_draws WHERE winner_user_id = ANY($1::uuid[]))";
+	static const char room_sql[] =
+		"SELECT EXISTS (SELECT 1 FROM rooms WHERE id = ANY($1::uuid[]))"
+		"    OR EXISTS (SELECT 1 FROM room_entries WHERE room_id = ANY($1::uuid[]))"
+		"    OR EXISTS (SELECT 1 FROM room_entry_purchases WHERE room_id = ANY($1::uuid[]))"
+		"    OR EXISTS (SELECT 1 FROM lottery_draws WHERE room_id = ANY($1::uuid[]))"
+		"    OR EXISTS (SELECT 1 FROM credit_transactions WHERE room_id = ANY($1::uuid[]))";
+	const char *params[] = { literal };
+	PGresult *res;
+	int found;
+
+	if (alot_db_exec(conn, user ? user_sql : room_sql, 1, params, &res, err) != ALOT_OK)
+		return -1;
+	found = PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	return found;
+}
+
+/* An audit of a --user or --room that names no row would check nothing: refused.  0 when refused. */
+static int
+scopes_exist(PGconn *conn, const audit *a, alot_error *err)
+{
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		const char *lit = k == 0 ? a->users : a->rooms;
+		int found;
+		char id[ALOT_UUID_STRLEN + 1];
+
+		if (lit == NULL)
+			continue;
+		if ((found = scope_exists(conn, lit, k == 0, err)) < 0) {
+			report_error(err);
+			return 0;
+		}
+		if (!found) {
+			snprintf(id, sizeof(id), "%.*s", (int)(strlen(lit) - 2), lit + 1);  /* "{id}" */
+			cli_error("--%s %s: no such %s: nothing to audit", k == 0 ? "user" : "room", id,
+			          k == 0 ? "user" : "room");
+			return 0;
+		}
+	}
+	return 1;
+}
+
 static int
 run_audit(struct options *o, audit *a)
 {
@@ -648,7 +784,16 @@ run_audit(struct options *o, audit *a)
 	q.progress = o->progress;
 	pthread_mutex_init(&q.lock, NULL);
 	if (open_connections(o, conns, a, &err) != ALOT_OK) {
-		cli_report(&err);
+		report_error(&err);
+		rc = ALOT_EXIT_ERROR;
+		goto out;
+	}
+	if (!sessions_read_only(o, conns, &err) || !scopes_exist(conns[0], a, &err)) {
+		rc = ALOT_EXIT_ERROR;
+		goto out;
+	}
+	if (a->users != NULL && a->rooms != NULL && (a->seen = json_object()) == NULL) {
+		cli_error("out of memory");
 		rc = ALOT_EXIT_ERROR;
 		goto out;
 	}
@@ -664,8 +809,13 @@ run_audit(struct options *o, audit *a)
 		fputc('\n', stderr);
 	if (q.failed) {
 		/* Never a partial "clean": an audit that did not finish could not run. */
-		cli_report(&q.err);
+		report_error(&q.err);
 		cli_detail("the audit did not finish; %lu findings so far are not a complete result", a->total);
+		rc = ALOT_EXIT_ERROR;
+		goto out;
+	}
+	if (a->unprinted > 0) {
+		cli_error("out of memory: %lu of %lu findings could not be printed", a->unprinted, a->total);
 		rc = ALOT_EXIT_ERROR;
 		goto out;
 	}
@@ -680,6 +830,7 @@ out:
 	for (k = 0; k < CHECK_COUNT; k++)
 		table_free(&cand[k].keys);
 	pthread_mutex_destroy(&q.lock);
+	json_decref(a->seen);
 	return rc;
 }
 
@@ -706,6 +857,10 @@ main(int argc, char **argv)
 		checks[i].index = i;
 	if (!parse_args(argc, argv, &o, &a)) {
 		cli_try_help();
+		return ALOT_EXIT_ERROR;
+	}
+	if (!any_selected(&o)) {
+		cli_error("--check and --skip leave no check to run: nothing to audit");
 		return ALOT_EXIT_ERROR;
 	}
 	if (o.pubkey_file != NULL) {

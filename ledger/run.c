@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "alot/db.h"
+#include "alot/text.h"
 #include "ledger.h"
 
 /*
@@ -125,26 +126,75 @@ run_sql_check(const check *c, audit *a, PGconn *conn, const scope *s, alot_error
 	return stream_query(conn, c->sql, s, sql_row, &ctx, err);
 }
 
-static void
+/*
+ * A string for a JSON finding: exactly the database's text when it is
+ * valid UTF-8, else its escaped form (alot_escaped(): printable ASCII
+ * and UTF-8 only), so that broken bytes never drop a finding.  NULL is
+ * null; NULL is returned only when out of memory.
+ */
+static json_t *
+json_text(const char *s)
+{
+	json_t *v;
+	char *esc;
+
+	if (s == NULL)
+		return json_null();
+	if ((v = json_string(s)) != NULL)
+		return v;
+	if ((esc = alot_escaped(s)) == NULL)
+		return NULL;
+	v = json_string(esc);
+	free(esc);
+	return v;
+}
+
+/* Print one finding as a JSON line; 0 when it could not be (out of memory). */
+static int
 print_json_finding(const finding *f)
 {
-	json_t *obj = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}",
-	                        "check", f->check, "severity", f->severity, "table", f->table,
-	                        "id", f->id, "expected", f->expected, "actual", f->actual,
-	                        "message", f->message);
-	char *text;
+	static const char *const names[] = { "check", "severity", "table", "id", "expected", "actual", "message" };
+	const char *values[] = { f->check, f->severity, f->table, f->id, f->expected, f->actual, f->message };
+	json_t *obj = json_object();
+	char *text = NULL;
+	size_t i;
+	int ok = obj != NULL;
 
-	if (obj == NULL)
-		return;
-	if (f->unit != NULL && f->amount != 0) {
-		json_object_set_new(obj, "amount", json_real(f->amount));
-		json_object_set_new(obj, "unit", json_string(f->unit));
-	}
-	text = json_dumps(obj, JSON_COMPACT);
-	if (text != NULL)
+	for (i = 0; ok && i < sizeof(names) / sizeof(names[0]); i++)
+		ok = json_object_set_new(obj, names[i], json_text(values[i])) == 0;
+	if (ok && f->unit != NULL && f->amount != 0)
+		ok = json_object_set_new(obj, "amount", json_real(f->amount)) == 0 &&
+		     json_object_set_new(obj, "unit", json_text(f->unit)) == 0;
+	if (ok)
+		ok = (text = json_dumps(obj, JSON_COMPACT)) != NULL;
+	if (ok)
 		printf("%s\n", text);
 	free(text);
 	json_decref(obj);
+	return ok;
+}
+
+/* Has this finding been reported already?  (Only for an audit that runs its checks over overlapping scopes.) */
+static int
+seen_before(audit *a, const check *c, const finding *f)
+{
+	char *key;
+	size_t len;
+	int seen;
+
+	len = strlen(c->name) + 6 + (f->table ? strlen(f->table) : 0) + (f->id ? strlen(f->id) : 0) +
+	      (f->expected ? strlen(f->expected) : 0) + (f->actual ? strlen(f->actual) : 0) +
+	      (f->message ? strlen(f->message) : 0) + 1;
+	if ((key = malloc(len)) == NULL)
+		return 0;  /* out of memory: reported twice rather than lost */
+	snprintf(key, len, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", c->name, f->table ? f->table : "",
+	         f->id ? f->id : "", f->expected ? f->expected : "", f->actual ? f->actual : "",
+	         f->message ? f->message : "");
+	seen = json_object_get(a->seen, key) != NULL;
+	if (!seen)
+		(void)json_object_set_new_nocheck(a->seen, key, json_true());
+	free(key);
+	return seen;
 }
 
 void
@@ -153,19 +203,29 @@ report_finding(audit *a, const check *c, const finding *f)
 	check_tally *t;
 
 	pthread_mutex_lock(&a->lock);
+	if (a->seen != NULL && seen_before(a, c, f)) {
+		pthread_mutex_unlock(&a->lock);
+		return;
+	}
 	t = &a->tallies[c->index];
-	if (t->count < MAX_EXAMPLES)
-		snprintf(t->examples[t->count], sizeof(t->examples[0]), "%s %s: %s (expected %s, actual %s)",
-		         f->table ? f->table : "?", f->id ? f->id : "?", f->message ? f->message : "",
-		         f->expected ? f->expected : "-", f->actual ? f->actual : "-");
+	if (t->count < MAX_EXAMPLES) {
+		/* Database text, escaped for the terminal: no control byte or broken UTF-8 reaches it. */
+		char raw[2048];
+		int n = snprintf(raw, sizeof(raw), "%s %s: %s (expected %s, actual %s)",
+		                 f->table ? f->table : "?", f->id ? f->id : "?", f->message ? f->message : "",
+		                 f->expected ? f->expected : "-", f->actual ? f->actual : "-");
+		size_t len = n < 0 ? 0 : (size_t)n < sizeof(raw) ? (size_t)n : sizeof(raw) - 1;
+
+		(void)alot_escape(raw, len, t->examples[t->count], sizeof(t->examples[0]));
+	}
 	t->count++;
 	if (f->unit != NULL && strcmp(f->unit, "USD") == 0)
 		t->usd += f->amount;
 	else if (f->unit != NULL)
 		t->credits += f->amount;
 	a->total++;
-	if (a->format == FORMAT_JSON)
-		print_json_finding(f);
+	if (a->format == FORMAT_JSON && !print_json_finding(f))
+		a->unprinted++;
 	pthread_mutex_unlock(&a->lock);
 }
 

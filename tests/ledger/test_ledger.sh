@@ -6,7 +6,11 @@
 # restart in the middle of an audit; the command line.
 set -euo pipefail
 
-ledger="$BUILD/alot-ledger"
+ledger_bin="$BUILD/alot-ledger"
+# The audit runs only from a read-only session: as superuser, the tests set
+# default_transaction_read_only in the connection's options (the guard is
+# then satisfied, not bypassed); the auditor tests below log in without it.
+ledger() { PGOPTIONS="-c default_transaction_read_only=on" "$ledger_bin" "$@"; }
 tmp=$(mktemp -d)
 clean="t_ledger_$$"
 dbs=("$clean")
@@ -20,6 +24,8 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
+# run ARGS: alot-ledger ARGS; sets cli_rc, and $tmp/cli.out and $tmp/cli.err.
+run() { set +e; ledger "$@" >"$tmp/cli.out" 2>"$tmp/cli.err"; cli_rc=$?; set -e; }
 
 # The clean fixture: the demo's schema, data and real draws.
 export DEMO_DB="$clean" DEMO_OUT="$tmp/demo" ALOT_SRC BUILD
@@ -35,9 +41,9 @@ audit() {
 	local db=$1 sql_rc
 	shift
 	set +e
-	"$ledger" -d "dbname=$db" --format json --engine=sql "$@" >"$tmp/sql.jsonl" 2>"$tmp/sql-err.txt"
+	ledger -d "dbname=$db" --format json --engine=sql "$@" >"$tmp/sql.jsonl" 2>"$tmp/sql-err.txt"
 	sql_rc=$?
-	"$ledger" -d "dbname=$db" --format json "$@" >"$tmp/out.jsonl" 2>"$tmp/err.txt"
+	ledger -d "dbname=$db" --format json "$@" >"$tmp/out.jsonl" 2>"$tmp/err.txt"
 	rc=$?
 	set -e
 	[ "$rc" = "$sql_rc" ] || fail "scan exit $rc, sql exit $sql_rc: $(cat "$tmp/err.txt" "$tmp/sql-err.txt")"
@@ -57,7 +63,7 @@ print(" ".join(sorted(names)))' "$tmp/out.jsonl")
 audit "$clean"
 [ "$rc" = 0 ] && [ -z "$checks" ] || fail "the clean database has findings ($rc): $checks $(cat "$tmp/err.txt")"
 set +e
-"$ledger" -d "dbname=$clean" >"$tmp/text.txt"
+ledger -d "dbname=$clean" >"$tmp/text.txt"
 text_rc=$?
 set -e
 [ "$text_rc" = 0 ] && grep -q "^clean: 20 checks, no findings" "$tmp/text.txt" || fail "text report: $(cat "$tmp/text.txt")"
@@ -129,6 +135,12 @@ violation credit-references "UPDATE room_entries SET credits_spent = credits_spe
 violation room-coverage "UPDATE room_entries SET tickets_start = tickets_start + 1, tickets_end = tickets_end + 1
 	WHERE id = (SELECT id FROM room_entries WHERE room_id = $OPEN_ROOM ORDER BY tickets_start DESC LIMIT 1);"
 grep -q 'are in no entry: gap before entry' "$tmp/out.jsonl" || fail "room-coverage: the gap was not named"
+# The entry after the gap is its owner's: a --user audit of the owner finds the gap too.
+gap_entry=$(python3 -c 'import json, sys; print(json.loads(open(sys.argv[1]).readline())["id"])' "$tmp/out.jsonl")
+gap_db="t_ledger_v$((n - 1))_$$"
+owner=$(q "$gap_db" "SELECT user_id FROM room_entries WHERE id = '$gap_entry'")
+audit "$gap_db" --user "$owner" --check room-coverage
+[ "$rc" = 1 ] && grep -q "\"id\":\"$gap_entry\".*gap before entry" "$tmp/out.jsonl" || fail "room-coverage with --user: exit $rc $(cat "$tmp/out.jsonl")"
 violation room-counters "UPDATE rooms SET total_participants = total_participants + 1 WHERE id = $OPEN_ROOM;"
 # (Migration 0011 binds a committed room's target: trg_rooms_lot_bound is disabled to change it.)
 violation room-funding "ALTER TABLE rooms DISABLE TRIGGER trg_rooms_lot_bound;
@@ -157,6 +169,50 @@ violation draw-protocol "UPDATE lottery_draws SET record = '$forged' WHERE room_
 grep -q 'fails client-seed' "$tmp/out.jsonl" || fail "draw-protocol: the failing protocol check was not named"
 violation user-stats "UPDATE users SET total_won = total_won + 1 WHERE id = (SELECT id FROM users ORDER BY id LIMIT 1);"
 [ "$n" = 20 ] || fail "$n violations for 20 checks"
+
+# ---- database text: escaped in the text report, exact (and never lost) in JSON --------------
+# A transaction type and description with a terminal escape and a CR, and a
+# type of broken UTF-8 (stored through a binary cast: the server would refuse it otherwise).
+evil="t_ledger_evil_$$"
+dbs+=("$evil")
+q postgres "CREATE DATABASE $evil TEMPLATE $clean"
+q "$evil" "ALTER TABLE credit_transactions DISABLE TRIGGER USER;
+	ALTER TABLE credit_transactions DROP CONSTRAINT chk_credit_tx_type;
+	CREATE CAST (bytea AS text) WITHOUT FUNCTION;
+	INSERT INTO users (id, email, hashed_password) VALUES ('00000000-0000-4000-8000-00000000ee41', 'esc@example.com', 'x'),
+	  ('00000000-0000-4000-8000-00000000ee42', 'utf@example.com', 'x');
+	INSERT INTO user_universal_credits (user_id, balance, total_earned) VALUES ('00000000-0000-4000-8000-00000000ee41', 100, 100),
+	  ('00000000-0000-4000-8000-00000000ee42', 100, 100);
+	INSERT INTO credit_transactions (user_id, amount, balance_before, balance_after, transaction_type, description) VALUES
+	  ('00000000-0000-4000-8000-00000000ee41', 100, 0, 100, E'\\x1b[2J\\rbonus', E'\\x1b[2J\\rrepainted'),
+	  ('00000000-0000-4000-8000-00000000ee42', 100, 0, 100, decode('626fc3286e7573', 'hex')::text, decode('ff1b0d', 'hex')::text);
+	DROP CAST (bytea AS text);" >/dev/null
+[ "$(q "$evil" "SELECT encode(transaction_type::bytea, 'hex') FROM credit_transactions WHERE user_id = '00000000-0000-4000-8000-00000000ee42'")" = 626fc3286e7573 ] ||
+	fail "the fixture's broken UTF-8 was not stored"
+audit "$evil"
+[ "$rc" = 1 ] && [ "$checks" = "credit-unknown-type" ] || fail "hostile text: exit $rc, $checks"
+if grep -q $'\x1b' "$tmp/out.jsonl"; then fail "an escape byte reached the JSON output"; fi
+python3 -c '
+import json, sys
+found = {}
+for line in open(sys.argv[1], encoding="utf-8"):
+    f = json.loads(line)
+    found[f["message"].split(":")[0]] = f
+a = found.get("user 00000000-0000-4000-8000-00000000ee41")
+b = found.get("user 00000000-0000-4000-8000-00000000ee42")
+assert a and a["actual"] == "\x1b[2J\rbonus", a
+assert b and b["actual"] == "bo\\xc3(nus", b
+assert len(found) == 2, found' "$tmp/out.jsonl" || fail "hostile text in JSON: $(cat "$tmp/out.jsonl")"
+set +e
+ledger -d "dbname=$evil" >"$tmp/evil.txt" 2>"$tmp/evil.err"
+evil_rc=$?
+set -e
+[ "$evil_rc" = 1 ] || fail "hostile text, text report: exit $evil_rc $(cat "$tmp/evil.err")"
+if grep -q $'[\x1b\r]' "$tmp/evil.txt"; then fail "an escape or CR reached the text report"; fi
+grep -qF 'unknown transaction type "\x1b[2J\x0dbonus"' "$tmp/evil.txt" &&
+	grep -qF 'unknown transaction type "bo\xc3(nus"' "$tmp/evil.txt" &&
+	grep -q '^2 findings in 1 of 20 checks$' "$tmp/evil.txt" || fail "hostile text, text report: $(cat -v "$tmp/evil.txt")"
+echo "ok: database text is escaped in the text report and exact JSON, broken UTF-8 included"
 
 # ---- signatures with --pubkey -------------------------------------------------
 dbs+=("t_ledger_sig_$$")
@@ -240,6 +296,37 @@ user=$(q "$multi" "SELECT user_id FROM user_universal_credits ORDER BY user_id L
 audit "$multi" --user "$user" --check credit-balance
 [ "$(wc -l <"$tmp/out.jsonl")" = 1 ] && grep -q "$user" "$tmp/out.jsonl" || fail "--user: $(cat "$tmp/out.jsonl")"
 echo "ok: --jobs 3 equals --jobs 1; --check, --skip, --room and --user narrow the audit"
+
+# --user and --room together: the union of the two audits, each finding once.
+audit "$multi" --room "$room"
+sort "$tmp/out.jsonl" >"$tmp/room.jsonl"
+audit "$multi" --user "$user"
+sort "$tmp/out.jsonl" >"$tmp/user.jsonl"
+audit "$multi" --user "$user" --room "$room"
+[ "$rc" = 1 ] && cmp -s <(sort "$tmp/out.jsonl") <(sort -u "$tmp/room.jsonl" "$tmp/user.jsonl") ||
+	fail "--user and --room: not the union: exit $rc $(cat "$tmp/out.jsonl")"
+grep -q "$room" "$tmp/out.jsonl" && grep -q "$user" "$tmp/out.jsonl" || fail "--user and --room: $(cat "$tmp/out.jsonl")"
+echo "ok: --user and --room together audit both"
+
+# ---- never a false clean: an audit of nothing could not run ----------------------------
+nobody=00000000-0000-4000-8000-0000000000ff
+refused() {  # refused MESSAGE ARGS...: exit 2, nothing on stdout, MESSAGE the only line on stderr
+	local want=$1
+	shift
+	run -d "dbname=$multi" "$@"
+	[ "$cli_rc" = 2 ] && [ ! -s "$tmp/cli.out" ] && [ "$(cat "$tmp/cli.err")" = "alot-ledger: $want" ] ||
+		fail "$*: exit $cli_rc, stdout $(cat "$tmp/cli.out"), stderr $(cat "$tmp/cli.err")"
+}
+refused "--user $nobody: no such user: nothing to audit" --user "$nobody"
+refused "--user $nobody: no such user: nothing to audit" --user "$nobody" --format json
+refused "--room $nobody: no such room: nothing to audit" --room "$nobody"
+refused "--room $nobody: no such room: nothing to audit" --user "$user" --room "$nobody"
+refused "--user $nobody: no such user: nothing to audit" --user "$nobody" --room "$room"
+refused "--check and --skip leave no check to run: nothing to audit" --check credit-chain --skip credit-chain
+skip_all=()
+for c in $(ledger --list-checks | awk '{print $1}'); do skip_all+=(--skip "$c"); done
+refused "--check and --skip leave no check to run: nothing to audit" "${skip_all[@]}"
+echo "ok: an unknown --user or --room, or no check left, is an audit of nothing: exit 2"
 
 # ---- the scan: what it nominates, and confirming in batches or over everything -----------
 # Every user's balance was changed: each is nominated and confirmed, 7 to a query.
@@ -368,15 +455,87 @@ done
 [ "$rc" = 1 ] || fail "forty mutations left the database clean"
 echo "ok: forty random mutations, and after each the scan and the plain queries agree ($(wc -l <"$tmp/out.jsonl") findings)"
 
+# A scoped audit never finds less within its scope than the whole audit finds
+# there, and nothing the whole audit does not: a --user audit covers the
+# user's rows (credits, transactions, entries, purchases, draws won, reveals),
+# a --room audit the room's (the room, its entries, purchases, draws, reveals
+# and transactions; credit-chain is a user's whole chain, run with --user).
+sort "$tmp/out.jsonl" >"$tmp/whole.jsonl"
+scope_rows() {  # scope_rows user|room ID: the ids of the rows that scope covers
+	if [ "$1" = user ]; then
+		q "$fuzz" "SELECT '$2' UNION SELECT id::text FROM user_universal_credits WHERE user_id = '$2'
+		  UNION SELECT id::text FROM credit_transactions WHERE user_id = '$2' UNION SELECT id::text FROM room_entries WHERE user_id = '$2'
+		  UNION SELECT id::text FROM room_entry_purchases WHERE user_id = '$2' UNION SELECT id::text FROM lottery_draws WHERE winner_user_id = '$2'
+		  UNION SELECT id::text FROM reveals WHERE user_id = '$2'"
+	else
+		q "$fuzz" "SELECT '$2' UNION SELECT id::text FROM room_entries WHERE room_id = '$2'
+		  UNION SELECT id::text FROM room_entry_purchases WHERE room_id = '$2' UNION SELECT id::text FROM lottery_draws WHERE room_id = '$2'
+		  UNION SELECT id::text FROM reveals WHERE room_id = '$2' UNION SELECT id::text FROM credit_transactions WHERE room_id = '$2'"
+	fi
+}
+scoped_total=0
+for kind in user room; do
+	# The users and rooms the findings name, and (for users) the owners of the entries they point at.
+	ids=$(grep -o "$kind [0-9a-f-]\{36\}" "$tmp/whole.jsonl" | awk '{print $2}' | sort -u | head -4)
+	if [ "$kind" = user ]; then
+		entries=$(python3 -c '
+import json, sys
+print(",".join(sorted({"\x27%s\x27" % json.loads(l)["id"] for l in open(sys.argv[1]) if json.loads(l)["table"] == "room_entries"})))' "$tmp/whole.jsonl")
+		[ -z "$entries" ] || ids="$ids $(q "$fuzz" "SELECT DISTINCT user_id FROM room_entries WHERE id::text IN ($entries) ORDER BY 1 LIMIT 4")"
+	fi
+	for id in $ids; do
+		scope_rows "$kind" "$id" >"$tmp/rows.txt"
+		audit "$fuzz" --"$kind" "$id"
+		within=$(python3 -c '
+import json, sys
+kind, whole, scoped, rows = sys.argv[1], open(sys.argv[2]).read().splitlines(), open(sys.argv[3]).read().splitlines(), set(open(sys.argv[4]).read().split())
+need = [l for l in whole if json.loads(l)["id"] in rows and not (kind == "room" and json.loads(l)["check"] == "credit-chain")]
+missing = [l for l in need if l not in scoped]
+extra = [l for l in scoped if l not in whole]
+assert not missing, ("missed", missing[:3])
+assert not extra, ("invented", extra[:3])
+print(len(need))' "$kind" "$tmp/whole.jsonl" "$tmp/out.jsonl" "$tmp/rows.txt") || fail "--$kind $id against the whole audit"
+		scoped_total=$((scoped_total + within))
+	done
+done
+[ "$scoped_total" -gt 0 ] || fail "the scoped audits had nothing of the whole audit's to find"
+echo "ok: scoped audits find all the whole audit finds within their scope, and nothing else ($scoped_total findings)"
+
 # ---- the auditor role is enough ---------------------------------------------------
+# alot_auditor's own default_transaction_read_only does not reach a login
+# granted it: such a login can write (a temporary table), and is refused.
 q postgres "CREATE ROLE $role LOGIN IN ROLE alot_auditor" >/dev/null
+PGUSER=$role psql -X -q -d "$clean" -c "CREATE TEMP TABLE t_probe (x int)" >"$tmp/probe.err" 2>&1 ||
+	fail "the fixture's login cannot write: the refusal below would prove nothing: $(cat "$tmp/probe.err")"
 set +e
-PGUSER=$role "$ledger" -d "dbname=$multi" --jobs 2 --format json >"$tmp/role.jsonl" 2>"$tmp/role.err"
+PGUSER=$role "$ledger_bin" -d "dbname=$multi" --jobs 2 --format json >"$tmp/role.jsonl" 2>"$tmp/role.err"
+role_rc=$?
+set -e
+[ "$role_rc" = 2 ] && [ ! -s "$tmp/role.jsonl" ] &&
+	grep -q "^alot-ledger: the session of role \"$role\" can write (default_transaction_read_only is off): the audit runs only from a read-only session$" "$tmp/role.err" &&
+	grep -q "^alot-ledger: hint: .*ALTER ROLE $role SET default_transaction_read_only = on.*--allow-writable" "$tmp/role.err" ||
+	fail "a writable auditor login: exit $role_rc $(cat "$tmp/role.jsonl" "$tmp/role.err")"
+# The login path of docs/ledger.md: the setting on the login role itself.
+q postgres "ALTER ROLE $role SET default_transaction_read_only = on" >/dev/null
+if PGUSER=$role psql -X -q -d "$clean" -c "CREATE TEMP TABLE t_probe (x int)" >/dev/null 2>&1; then
+	fail "the read-only login can still write"
+fi
+set +e
+PGUSER=$role "$ledger_bin" -d "dbname=$multi" --jobs 2 --format json >"$tmp/role.jsonl" 2>"$tmp/role.err"
 role_rc=$?
 set -e
 [ "$role_rc" = 1 ] && [ "$(sort "$tmp/role.jsonl" | cmp - "$tmp/jobs1" && echo same)" = same ] ||
-	fail "as alot_auditor: exit $role_rc $(cat "$tmp/role.err")"
-echo "ok: the read-only alot_auditor role runs the whole audit"
+	fail "as a read-only alot_auditor login: exit $role_rc $(cat "$tmp/role.err")"
+# A superuser session is writable: refused, unless --allow-writable.
+set +e
+"$ledger_bin" -d "dbname=$multi" --format json >"$tmp/su.jsonl" 2>"$tmp/su.err"
+su_rc=$?
+"$ledger_bin" -d "dbname=$multi" --format json --allow-writable >"$tmp/su2.jsonl" 2>"$tmp/su2.err"
+su2_rc=$?
+set -e
+[ "$su_rc" = 2 ] && [ ! -s "$tmp/su.jsonl" ] && grep -q "can write" "$tmp/su.err" || fail "a writable superuser session: exit $su_rc $(cat "$tmp/su.err")"
+[ "$su2_rc" = 1 ] && cmp -s <(sort "$tmp/su2.jsonl") "$tmp/jobs1" || fail "--allow-writable: exit $su2_rc $(cat "$tmp/su2.err")"
+echo "ok: only a read-only session audits: a writable alot_auditor login is refused, the read-only login runs the whole audit, --allow-writable overrides"
 
 # ---- a database built with the design document's schema, and its triggers' data ------
 doc="t_ledger_doc_$$"
@@ -415,7 +574,7 @@ echo "ok: a design-document database: the credit entry its trigger left out, the
 
 # ---- the server restarts in the middle of an audit ------------------------------------
 set +e
-ALOT_LEDGER_PAUSE_AFTER_CHECK="$tmp/paused" "$ledger" -d "dbname=$clean" --jobs 1 >"$tmp/restart.out" 2>"$tmp/restart.err" &
+ALOT_LEDGER_PAUSE_AFTER_CHECK="$tmp/paused" ledger -d "dbname=$clean" --jobs 1 >"$tmp/restart.out" 2>"$tmp/restart.err" &
 pid=$!
 for _ in $(seq 300); do [ -e "$tmp/paused" ] && break; sleep 0.1; done
 [ -e "$tmp/paused" ] || fail "the audit never paused"
@@ -432,7 +591,6 @@ for _ in $(seq 50); do q postgres "SELECT 1" >/dev/null 2>&1 && break; sleep 0.2
 echo "ok: a server restart mid-audit: exit 2, a clear message, never clean"
 
 # ---- command line -----------------------------------------------------------------------
-run() { set +e; "$ledger" "$@" >"$tmp/cli.out" 2>"$tmp/cli.err"; cli_rc=$?; set -e; }
 run --help
 [ "$cli_rc" = 0 ] && grep -q "Usage:" "$tmp/cli.out" || fail "--help"
 run --version

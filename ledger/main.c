@@ -5,7 +5,12 @@
  * By default the audit scans every table once (scan.c) and then confirms
  * the users and rooms the scan nominated with each check's own query,
  * spread over the connections; --engine=sql, or a --user or --room scope,
- * runs every check's query instead.  docs/ledger.md documents every check.
+ * runs every check's query instead (--user and --room together: the union
+ * of both audits).  It audits only from a read-only session (every
+ * connection's default_transaction_read_only on, unless --allow-writable),
+ * and never reports an audit of nothing as clean: no check left, or a
+ * --user or --room that names no row, exits 2.  docs/ledger.md documents
+ * every check.
  */
 #include <ctype.h>
 #include <getopt.h>

@@ -592,7 +592,8 @@ echo "ok: a server restart mid-audit: exit 2, a clear message, never clean"
 
 # ---- command line -----------------------------------------------------------------------
 run --help
-[ "$cli_rc" = 0 ] && grep -q "Usage:" "$tmp/cli.out" || fail "--help"
+[ "$cli_rc" = 0 ] && grep -q "Usage:" "$tmp/cli.out" && grep -q -- "--allow-writable" "$tmp/cli.out" &&
+	grep -q "with --user,$" "$tmp/cli.out" && grep -q "both: the findings of either audit (the union)" "$tmp/cli.out" || fail "--help"
 run --version
 [ "$cli_rc" = 0 ] && grep -q "^alot-ledger (ALOT!) " "$tmp/cli.out" || fail "--version"
 run --list-checks

@@ -21,6 +21,8 @@ fi
 scale=${1:-1}
 build=${BUILD:-$src/build}
 ledger="$build/alot-ledger"
+# The audit runs only in read-only sessions (docs/ledger.md); the benchmark's superuser gets one so.
+export PGOPTIONS="${PGOPTIONS:-} -c default_transaction_read_only=on"
 if [ -n "${BENCH_LEDGER_DB:-}" ]; then
 	export PGDATABASE=$BENCH_LEDGER_DB
 else

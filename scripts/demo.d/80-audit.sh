@@ -1,10 +1,24 @@
 # 80-audit.sh - audit the demo database (clean), then a deliberately
-# corrupted copy of it, with alot-ledger.
+# corrupted copy of it, with alot-ledger, as an auditor's login whose
+# sessions are read-only by construction (docs/ledger.md).
 set -euo pipefail
 ledger="$BUILD/alot-ledger"
+auditor=demo_auditor
+psql -X -q -v ON_ERROR_STOP=1 -d postgres <<SQL
+DROP ROLE IF EXISTS $auditor;
+CREATE ROLE $auditor LOGIN IN ROLE alot_auditor;
+ALTER ROLE $auditor SET default_transaction_read_only = on;
+SQL
 echo
-echo "== alot-ledger: the demo database, after its draws"
-"$ledger" -d "dbname=$DEMO_DB" --pubkey "$DEMO_OUT/records/pubkey.pem" --verbose 2>&1 | sed 's/^/   /'
+echo "== alot-ledger: the demo database, after its draws (as $auditor, a read-only login granted alot_auditor)"
+"$ledger" -d "dbname=$DEMO_DB user=$auditor" --pubkey "$DEMO_OUT/records/pubkey.pem" --verbose 2>&1 | sed 's/^/   /'
+echo "== the same audit from a session that could write is refused"
+set +e
+"$ledger" -d "dbname=$DEMO_DB" 2>&1 | sed 's/^/   /'
+rc=${PIPESTATUS[0]}
+set -e
+echo "   alot-ledger exit status: $rc (2: it could not run)"
+[ "$rc" = 2 ]
 echo
 echo "== a corrupted copy: lost credits, a moved ticket range, a double refund, a forged winner"
 copy="${DEMO_DB}_corrupted"
@@ -32,8 +46,9 @@ UPDATE room_entries SET is_winner = true
 SQL
 set +e
 echo "   (the scan nominates rooms and users; each check's query confirms them)"
-"$ledger" -d "dbname=$copy" --verbose 2>&1 | sed 's/^/   /'
+"$ledger" -d "dbname=$copy user=$auditor" --verbose 2>&1 | sed 's/^/   /'
 rc=${PIPESTATUS[0]}
 set -e
 echo "   alot-ledger exit status: $rc (1: the audit found problems)"
 [ "$rc" = 1 ]
+psql -X -q -d postgres -c "DROP DATABASE $copy" -c "DROP ROLE $auditor" >/dev/null 2>&1 || true

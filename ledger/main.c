@@ -245,17 +245,20 @@ static int
 parse_scope(int opt, const char *arg, struct options *o, audit *a)
 {
 	alot_uuid id;
+	char text[ALOT_UUID_STRLEN];
 
-	if (alot_uuid_parse(arg, &id, NULL) != ALOT_OK) {
-		cli_error("invalid value \"%s\" for option --%s: not a lowercase UUID", arg, opt == 3 ? "user" : "room");
+	/* Any case, as PostgreSQL takes it; normalised, as the findings print ids. */
+	if (alot_uuid_parse_any_case(arg, &id) != ALOT_OK) {
+		cli_error("invalid value \"%s\" for option --%s: not a UUID", arg, opt == 3 ? "user" : "room");
 		return 0;
 	}
+	alot_uuid_format(&id, text);
 	/* A one-element uuid[] literal: the form every check's query takes. */
 	if (opt == 3) {
-		snprintf(o->users, sizeof(o->users), "{%s}", arg);
+		snprintf(o->users, sizeof(o->users), "{%s}", text);
 		a->users = o->users;
 	} else {
-		snprintf(o->rooms, sizeof(o->rooms), "{%s}", arg);
+		snprintf(o->rooms, sizeof(o->rooms), "{%s}", text);
 		a->rooms = o->rooms;
 	}
 	return 1;

@@ -747,6 +747,8 @@ run badcmd "$draw" frobnicate
 expect_rc badcmd 2
 expect_err badcmd 'unknown command "frobnicate"'
 expect_err badopt '^alot-draw: unrecognized option' # not "execute:"
+# No test hook ships in the binary (the pause before COMMIT is gone; tests use locks instead).
+if grep -a -q 'ALOT_DRAW_PAUSE' "$draw"; then fail "alot-draw still carries a test hook"; fi
 run baduuid "$draw" execute --room 42 --admin "$ADMIN"
 expect_rc baduuid 2
 expect_err baduuid 'invalid value "42" for option --room: not a UUID'

@@ -603,7 +603,14 @@ run --bogus
 run --check no-such-check -d "dbname=$clean"
 [ "$cli_rc" = 2 ] && grep -q 'unknown check "no-such-check"' "$tmp/cli.err" || fail "unknown check"
 run --room 42
-[ "$cli_rc" = 2 ] && grep -q 'invalid value "42" for option --room: not a lowercase UUID' "$tmp/cli.err" || fail "bad room"
+[ "$cli_rc" = 2 ] && grep -q 'invalid value "42" for option --room: not a UUID' "$tmp/cli.err" || fail "bad room"
+# A room in upper case is the same room: the same audit, byte for byte.
+some_room=$(q "$clean" "SELECT id FROM rooms ORDER BY id LIMIT 1")
+run --room "$some_room" -d "dbname=$clean" --format json
+cp "$tmp/cli.out" "$tmp/lower.out"
+lower_rc=$cli_rc
+run --room "${some_room^^}" -d "dbname=$clean" --format json
+[ "$cli_rc" = "$lower_rc" ] && [ "$cli_rc" != 2 ] && cmp -s "$tmp/cli.out" "$tmp/lower.out" || fail "an upper-case --room audits differently: $(cat "$tmp/cli.err")"
 run --engine fast
 [ "$cli_rc" = 2 ] && grep -q 'invalid value "fast" for option --engine: use scan or sql' "$tmp/cli.err" || fail "bad engine"
 run --memory-limit 12

@@ -213,7 +213,7 @@ report_finding(audit *a, const check *c, const finding *f)
 		char raw[2048];
 		int n = snprintf(raw, sizeof(raw), "%s %s: %s (expected %s, actual %s)",
 		                 f->table ? f->table : "?", f->id ? f->id : "?", f->message ? f->message : "",
-		                 f->expected ? f->expected : "-", f->actual ? f->actual : "-");
+		                 f->expected ? f->expected : "NULL", f->actual ? f->actual : "NULL");
 		size_t len = n < 0 ? 0 : (size_t)n < sizeof(raw) ? (size_t)n : sizeof(raw) - 1;
 
 		(void)alot_escape(raw, len, t->examples[t->count], sizeof(t->examples[0]));

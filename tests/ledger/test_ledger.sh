@@ -170,6 +170,44 @@ grep -q 'fails client-seed' "$tmp/out.jsonl" || fail "draw-protocol: the failing
 violation user-stats "UPDATE users SET total_won = total_won + 1 WHERE id = (SELECT id FROM users ORDER BY id LIMIT 1);"
 [ "$n" = 20 ] || fail "$n violations for 20 checks"
 
+# expect_finding CHECK FIELD=JSON...: a finding of CHECK in the last audit has exactly these fields.
+expect_finding() {
+	python3 - "$tmp/out.jsonl" "$@" <<'PY' || fail "no $1 finding with ${*:2}: $(cat "$tmp/out.jsonl")"
+import json, sys
+path, check, *pairs = sys.argv[1:]
+want = {k: json.loads(v) for k, v in (p.split("=", 1) for p in pairs)}
+for line in open(path):
+    f = json.loads(line)
+    if f["check"] == check and all(f.get(k) == v for k, v in want.items()):
+        sys.exit(0)
+sys.exit(1)
+PY
+}
+last_copy() { echo "t_ledger_v$((n - 1))_$$"; }
+
+# ---- a NULL is shown as NULL (JSON null), never as 0 ----------------------------------------
+violation credit-balance "UPDATE user_universal_credits SET balance = NULL
+	WHERE user_id = (SELECT user_id FROM credit_transactions ORDER BY id LIMIT 1);"
+null_user=$(q "$(last_copy)" "SELECT user_id FROM credit_transactions ORDER BY id LIMIT 1")
+null_end=$(q "$(last_copy)" "SELECT balance_after FROM credit_transactions WHERE user_id = '$null_user' ORDER BY created_at DESC, id DESC LIMIT 1")
+expect_finding credit-balance actual=null expected="\"$null_end\"" \
+	message="\"user $null_user: the balance is NULL, the ledger ends at $null_end\""
+violation room-counters "UPDATE rooms SET total_participants = NULL WHERE id = $OPEN_ROOM;"
+null_room=$(q "$(last_copy)" "SELECT id FROM rooms WHERE status = 'open' ORDER BY id LIMIT 1")
+null_part=$(q "$(last_copy)" "SELECT count(DISTINCT user_id) FROM room_entries WHERE room_id = '$null_room'")
+expect_finding room-counters id="\"$null_room\"" actual=null expected="\"$null_part\"" \
+	message="\"room $null_room: total_participants is NULL, its entries give $null_part\""
+set +e; ledger -d "dbname=$(last_copy)" --check room-counters >"$tmp/text.txt"; set -e
+grep -qF "room $null_room: total_participants is NULL, its entries give $null_part (expected $null_part, actual NULL)" "$tmp/text.txt" ||
+	fail "a NULL in the text report: $(cat "$tmp/text.txt")"
+violation user-stats "UPDATE users SET total_entries = NULL
+	WHERE id = (SELECT user_id FROM room_entries ORDER BY id LIMIT 1);"
+null_user=$(q "$(last_copy)" "SELECT user_id FROM room_entries ORDER BY id LIMIT 1")
+null_entries=$(q "$(last_copy)" "SELECT count(*) FROM room_entries WHERE user_id = '$null_user'")
+expect_finding user-stats actual=null \
+	message="\"user $null_user: total_entries is NULL, the entries and draws give $null_entries\""
+echo "ok: a NULL is shown as NULL, not 0"
+
 # ---- database text: escaped in the text report, exact (and never lost) in JSON --------------
 # A transaction type and description with a terminal escape and a CR, and a
 # type of broken UTF-8 (stored through a binary cast: the server would refuse it otherwise).

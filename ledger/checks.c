@@ -64,8 +64,9 @@ static const char credit_totals_sql[] =
 	"       AS v(name, actual, expected, shown)"
 	" WHERE ($1::uuid[] IS NULL OR c.user_id = ANY($1::uuid[])) AND $2::uuid[] IS NULL AND v.actual <> v.expected";
 
+/* The finding is the user's: table users, the user's id (its transactions are many). */
 static const char credit_missing_account_sql[] =
-	"SELECT 'credit_transactions', t.user_id::text, 'a user_universal_credits row', 'none',"
+	"SELECT 'users', t.user_id::text, 'a user_universal_credits row', 'none',"
 	"       format('user %s has %s credit transactions but no credits row: its credits are nowhere',"
 	"              t.user_id, count(*)),"
 	"       abs(sum(t.amount))::float8, 'credits', 'error'"

@@ -124,7 +124,14 @@ violation credit-missing-account "
 	INSERT INTO users (id, email, hashed_password) VALUES ('00000000-0000-4000-8000-00000000ee02', 'lost@example.com', 'x');
 	INSERT INTO credit_transactions (user_id, amount, balance_before, balance_after, transaction_type)
 	VALUES ('00000000-0000-4000-8000-00000000ee02', 100, 0, 100, 'admin_grant');"
-grep -q '00000000-0000-4000-8000-00000000ee02' "$tmp/out.jsonl" || fail "credit-missing-account: wrong user"
+# The finding is the user's (table users, the user's id), not a transaction's.
+python3 -c '
+import json, sys
+f = [json.loads(l) for l in open(sys.argv[1])]
+assert len(f) == 1 and (f[0]["table"], f[0]["id"], f[0]["expected"], f[0]["actual"], f[0]["message"]) == ("users",
+    "00000000-0000-4000-8000-00000000ee02", "a user_universal_credits row", "none",
+    "user 00000000-0000-4000-8000-00000000ee02 has 1 credit transactions but no credits row: its credits are nowhere"), f
+' "$tmp/out.jsonl" || fail "credit-missing-account: the finding does not name the user: $(cat "$tmp/out.jsonl")"
 violation credit-unknown-type "
 	INSERT INTO users (id, email, hashed_password) VALUES ('00000000-0000-4000-8000-00000000ee03', 'bonus@example.com', 'x');
 	INSERT INTO user_universal_credits (user_id, balance, total_earned) VALUES ('00000000-0000-4000-8000-00000000ee03', 100, 100);
@@ -438,7 +445,7 @@ q "$order" "ALTER TABLE credit_transactions DISABLE TRIGGER USER;
 	INSERT INTO credit_transactions (user_id, amount, balance_before, balance_after, transaction_type, created_at)
 	VALUES ('00000000-0000-4000-8000-00000000ee30', 100, 0, 100, 'admin_grant', NULL);" >/dev/null
 audit "$order" --check credit-missing-account
-[ "$rc" = 1 ] && grep -q '"id":"00000000-0000-4000-8000-00000000ee30"' "$tmp/out.jsonl" ||
+[ "$rc" = 1 ] && grep -q '"table":"users","id":"00000000-0000-4000-8000-00000000ee30"' "$tmp/out.jsonl" ||
 	fail "an undated transaction without a credits row: $(cat "$tmp/out.jsonl")"
 echo "ok: a user with only an undated transaction and no credits row is found"
 

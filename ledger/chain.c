@@ -8,6 +8,11 @@
  *   bad row     this row's balances are wrong; the chain resumes after it
  *   drift       the chain jumps and goes on from the new balance: a missing
  *               row, or a row written from a stale balance (design defect f)
+ *   no date     a row without created_at has no place in the order: it is
+ *               its own finding, and set aside (the server sends a user's
+ *               undated rows first); where the chain breaks and an undated
+ *               row bridges the break exactly, it goes there instead of a
+ *               drift, and the finding says so
  * The server orders the rows (ORDER BY user_id, created_at, id), so the
  * physical order of the table never matters here; memory is three rows.
  * The scan (scan.c) walks every user's chain in arrival order and asks
@@ -23,10 +28,13 @@
 static const char chain_sql[] =
 	"SELECT t.user_id, t.id, t.amount, t.balance_before, t.balance_after, t.transaction_type,"
 	"       coalesce(t.room_id::text, '') || '/' || coalesce(t.room_entry_id::text, '') || '/' ||"
-	"       coalesce(t.purchase_id::text, '') || '/' || coalesce(t.description, '')"
+	"       coalesce(t.purchase_id::text, '') || '/' || coalesce(t.description, ''),"
+	"       t.created_at IS NULL"
 	"  FROM credit_transactions t"
 	" WHERE ($1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])) AND $2::uuid[] IS NULL"
-	" ORDER BY t.user_id, t.created_at, t.id";
+	" ORDER BY t.user_id, t.created_at NULLS FIRST, t.id";
+
+#define MAX_UNDATED 16  /* a user's undated rows kept to bridge breaks; more are reported at once */
 
 typedef struct tx {
 	char user[40];
@@ -34,6 +42,7 @@ typedef struct tx {
 	long long amount, before, after;
 	char type[64];
 	char refs[256];
+	int undated;            /* created_at is NULL */
 } tx;
 
 struct chain {
@@ -45,6 +54,9 @@ struct chain {
 	int has_last;
 	long long prev_after;   /* the balance the chain stands at */
 	int first;              /* pending is the user's first row */
+	char user[40];          /* the user of the rows below */
+	tx undated[MAX_UNDATED];/* the user's rows without created_at, not yet placed */
+	int n_undated;
 };
 
 static void
@@ -68,6 +80,60 @@ chain_finding(struct chain *ch, const tx *row, const char *kind, const char *det
 	report_finding(ch->a, ch->c, &f);
 }
 
+/* An undated row: where it fits (before, or NULL: at the end), or nowhere (fits 0). */
+static void
+undated_finding(struct chain *ch, const tx *row, int fits, const char *before)
+{
+	char message[512];
+	finding f;
+
+	if (!fits)
+		snprintf(message, sizeof(message), "user %s: no date: transaction %s has no created_at,"
+		         " so it has no place in the chain (balance %lld to %lld), and fits at no break of it",
+		         row->user, row->id, row->before, row->after);
+	else if (before != NULL)
+		snprintf(message, sizeof(message), "user %s: no date: transaction %s has no created_at;"
+		         " its balances (%lld to %lld) place it just before transaction %s",
+		         row->user, row->id, row->before, row->after, before);
+	else
+		snprintf(message, sizeof(message), "user %s: no date: transaction %s has no created_at;"
+		         " its balances (%lld to %lld) place it at the end of the chain",
+		         row->user, row->id, row->before, row->after);
+	f.check = ch->c->name;
+	f.severity = "error";
+	f.table = "credit_transactions";
+	f.id = row->id;
+	f.expected = "a created_at";
+	f.actual = NULL;
+	f.message = message;
+	f.amount = (double)llabs(row->amount);
+	f.unit = "credits";
+	report_finding(ch->a, ch->c, &f);
+}
+
+/*
+ * The chain stands at prev_after and the next dated row starts at "to"
+ * (to_id; NULL at the end of the chain): an undated row that goes from
+ * the one to the other takes its place there.  Returns 1 when one did.
+ */
+static int
+place_undated(struct chain *ch, long long to, const char *to_id)
+{
+	int i;
+
+	for (i = 0; i < ch->n_undated; i++) {
+		tx *u = &ch->undated[i];
+
+		if (u->before != ch->prev_after || (to_id != NULL && u->after != to))
+			continue;
+		undated_finding(ch, u, 1, to_id);
+		ch->prev_after = u->after;
+		ch->undated[i] = ch->undated[--ch->n_undated];
+		return 1;
+	}
+	return 0;
+}
+
 static int
 duplicate_of(const tx *a, const tx *b)
 {
@@ -85,6 +151,8 @@ judge(struct chain *ch, const tx *next, const tx *last)
 	tx *cur = &ch->pending;
 	char detail[400];
 
+	if (cur->before != ch->prev_after)
+		(void)place_undated(ch, cur->before, cur->id);
 	if (cur->before == ch->prev_after) {
 		ch->prev_after = cur->after;
 		return 0;
@@ -127,14 +195,24 @@ parse_row(PGresult *res, tx *t)
 	t->after = atoll(PQgetvalue(res, 0, 4));
 	snprintf(t->type, sizeof(t->type), "%s", PQgetvalue(res, 0, 5));
 	snprintf(t->refs, sizeof(t->refs), "%s", PQgetvalue(res, 0, 6));
+	t->undated = PQgetvalue(res, 0, 7)[0] == 't';
 }
 
 /* The user's rows are over: judge the pending one without lookahead. */
 static void
 finish_user(struct chain *ch)
 {
+	int i;
+
 	if (ch->has_pending)
 		judge(ch, NULL, ch->has_last ? &ch->last : NULL);
+	else if (!ch->has_last)
+		ch->prev_after = 0;  /* only undated rows: the chain stands at 0 */
+	/* What is left: one may end the chain; the others fit nowhere. */
+	(void)place_undated(ch, 0, NULL);
+	for (i = 0; i < ch->n_undated; i++)
+		undated_finding(ch, &ch->undated[i], 0, NULL);
+	ch->n_undated = 0;
 	ch->has_pending = 0;
 	ch->has_last = 0;
 }
@@ -149,9 +227,16 @@ chain_row(PGresult *res, void *arg, alot_error *err)
 	(void)err;
 	parse_row(res, &row);
 	/* A new user: after a back-dated row the lookahead was consumed and only "last" is left. */
-	if ((ch->has_pending && strcmp(row.user, ch->pending.user) != 0) ||
-	    (!ch->has_pending && ch->has_last && strcmp(row.user, ch->last.user) != 0))
+	if (ch->user[0] != '\0' && strcmp(row.user, ch->user) != 0)
 		finish_user(ch);
+	snprintf(ch->user, sizeof(ch->user), "%s", row.user);
+	if (row.undated) {  /* they come first: set aside, to be placed where the chain breaks */
+		if (ch->n_undated < MAX_UNDATED)
+			ch->undated[ch->n_undated++] = row;
+		else
+			undated_finding(ch, &row, 0, NULL);
+		return ALOT_OK;
+	}
 	if (!ch->has_pending) {
 		if (!ch->has_last) {
 			ch->prev_after = 0; /* a user's chain starts at 0 */
@@ -184,7 +269,7 @@ check_credit_chain(const check *c, audit *a, PGconn *conn, const scope *s, alot_
 	ch.c = c;
 	ch.a = a;
 	rc = stream_query(conn, chain_sql, s, chain_row, &ch, err);
-	if (rc == ALOT_OK)
+	if (rc == ALOT_OK && ch.user[0] != '\0')
 		finish_user(&ch);
 	return rc;
 }

@@ -449,6 +449,34 @@ audit "$order" --check credit-missing-account
 	fail "an undated transaction without a credits row: $(cat "$tmp/out.jsonl")"
 echo "ok: a user with only an undated transaction and no credits row is found"
 
+# An undated transaction in the middle of a chain: the chain's diagnosis
+# names it as undated, and where its balances place it, not as two drifts.
+U50=00000000-0000-4000-8000-00000000ee50
+q "$order" "ALTER TABLE credit_transactions DISABLE TRIGGER USER;
+	INSERT INTO users (id, email, hashed_password) VALUES ('$U50', 'nodate@example.com', 'x');
+	INSERT INTO user_universal_credits (user_id, balance, total_earned) VALUES ('$U50', 250, 250);
+	INSERT INTO credit_transactions (id, user_id, amount, balance_before, balance_after, transaction_type, created_at) VALUES
+	  ('00000000-0000-4000-8000-0000000050a1', '$U50', 100, 0, 100, 'admin_grant', '2026-06-01'),
+	  ('00000000-0000-4000-8000-0000000050a2', '$U50', 50, 100, 150, 'admin_grant', NULL),
+	  ('00000000-0000-4000-8000-0000000050a3', '$U50', 50, 150, 200, 'admin_grant', '2026-06-03'),
+	  ('00000000-0000-4000-8000-0000000050a4', '$U50', 50, 200, 250, 'admin_grant', '2026-06-04');" >/dev/null
+for scope in "--user $U50" ""; do
+	# shellcheck disable=SC2086
+	audit "$order" --check credit-chain $scope
+	[ "$rc" = 1 ] && [ "$(grep -c "$U50" "$tmp/out.jsonl")" = 1 ] || fail "an undated transaction in a chain ($scope): $(cat "$tmp/out.jsonl")"
+	expect_finding credit-chain id='"00000000-0000-4000-8000-0000000050a2"' expected='"a created_at"' actual=null \
+		message="\"user $U50: no date: transaction 00000000-0000-4000-8000-0000000050a2 has no created_at; its balances (100 to 150) place it just before transaction 00000000-0000-4000-8000-0000000050a3\""
+done
+# One that bridges no break of the chain: still named, and the break is a drift.
+q "$order" "ALTER TABLE credit_transactions DISABLE TRIGGER USER;
+	UPDATE credit_transactions SET balance_before = 110, balance_after = 160 WHERE id = '00000000-0000-4000-8000-0000000050a2'" >/dev/null
+audit "$order" --check credit-chain --user "$U50"
+expect_finding credit-chain id='"00000000-0000-4000-8000-0000000050a2"' actual=null \
+	message="\"user $U50: no date: transaction 00000000-0000-4000-8000-0000000050a2 has no created_at, so it has no place in the chain (balance 110 to 160), and fits at no break of it\""
+expect_finding credit-chain id='"00000000-0000-4000-8000-0000000050a3"' \
+	message="\"user $U50: drift: balance_before jumps to 150, the chain stood at 100 (+50 credits) and goes on from there: a missing row, or a row written from a stale balance\""
+echo "ok: an undated transaction is named as undated, and placed where its balances fit"
+
 # ---- random damage: the scan finds exactly what the plain queries find ----------------------
 # Forty mutations, each applied on top of the ones before (a seeded random row
 # each time), and after each the two engines must agree line for line.

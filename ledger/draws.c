@@ -141,14 +141,22 @@ finish_draw(struct page *pg, const struct page_draw *d, int active)
 		draw_finding(pg->ctx, d->id, "the entries the draw covered", active && st->broken ? st->why : "no entries",
 		             "room %s: the entries no longer form the ticket ledger of the draw: %s",
 		             d->room, active && st->broken ? st->why : "there are none");
-	} else if (!alot_ct_equal(root, d->root, ALOT_HASH_LEN) || st->cov.entry_count != d->entry_count ||
-	           n != d->total_tickets) {
+	} else if (!alot_ct_equal(root, d->root, ALOT_HASH_LEN)) {
 		alot_hex_encode(d->root, ALOT_HASH_LEN, want);
 		alot_hex_encode(root, ALOT_HASH_LEN, got);
 		draw_finding(pg->ctx, d->id, want, got,
 		             "room %s: the entries (%llu, tickets 1-%u) no longer hash to the drawn ledger root"
 		             " (%u entries, tickets 1-%u)", d->room, (unsigned long long)st->cov.entry_count, n,
 		             d->entry_count, d->total_tickets);
+	} else if (st->cov.entry_count != d->entry_count || n != d->total_tickets) {
+		/* The same root: the record's counts are what differ; name the one, with both values. */
+		int entries = st->cov.entry_count != d->entry_count;
+
+		snprintf(want, sizeof(want), "%u", entries ? d->entry_count : d->total_tickets);
+		snprintf(got, sizeof(got), "%llu", entries ? (unsigned long long)st->cov.entry_count : (unsigned long long)n);
+		draw_finding(pg->ctx, d->id, want, got,
+		             "room %s: the entries hash to the drawn ledger root, but their %s is %s, the record's %s",
+		             d->room, entries ? "entry count" : "ticket count", got, want);
 	}
 }
 
@@ -209,27 +217,38 @@ check_page_ledgers(struct page *pg, PGconn *conn, alot_error *err)
 	return rc;
 }
 
-/* The record's values and the row's columns must be the same. */
+/*
+ * The record's values and the row's columns must be the same: a finding
+ * for each column that differs, naming it, with the record's value as
+ * expected and the column's (NULL when it is) as actual.
+ */
 static void
 compare_row(struct draw_ctx *ctx, PGresult *res, int i, const alot_draw_record *rec)
 {
-	char buf[5][80], entry[ALOT_UUID_STRLEN], user[ALOT_UUID_STRLEN];
+	static const struct { const char *column; int col; } fields[] = {
+		{ "winning_ticket", 3 }, { "winner_entry_id", 4 }, { "winner_user_id", 5 }, { "server_seed", 6 },
+		{ "nonce", 8 }, { "combined_seed", 9 }, { "total_tickets", 10 },
+	};
+	char want[7][80];
 	const char *id = PQgetvalue(res, i, 0), *room = PQgetvalue(res, i, 1);
+	size_t k;
 
-	snprintf(buf[0], sizeof(buf[0]), "%u", rec->draw.winning_ticket);
-	snprintf(buf[1], sizeof(buf[1]), "%u", rec->draw.nonce);
-	snprintf(buf[2], sizeof(buf[2]), "%u", rec->lot.total_tickets);
-	alot_uuid_format(&rec->winner.entry_id, entry);
-	alot_uuid_format(&rec->winner.user_id, user);
-	alot_hex_encode(rec->server_seed, ALOT_SEED_LEN, buf[3]);
-	alot_hex_encode(rec->combined_seed, ALOT_HASH_LEN, buf[4]);
-	if (strcmp(PQgetvalue(res, i, 3), buf[0]) != 0 || strcmp(PQgetvalue(res, i, 4), entry) != 0 ||
-	    strcmp(PQgetvalue(res, i, 5), user) != 0 || strcmp(PQgetvalue(res, i, 6), buf[3]) != 0 ||
-	    strcmp(PQgetvalue(res, i, 8), buf[1]) != 0 || strcmp(PQgetvalue(res, i, 9), buf[4]) != 0 ||
-	    strcmp(PQgetvalue(res, i, 10), buf[2]) != 0)
-		draw_finding(ctx, id, "the values of the signed record", "other values in lottery_draws",
-		             "room %s: the draw row (ticket %s, entry %s) disagrees with its signed record (ticket %s, entry %s)",
-		             room, PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), buf[0], entry);
+	snprintf(want[0], sizeof(want[0]), "%u", rec->draw.winning_ticket);
+	alot_uuid_format(&rec->winner.entry_id, want[1]);
+	alot_uuid_format(&rec->winner.user_id, want[2]);
+	alot_hex_encode(rec->server_seed, ALOT_SEED_LEN, want[3]);
+	snprintf(want[4], sizeof(want[4]), "%u", rec->draw.nonce);
+	alot_hex_encode(rec->combined_seed, ALOT_HASH_LEN, want[5]);
+	snprintf(want[6], sizeof(want[6]), "%u", rec->lot.total_tickets);
+	for (k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
+		int null = PQgetisnull(res, i, fields[k].col);
+		const char *got = null ? NULL : PQgetvalue(res, i, fields[k].col);
+
+		if (got != NULL && strcmp(got, want[k]) == 0)
+			continue;
+		draw_finding(ctx, id, want[k], got, "room %s: the draw row's %s is %s, its signed record's is %s",
+		             room, fields[k].column, got != NULL ? got : "NULL", want[k]);
+	}
 }
 
 /* Verify the record of row i, and note what its room's entries must hash to. */

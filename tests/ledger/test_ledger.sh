@@ -215,6 +215,25 @@ expect_finding user-stats actual=null \
 	message="\"user $null_user: total_entries is NULL, the entries and draws give $null_entries\""
 echo "ok: a NULL is shown as NULL, not 0"
 
+# ---- draw-protocol names the column of the draw row that disagrees with its record ----------
+violation draw-protocol "UPDATE lottery_draws SET nonce = nonce + 1 WHERE room_id = $DRAWN_ROOM;"
+read -r np_room np_nonce < <(q "$(last_copy)" "SELECT room_id, nonce FROM lottery_draws ORDER BY room_id LIMIT 1" | tr '|' ' ')
+expect_finding draw-protocol expected="\"$((np_nonce - 1))\"" actual="\"$np_nonce\"" \
+	message="\"room $np_room: the draw row's nonce is $np_nonce, its signed record's is $((np_nonce - 1))\""
+[ "$(wc -l <"$tmp/out.jsonl")" = 1 ] || fail "draw-protocol: a changed nonce: $(cat "$tmp/out.jsonl")"
+# A record whose entry count is not its ledger's: the root is the same on
+# both sides, so the finding names the count that differs, with both values.
+miscounted=$(q "$clean" "SELECT record FROM lottery_draws ORDER BY room_id LIMIT 1" | python3 -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+r["entry_count"] += 1
+print(json.dumps(r, sort_keys=True, separators=(",", ":")))')
+violation draw-protocol "UPDATE lottery_draws SET record = '$miscounted' WHERE room_id = $DRAWN_ROOM;"
+read -r np_room np_count < <(q "$(last_copy)" "SELECT room_id, (record::jsonb->>'entry_count')::int - 1 FROM lottery_draws ORDER BY room_id LIMIT 1" | tr '|' ' ')
+expect_finding draw-protocol expected="\"$((np_count + 1))\"" actual="\"$np_count\"" \
+	message="\"room $np_room: the entries hash to the drawn ledger root, but their entry count is $np_count, the record's $((np_count + 1))\""
+echo "ok: draw-protocol names the column that disagrees with the signed record"
+
 # ---- database text: escaped in the text report, exact (and never lost) in JSON --------------
 # A transaction type and description with a terminal escape and a CR, and a
 # type of broken UTF-8 (stored through a binary cast: the server would refuse it otherwise).

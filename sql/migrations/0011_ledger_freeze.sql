@@ -396,30 +396,43 @@ ALTER TABLE room_entries DROP CONSTRAINT excl_room_entries_no_overlap,
 -- Rule 10: the ledger cannot be changed by DDL of a non-superuser.
 -- ---------------------------------------------------------------------
 -- The protected triggers: every trigger 0002, 0010 and 0011 put on these
--- tables, the protected tables.
+-- tables, the protected tables.  A later migration that adds one inserts
+-- a row.  Anyone may read the list (the guard runs as whoever runs DDL);
+-- only its owner, the migrations' superuser, may change it.
+CREATE TABLE alot_protected_trigger (
+    table_name TEXT NOT NULL,
+    trigger_name TEXT NOT NULL,
+    PRIMARY KEY (table_name, trigger_name)
+);
+INSERT INTO alot_protected_trigger (table_name, trigger_name) VALUES
+    ('rooms', 'trg_rooms_require_commitment'),
+    ('rooms', 'trg_rooms_status_flow'),
+    ('rooms', 'trg_rooms_lot_bound'),
+    ('room_entries', 'trg_check_room_entry_range'),
+    ('room_entries', 'trg_freeze_room_entry_range'),
+    ('room_entries', 'trg_update_room_funding'),
+    ('room_entries', 'trg_room_entries_frozen'),
+    ('room_entries', 'trg_room_entries_no_truncate'),
+    ('room_commitments', 'trg_room_commitments_immutable'),
+    ('room_commitments', 'trg_room_commitments_no_truncate'),
+    ('room_freezes', 'trg_room_freezes_require_funded'),
+    ('room_freezes', 'trg_room_freezes_immutable'),
+    ('room_freezes', 'trg_room_freezes_no_truncate'),
+    ('lottery_draws', 'trg_lottery_draws_append_only'),
+    ('lottery_draws', 'trg_lottery_draws_no_truncate'),
+    ('room_draw_starts', 'trg_room_draw_starts_require_freeze'),
+    ('room_draw_starts', 'trg_room_draw_starts_immutable'),
+    ('room_draw_starts', 'trg_room_draw_starts_no_truncate'),
+    ('credit_transactions', 'trg_update_credit_balance'),
+    ('credit_transactions', 'trg_credit_transactions_append_only');
+REVOKE ALL ON alot_protected_trigger FROM PUBLIC;
+GRANT SELECT ON alot_protected_trigger TO PUBLIC;
+
+-- A fixed search path: a temporary table of the same name cannot stand in for the list.
 CREATE FUNCTION alot_protected_triggers()
 RETURNS TABLE (table_name TEXT, trigger_name TEXT) AS $$
-    VALUES ('rooms', 'trg_rooms_require_commitment'),
-           ('rooms', 'trg_rooms_status_flow'),
-           ('rooms', 'trg_rooms_lot_bound'),
-           ('room_entries', 'trg_check_room_entry_range'),
-           ('room_entries', 'trg_freeze_room_entry_range'),
-           ('room_entries', 'trg_update_room_funding'),
-           ('room_entries', 'trg_room_entries_frozen'),
-           ('room_entries', 'trg_room_entries_no_truncate'),
-           ('room_commitments', 'trg_room_commitments_immutable'),
-           ('room_commitments', 'trg_room_commitments_no_truncate'),
-           ('room_freezes', 'trg_room_freezes_require_funded'),
-           ('room_freezes', 'trg_room_freezes_immutable'),
-           ('room_freezes', 'trg_room_freezes_no_truncate'),
-           ('lottery_draws', 'trg_lottery_draws_append_only'),
-           ('lottery_draws', 'trg_lottery_draws_no_truncate'),
-           ('room_draw_starts', 'trg_room_draw_starts_require_freeze'),
-           ('room_draw_starts', 'trg_room_draw_starts_immutable'),
-           ('room_draw_starts', 'trg_room_draw_starts_no_truncate'),
-           ('credit_transactions', 'trg_update_credit_balance'),
-           ('credit_transactions', 'trg_credit_transactions_append_only')
-$$ LANGUAGE sql IMMUTABLE;
+    SELECT p.table_name, p.trigger_name FROM alot_protected_trigger p
+$$ LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp;
 
 -- The guard: an event trigger before (ddl_command_start) and after
 -- (ddl_command_end) every DDL command.  Superusers are exempt: the test

@@ -31,27 +31,4 @@ FOR EACH ROW
 EXECUTE FUNCTION room_draw_role_limits();
 
 -- The guard of 0011 keeps this trigger too.
-CREATE OR REPLACE FUNCTION alot_protected_triggers()
-RETURNS TABLE (table_name TEXT, trigger_name TEXT) AS $$
-    VALUES ('rooms', 'trg_rooms_require_commitment'),
-           ('rooms', 'trg_rooms_status_flow'),
-           ('rooms', 'trg_rooms_lot_bound'),
-           ('rooms', 'trg_rooms_draw_role_limits'),
-           ('room_entries', 'trg_check_room_entry_range'),
-           ('room_entries', 'trg_freeze_room_entry_range'),
-           ('room_entries', 'trg_update_room_funding'),
-           ('room_entries', 'trg_room_entries_frozen'),
-           ('room_entries', 'trg_room_entries_no_truncate'),
-           ('room_commitments', 'trg_room_commitments_immutable'),
-           ('room_commitments', 'trg_room_commitments_no_truncate'),
-           ('room_freezes', 'trg_room_freezes_require_funded'),
-           ('room_freezes', 'trg_room_freezes_immutable'),
-           ('room_freezes', 'trg_room_freezes_no_truncate'),
-           ('lottery_draws', 'trg_lottery_draws_append_only'),
-           ('lottery_draws', 'trg_lottery_draws_no_truncate'),
-           ('room_draw_starts', 'trg_room_draw_starts_require_freeze'),
-           ('room_draw_starts', 'trg_room_draw_starts_immutable'),
-           ('room_draw_starts', 'trg_room_draw_starts_no_truncate'),
-           ('credit_transactions', 'trg_update_credit_balance'),
-           ('credit_transactions', 'trg_credit_transactions_append_only')
-$$ LANGUAGE sql IMMUTABLE;
+INSERT INTO alot_protected_trigger (table_name, trigger_name) VALUES ('rooms', 'trg_rooms_draw_role_limits');

@@ -350,6 +350,12 @@ refused "replacing the helper alot_protected_triggers() (nothing protected)" "$O
 	"CREATE OR REPLACE FUNCTION alot_protected_triggers() RETURNS TABLE (table_name TEXT, trigger_name TEXT)
 	 AS 'SELECT NULL::TEXT, NULL::TEXT WHERE false' LANGUAGE sql" \
 	"ALTER TABLE room_entries DISABLE TRIGGER trg_room_entries_frozen"
+# The list is a table: a temporary one of the same name does not stand in for it.
+accepted "a temporary table of its own" "$OWNER" "CREATE TEMP TABLE scratch (x INTEGER)"
+refused "an empty temporary alot_protected_trigger shadowing the list" "$OWNER" \
+	"$PROTECTED: ALTER TABLE cannot change it|trigger trg_room_entries_frozen on room_entries is protected" \
+	"CREATE TEMP TABLE alot_protected_trigger (table_name TEXT, trigger_name TEXT)" \
+	"ALTER TABLE room_entries DISABLE TRIGGER trg_room_entries_frozen"
 refused "renaming a trigger's function (to replace it under its new name)" "$OWNER" \
 	"function public.frozen_no_more\(\) is protected: ALTER FUNCTION cannot change it" \
 	"ALTER FUNCTION room_entries_frozen() RENAME TO frozen_no_more"

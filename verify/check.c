@@ -178,10 +178,8 @@ check_ledger(companions *c, const alot_draw_record *draw, alot_report *report)
 	}
 	alot_ledger_verifier_init(v, draw);
 	while ((got = line_reader_next(&c->ledger, &line, &len)) == 1) {
-		if (len == (size_t)-1) {
-			alot_ledger_verifier_line(v, "", 0); /* finish below frees the verifier */
-			break;
-		}
+		if (len == (size_t)-1)
+			break; /* reported below, over what finish says */
 		alot_ledger_verifier_line(v, line, len);
 	}
 	(void)!alot_ledger_verifier_finish(v, report);

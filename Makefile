@@ -14,7 +14,7 @@
 #   lib/core/*.c   the core of libalot (OpenSSL, jansson; never libpq or libcurl)
 #   lib/db/*.c     the database part of libalot (libpq)
 #   lib/cli/*.c    diagnostics shared by the tools (not part of libalot)
-#   TOOL/*.c       alot-TOOL, for TOOL in draw verify ledger, once TOOL/main.c exists;
+#   TOOL/*.c       alot-TOOL, for TOOL in draw verify ledger witness, once TOOL/main.c exists;
 #   */build.mk     an area's own rules (a tool's extra builds, the vector generator ...)
 #   tests/**/test_*.c   cmocka test programs; tests/**/test_*.sh   shell tests
 
@@ -76,7 +76,7 @@ LIB_CLI    := $(BUILD)/libalot-cli.a
 # Tools whose main.c exists.  Each links libalot statically; TOOL_LIBS_<tool>
 # names its external libraries (alot-verify overrides this in verify/build.mk
 # so that it never links libpq).
-TOOLS := $(foreach t,draw verify ledger,$(if $(wildcard $(t)/main.c),$(t)))
+TOOLS := $(foreach t,draw verify ledger witness,$(if $(wildcard $(t)/main.c),$(t)))
 TOOL_BINS := $(foreach t,$(TOOLS),$(BUILD)/alot-$(t))
 tool_src = $(sort $(wildcard $(1)/*.c))
 tool_obj = $(call obj,$(call tool_src,$(1)))
@@ -85,6 +85,8 @@ tool_lib_obj = $(filter-out $(BUILD)/obj/$(1)/main.o,$(call tool_obj,$(1)))
 TOOL_LIBS_draw   = $(LIB_STATIC) $(LIB_CLI) $(DB_LIBS) $(CORE_LIBS)
 TOOL_LIBS_verify = $(LIB_CORE) $(LIB_CLI) $(CORE_LIBS)
 TOOL_LIBS_ledger = $(LIB_STATIC) $(LIB_CLI) $(DB_LIBS) $(CORE_LIBS)
+# alot-witness is offline like alot-verify: the core only.
+TOOL_LIBS_witness = $(LIB_CORE) $(LIB_CLI) $(CORE_LIBS)
 
 # Test programs: tests/**/test_*.c, linked with all of libalot; those under
 # tests/TOOL/ also link alot-TOOL's objects except its main().
@@ -128,7 +130,7 @@ endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rules,$(t))))
 
 # Test programs.
-test_tool = $(firstword $(filter draw verify ledger,$(subst /, ,$(patsubst tests/%,%,$(1)))))
+test_tool = $(firstword $(filter draw verify ledger witness,$(subst /, ,$(patsubst tests/%,%,$(1)))))
 define test_rules
 $(BUILD)/$(basename $(1)): $(call obj,$(1)) $(LIB_STATIC) $(LIB_CLI) $(if $(call test_tool,$(1)),$(call tool_lib_obj,$(call test_tool,$(1))))
 	@mkdir -p $$(dir $$@)
@@ -171,7 +173,7 @@ MAN_PAGES   := $(sort $(wildcard man/*.1))
 DOC_FILES   := README.md $(sort $(wildcard docs/*.md))
 # alot-verify-net(1) is alot-verify(1); the completion file serves every tool.
 MAN_LINKS   := alot-verify-net.1
-COMP_LINKS  := alot-verify alot-verify-net alot-ledger
+COMP_LINKS  := alot-verify alot-verify-net alot-ledger alot-witness
 ALOT_DATADIR = $(DATADIR)/alot
 
 install: all
@@ -194,7 +196,7 @@ install: all
 	install -m 0644 $(DOC_FILES) $(DESTDIR)$(DOCDIR)/
 
 uninstall:
-	rm -f $(foreach t,draw verify verify-net ledger,$(DESTDIR)$(BINDIR)/alot-$(t))
+	rm -f $(foreach t,draw verify verify-net ledger witness,$(DESTDIR)$(BINDIR)/alot-$(t))
 	rm -f $(DESTDIR)$(LIBDIR)/libalot.a $(DESTDIR)$(LIBDIR)/libalot-core.a
 	rm -f $(DESTDIR)$(LIBDIR)/libalot.so $(DESTDIR)$(LIBDIR)/libalot.so.1
 	rm -rf $(DESTDIR)$(INCDIR)/alot $(DESTDIR)$(ALOT_DATADIR) $(DESTDIR)$(DOCDIR)

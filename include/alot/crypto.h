@@ -57,6 +57,21 @@ void alot_hex_encode(const unsigned char *in, size_t len, char *out);
 alot_code alot_hex_decode(const char *hex, unsigned char *out, size_t outlen,
                           alot_error *err) ALOT_WARN_UNUSED;
 
+/* ---- base64 (RFC 4648 section 4, with padding) --------------------- */
+
+/* The base64 of len bytes into *out (NUL-terminated, malloc()ed, the caller's). */
+alot_code alot_base64_encode(const unsigned char *in, size_t len, char **out,
+                             alot_error *err) ALOT_WARN_UNUSED;
+
+/*
+ * Strict decode of len characters: the standard alphabet, padding
+ * required, no whitespace, and the canonical encoding only (unused bits
+ * zero).  At most cap bytes into out, their number into *outlen;
+ * ALOT_ERR_INVALID on anything else, including a result longer than cap.
+ */
+alot_code alot_base64_decode(const char *in, size_t len, unsigned char *out, size_t cap,
+                             size_t *outlen, alot_error *err) ALOT_WARN_UNUSED;
+
 /* ---- Ed25519 signing ------------------------------------------------ */
 
 typedef struct alot_signing_key alot_signing_key; /* opaque, secret */

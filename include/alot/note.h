@@ -92,7 +92,9 @@ void alot_note_free(alot_note *note);
  * verified[i] is 1 when verifiers[i] signed the note, and, when
  * timestamps is not NULL, timestamps[i] is that cosignature's time
  * (cosignature/v1 only; 0 for Ed25519).  Verifying nothing is not an
- * error here: the caller applies its policy to verified[].
+ * error here: the caller applies its policy to verified[].  A key that
+ * signed twice must verify both times; the first line's timestamp counts.
+ * On an error, verified[] is all 0.
  */
 alot_code alot_note_verify(const alot_note *note, const alot_note_verifier *verifiers,
                            size_t n, int *verified, uint64_t *timestamps,

@@ -113,6 +113,7 @@ alot_code alot_tlog_append_hashes(uint64_t index, const unsigned char leaf_hash[
  * The path of tile n at level (0..63), or of entry bundle n when level is
  * ALOT_TLOG_ENTRIES, of width hashes (1..256; 256 is a full tile, others
  * get ".p/W"), into buf: "tile/0/x001/x234/067", "tile/entries/000.p/7".
+ * Any other level or width gives the empty string.
  */
 #define ALOT_TLOG_ENTRIES (-1)
 void alot_tlog_tile_path(int level, uint64_t n, unsigned width, char buf[ALOT_TLOG_PATH_MAX]);
@@ -137,8 +138,10 @@ typedef struct alot_tlog_proof {
 /*
  * Parse a tlog-proof of len bytes strictly: the header line, no "extra"
  * line (this project sets none), the index, the path, a blank line, and a
- * signed note whose text is a checkpoint.  Release with
- * alot_tlog_proof_free().  ALOT_ERR_INVALID naming what is wrong.
+ * signed note whose text is a checkpoint of more than index leaves.  No
+ * signature is checked here.  Release with alot_tlog_proof_free() (also
+ * after a failure, when *out is zeroed).  ALOT_ERR_INVALID naming what is
+ * wrong.
  */
 alot_code alot_tlog_proof_parse(const char *text, size_t len, alot_tlog_proof *out,
                                 alot_error *err) ALOT_WARN_UNUSED;
@@ -183,7 +186,9 @@ typedef struct alot_tlog_verdict {
  * origin is the log key's name, signed by the log key, and cosigned by
  * at least quorum of the witnesses.  ALOT_ERR_VERIFY (err naming what
  * failed: the origin, the log signature, a witness's bad cosignature, the
- * quorum) otherwise; *out is filled as far as it got.
+ * quorum) otherwise; *out is filled as far as it got.  ALOT_ERR_INVALID
+ * when the note's text is not a checkpoint or the policy is malformed (a
+ * log key not 0x01, a witness key not 0x04, quorum > witness_count).
  */
 alot_code alot_tlog_checkpoint_verify(const alot_note *note, const alot_tlog_policy *policy,
                                       alot_tlog_verdict *out,

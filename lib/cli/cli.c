@@ -1,5 +1,6 @@
 /*
- * cli.c - diagnostics and exit-code mapping shared by the three tools.
+ * cli.c - diagnostics, exit-code mapping and the --help/--version preamble
+ * shared by the tools.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -90,4 +91,32 @@ cli_exit_for(alot_code code)
 	default:
 		return ALOT_EXIT_ERROR;
 	}
+}
+
+int
+cli_command_preamble(int argc, char **argv, const char *usage, int *rc)
+{
+	int i;
+
+	argv[0] = (char *)progname;
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-?") == 0) {
+			fputs(usage, stdout);
+			*rc = ALOT_EXIT_OK;
+			return 1;
+		}
+		if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {
+			printf("%s (ALOT!) %s\n", progname, ALOT_VERSION);
+			*rc = ALOT_EXIT_OK;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+cli_usage_error(void)
+{
+	cli_try_help();
+	return ALOT_EXIT_ERROR;
 }

@@ -29,6 +29,17 @@ void cli_report(const alot_error *err);
 /* The "Try \"prog --help\" for more information." line after a usage error. */
 void cli_try_help(void);
 
+/*
+ * A command's --help and --version, wherever they stand before "--" in
+ * argv (getopt_long would reject them beside a missing required option):
+ * prints usage or the version, sets *rc and returns 1; else returns 0.
+ * Also makes argv[0] the program's name, which getopt uses in its messages.
+ */
+int cli_command_preamble(int argc, char **argv, const char *usage, int *rc);
+
+/* After a usage error: the "Try ..." line, and ALOT_EXIT_ERROR. */
+int cli_usage_error(void);
+
 /* Map a libalot error code to the exit-code contract. */
 alot_exit cli_exit_for(alot_code code);
 

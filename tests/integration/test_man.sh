@@ -8,7 +8,7 @@ man="$ALOT_SRC/man"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v groff >/dev/null || fail "groff is not installed (scripts/ensure-deps.sh installs it)"
 
-pages=(alot-draw.1 alot-verify.1 alot-ledger.1)
+pages=(alot-draw.1 alot-verify.1 alot-ledger.1 alot-witness.1)
 for p in "${pages[@]}"; do
 	[ -s "$man/$p" ] || fail "man/$p is missing"
 	warnings=$(groff -man -Tutf8 -ww -z "$man/$p" 2>&1 >/dev/null)
@@ -66,6 +66,10 @@ done
 check alot-verify.1 "" "$BUILD/alot-verify"
 check alot-verify.1 "" "$BUILD/alot-verify-net"
 check alot-ledger.1 "" "$BUILD/alot-ledger"
+check alot-witness.1 "" "$BUILD/alot-witness"
+for c in $("$BUILD/alot-witness" --help | awk '/^Commands:/ { on = 1; next } /^$/ { on = 0 } on { print $1 }'); do
+	check alot-witness.1 "" "$BUILD/alot-witness" "$c"
+done
 
 # The check itself catches an undocumented option.
 text=$(plain "$man/alot-draw.1" export | grep -v 'since')

@@ -13,8 +13,10 @@ _alot_draw_opts_freeze="--room --signing-key --dbname --help --version"
 _alot_draw_opts_execute="--room --admin --signing-key --seal-key --dbname --help --version"
 _alot_draw_opts_export="--room --proof --all --since --output --dbname --help --version"
 _alot_draw_opts_status="--dbname --help --version"
-_alot_verify_opts="--pubkey --commitment --ledger --proof --entry --url --format --quiet --help --version"
-_alot_verify_net_opts="--pubkey --commitment --ledger --proof --entry --url --cacert --timeout --format --quiet --help --version"
+_alot_verify_opts="--pubkey --commitment --ledger --proof --entry --url --log-key --witness-key --witnesses --log-proof --checkpoint --consistency-proof --monitor --state --max-undrawn --now
+ --format --quiet --help --version"
+_alot_verify_net_opts="--pubkey --commitment --ledger --proof --entry --url --cacert --timeout --log-key --witness-key --witnesses --log-proof --checkpoint --consistency-proof --monitor --state --max-undrawn --now
+ --format --quiet --help --version"
 _alot_ledger_opts="--dbname --jobs --engine --memory-limit --check --skip --user --room --allow-writable --pubkey
  --format --progress --verbose --explain --list-checks --help --version"
 
@@ -48,7 +50,11 @@ _alot_value_of() {
 	alot-draw:*:-r|alot-draw:*:--room|alot-draw:*:-a|alot-draw:*:--admin|alot-draw:*:-d|alot-draw:*:--dbname|\
 	alot-draw:*:--since) echo - ;;
 	alot-verify*:*:-k|alot-verify*:*:--pubkey|alot-verify*:*:-c|alot-verify*:*:--commitment|\
-	alot-verify*:*:-l|alot-verify*:*:--ledger|alot-verify*:*:-p|alot-verify*:*:--proof|alot-verify*:*:--cacert) echo file ;;
+	alot-verify*:*:-l|alot-verify*:*:--ledger|alot-verify*:*:-p|alot-verify*:*:--proof|alot-verify*:*:--cacert|\
+	alot-verify*:*:--log-key|alot-verify*:*:--witness-key|alot-verify*:*:--log-proof|alot-verify*:*:--checkpoint|\
+	alot-verify*:*:--consistency-proof|alot-verify*:*:--state) echo file ;;
+	alot-verify*:*:--monitor) echo dir ;;
+	alot-verify*:*:--witnesses|alot-verify*:*:--max-undrawn|alot-verify*:*:--now) echo - ;;
 	alot-verify*:*:-e|alot-verify*:*:--entry|alot-verify*:*:-u|alot-verify*:*:--url|alot-verify*:*:--timeout) echo - ;;
 	alot-verify*:*:-f|alot-verify*:*:--format|alot-ledger:*:-f|alot-ledger:*:--format) echo "text json" ;;
 	alot-ledger:*:-k|alot-ledger:*:--pubkey) echo file ;;

@@ -4,8 +4,9 @@
  * a draw or a freeze follows, a draw's freeze record, and any conflicting
  * record: equivocation), then a draw's companion files, each matched to
  * the draw of its room: the room's full ledger (streamed in bounded
- * memory, once per draw of that room) and one entry's proof.  A companion
- * that is itself malformed fails the check it feeds.
+ * memory, once per draw of that room) and one entry's proof; last the
+ * transparency log's checks (logproof.c).  A companion that is itself
+ * malformed fails the check it feeds.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -203,9 +204,10 @@ check_proof(companions *c, const alot_draw_record *draw, alot_report *report)
 	}
 }
 
-void
-check_record(const alot_public_key *key, companions *c, const alot_record *rec,
-             const unsigned char hash[ALOT_HASH_LEN], alot_report *report)
+/* The record's own checks, then those against the other records of its room. */
+static void
+check_own(const alot_public_key *key, const companions *c, const alot_record *rec,
+          const unsigned char hash[ALOT_HASH_LEN], alot_report *report)
 {
 	const alot_draw_record *draw = &rec->u.draw;
 
@@ -215,12 +217,23 @@ check_record(const alot_public_key *key, companions *c, const alot_record *rec,
 	if (rec->type == ALOT_RECORD_DRAW && alot_lot_is_v2(&draw->lot))
 		check_freeze_record(key, c, draw, report);
 	check_equivocation(key, c, rec, hash, report);
-	if (rec->type != ALOT_RECORD_DRAW)
-		return;
-	if (c->have_ledger && (!c->ledger_header_ok || alot_uuid_equal(&c->ledger_room, &draw->lot.room_id))) {
+}
+
+void
+check_record(const alot_public_key *key, companions *c, const alot_record *rec,
+             const unsigned char hash[ALOT_HASH_LEN], const unsigned char leaf[ALOT_HASH_LEN],
+             alot_report *report, log_outcome *log)
+{
+	const alot_draw_record *draw = &rec->u.draw;
+
+	check_own(key, c, rec, hash, report);
+	if (rec->type == ALOT_RECORD_DRAW && c->have_ledger &&
+	    (!c->ledger_header_ok || alot_uuid_equal(&c->ledger_room, &draw->lot.room_id))) {
 		c->ledger_used = 1;
 		check_ledger(c, draw, report);
 	}
-	if (c->proof != NULL)
+	if (rec->type == ALOT_RECORD_DRAW && c->proof != NULL)
 		check_proof(c, draw, report);
+	if (c->log != NULL)
+		check_log(c->log, leaf, report, log);
 }

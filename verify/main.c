@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "verify.h"
 
@@ -42,26 +43,56 @@ static const char usage[] =
 	"\n"
 	"Usage:\n"
 	"  " PROG " --pubkey KEY [OPTION]... " PROG_ARGS "\n"
+	"  " PROG " --log-key VKEY --checkpoint OLD --checkpoint NEW --consistency-proof FILE\n"
+	"  " PROG " --monitor DIR --pubkey KEY --log-key VKEY [OPTION]...\n"
 	"\n"
 	RECORD_HELP
 	"\n"
 	"Options:\n"
 	"  -k, --pubkey=FILE       the operator's Ed25519 public key (PEM); required\n"
+	"                          but for a consistency check alone\n"
 	"  -c, --commitment=FILE   commitment records published at open (JSON lines): each\n"
 	"                          is verified, and each draw and freeze must match its room's\n"
 	"  -l, --ledger=FILE       the full ticket ledger of a draw's room\n"
 	"  -p, --proof=FILE        an inclusion proof of one entry; with --entry\n"
 	"  -e, --entry=ID          the entry (yours) the proof must show\n"
 	URL_HELP
+	"\nThe transparency log (docs/verifier.md):\n"
+	"      --log-key=VKEY      the log's verifier key (signed-note, alg 0x01); its name\n"
+	"                          is the log's origin; every record must then be shown in\n"
+	"                          the log by a --log-proof\n"
+	"      --witness-key=VKEY  a witness's verifier key (cosignature/v1, alg 0x04);\n"
+	"                          repeatable, at most 16\n"
+	"      --witnesses=K       at least K of the witnesses must cosign (default: all)\n"
+	"      --log-proof=FILE    a record's c2sp.org/tlog-proof (ROOM.KIND.tlog-proof);\n"
+	"                          repeatable\n"
+	"      --checkpoint=FILE   a checkpoint of the log: give two, the older first, and\n"
+	"      --consistency-proof=FILE\n"
+	"                          the proof that the newer extends the older (base64\n"
+	"                          hashes, one per line); RECORD and --pubkey are optional\n"
+	"      --monitor=DIR       read the whole published log in DIR (tlog-tiles) and report\n"
+	"                          findings; needs --pubkey and --log-key, takes no RECORD\n"
+	"      --state=FILE        (--monitor) the checkpoint seen last: the log must extend\n"
+	"                          it; saved there when the log's integrity holds\n"
+	"      --max-undrawn=DURATION\n"
+	"                          (--monitor) a room frozen longer than this with no\n"
+	"                          draw is a withheld draw: 90s, 30m, 72h or 7d\n"
+	"      --now=TIME          (--monitor) the time to judge by, as 2026-03-01T00:00:00Z\n"
+	"                          (default: now)\n"
+	"\nOutput:\n"
 	"  -f, --format=FORMAT     output format: text (default) or json (one object per record)\n"
 	"  -q, --quiet             print nothing; the exit status tells\n"
 	"  -V, --version           output version information, then exit\n"
 	"  -?, --help              show this help, then exit\n"
 	"\n"
-	"Exit status: 0 every record verified, 1 a record failed or is malformed,\n"
-	"2 the tool could not run (usage, unreadable file, failed download).\n";
+	"Exit status: 0 every record verified (--monitor: no finding), 1 a record failed\n"
+	"or is malformed (--monitor: a finding), 2 the tool could not run (usage,\n"
+	"unreadable file or key, failed download).\n";
 
-enum { OPT_CACERT = 256, OPT_TIMEOUT };
+enum {
+	OPT_CACERT = 256, OPT_TIMEOUT, OPT_LOG_KEY, OPT_WITNESS_KEY, OPT_WITNESSES, OPT_LOG_PROOF,
+	OPT_CHECKPOINT, OPT_CONSISTENCY, OPT_MONITOR, OPT_STATE, OPT_MAX_UNDRAWN, OPT_NOW
+};
 
 struct verify_options {
 	const char *pubkey;
@@ -75,6 +106,19 @@ struct verify_options {
 	int fetch_options;      /* --url, --cacert or --timeout given */
 	char *derived_ledger;   /* --url's ledger, when --ledger is not given */
 	output_format format;
+	const char *log_key;
+	const char *witness_keys[ALOT_TLOG_MAX_WITNESSES];
+	size_t nwitness_keys;
+	long quorum;            /* --witnesses; 0 when not given */
+	const char **log_proofs; /* argv's, argc of them at most */
+	size_t nlog_proofs;
+	const char *checkpoints[2];
+	size_t ncheckpoints;
+	const char *consistency;
+	const char *monitor;
+	const char *state;
+	long long max_undrawn;  /* seconds; -1 when not given */
+	long long now;          /* POSIX seconds; -1 when not given */
 };
 
 struct totals {
@@ -93,13 +137,16 @@ static void
 handle_line(const alot_public_key *key, companions *c, output_format fmt, record_label *label,
             const char *line, size_t len, int commitments_only, alot_record *rec, struct totals *t)
 {
-	unsigned char hash[ALOT_HASH_LEN];
+	unsigned char hash[ALOT_HASH_LEN], leaf[ALOT_HASH_LEN];
 	alot_report report;
 	alot_error err;
+	log_outcome log;
 	const char *format_error = NULL;
 
 	alot_report_init(&report);
+	memset(&log, 0, sizeof(log));
 	label->kind = NULL;
+	label->log = c->log != NULL && c->log->active ? &log : NULL;
 	if (len == (size_t)-1)
 		format_error = record_too_long;
 	else if (alot_record_parse(line, len, rec, &err) != ALOT_OK)
@@ -110,7 +157,8 @@ handle_line(const alot_public_key *key, companions *c, output_format fmt, record
 		label->kind = alot_record_type_name(rec->type);
 		alot_uuid_format(&alot_record_lot(rec)->room_id, label->room);
 		alot_record_hash(line, len, hash);
-		check_record(key, c, rec, hash, &report);
+		alot_tlog_leaf_hash(line, len, leaf);
+		check_record(key, c, rec, hash, leaf, &report, &log);
 	}
 	print_record(fmt, label, &report, format_error, format_error == NULL ? rec : NULL);
 	if (format_error == NULL && report.failures == 0)
@@ -229,11 +277,116 @@ derive_ledger(struct verify_options *o)
 	return 1;
 }
 
+/* A count or a duration: digits only, at most max. */
+static int
+parse_number(const char *text, long long max, long long *out)
+{
+	char *end;
+
+	errno = 0;
+	if (text[0] < '0' || text[0] > '9')
+		return 0;
+	*out = strtoll(text, &end, 10);
+	return errno == 0 && *end == '\0' && *out <= max;
+}
+
+/* "90s", "30m", "72h", "7d" into seconds. */
+static int
+parse_duration(const char *text, long long *seconds)
+{
+	static const char units[] = "smhd";
+	static const long long scale[] = { 1, 60, 3600, 86400 };
+	size_t len = strlen(text);
+	const char *unit;
+	char digits[24];
+
+	if (len < 2 || len > sizeof(digits) || (unit = strchr(units, text[len - 1])) == NULL)
+		return 0;
+	memcpy(digits, text, len - 1);
+	digits[len - 1] = '\0';
+	if (!parse_number(digits, 1000000000LL, seconds))
+		return 0;
+	*seconds *= scale[unit - units];
+	return 1;
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ", with an optional fraction of a second, into POSIX seconds. */
+static int
+parse_time(const char *text, long long *seconds)
+{
+	struct tm tm;
+	const char *rest;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	if ((rest = strptime(text, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL || rest - text != 19)
+		return 0;
+	if (*rest == '.')
+		for (rest++; *rest >= '0' && *rest <= '9'; rest++)
+			;
+	if (strcmp(rest, "Z") != 0 || (t = timegm(&tm)) == (time_t)-1)
+		return 0;
+	*seconds = (long long)t;
+	return 1;
+}
+
+/* The options of the transparency log. */
+static int
+parse_log_option(int opt, struct verify_options *o)
+{
+	long long n;
+
+	switch (opt) {
+	case OPT_LOG_KEY: o->log_key = optarg; return 1;
+	case OPT_WITNESS_KEY:
+		if (o->nwitness_keys < ALOT_TLOG_MAX_WITNESSES) {
+			o->witness_keys[o->nwitness_keys++] = optarg;
+			return 1;
+		}
+		cli_error("too many --witness-key options: at most %d", ALOT_TLOG_MAX_WITNESSES);
+		return 0;
+	case OPT_WITNESSES:
+		if (parse_number(optarg, ALOT_TLOG_MAX_WITNESSES, &n) && n >= 1) {
+			o->quorum = (long)n;
+			return 1;
+		}
+		cli_error("invalid value \"%s\" for option --witnesses: give a number, 1 to %d", optarg,
+		          ALOT_TLOG_MAX_WITNESSES);
+		return 0;
+	case OPT_LOG_PROOF: o->log_proofs[o->nlog_proofs++] = optarg; return 1;
+	case OPT_CHECKPOINT:
+		if (o->ncheckpoints < 2) {
+			o->checkpoints[o->ncheckpoints++] = optarg;
+			return 1;
+		}
+		cli_error("--checkpoint is given twice, not more: the older checkpoint, then the newer");
+		return 0;
+	case OPT_CONSISTENCY: o->consistency = optarg; return 1;
+	case OPT_MONITOR: o->monitor = optarg; return 1;
+	case OPT_STATE: o->state = optarg; return 1;
+	case OPT_MAX_UNDRAWN:
+		if (parse_duration(optarg, &o->max_undrawn))
+			return 1;
+		cli_error("invalid value \"%s\" for option --max-undrawn: give a duration such as 90s, 30m, 72h or 7d",
+		          optarg);
+		return 0;
+	case OPT_NOW:
+		if (parse_time(optarg, &o->now))
+			return 1;
+		cli_error("invalid value \"%s\" for option --now: give a UTC time such as 2026-03-01T00:00:00Z", optarg);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 static int
 parse_option(int opt, struct verify_options *o)
 {
 	char *end;
 
+	if (opt >= OPT_LOG_KEY)
+		return parse_log_option(opt, o);
 	switch (opt) {
 	case 'k': o->pubkey = optarg; return 1;
 	case 'c': o->commitments = optarg; return 1;
@@ -263,9 +416,59 @@ parse_option(int opt, struct verify_options *o)
 	}
 }
 
+/* 1 when a file of the transparency log is "-". */
+static int
+log_reads_stdin(const struct verify_options *o)
+{
+	const char *names[4 + ALOT_TLOG_MAX_WITNESSES];
+	size_t i, n = 0;
+
+	names[n++] = o->log_key;
+	names[n++] = o->consistency;
+	names[n++] = o->checkpoints[0];
+	names[n++] = o->checkpoints[1];
+	for (i = 0; i < o->nwitness_keys; i++)
+		names[n++] = o->witness_keys[i];
+	for (i = 0; i < n; i++)
+		if (names[i] != NULL && strcmp(names[i], "-") == 0)
+			return 1;
+	for (i = 0; i < o->nlog_proofs; i++)
+		if (strcmp(o->log_proofs[i], "-") == 0)
+			return 1;
+	return 0;
+}
+
+/* What is wrong with the options of the transparency log; NULL if nothing. */
+static const char *
+log_usage_problem(const struct verify_options *o, int have_records)
+{
+	if (o->quorum != 0 && (size_t)o->quorum > o->nwitness_keys)
+		return "--witnesses asks for more witnesses than --witness-key gives";
+	if (o->monitor != NULL) {
+		if (have_records || o->url != NULL || o->nlog_proofs != 0 || o->ncheckpoints != 0 || o->consistency)
+			return "--monitor reads a whole log: it takes no RECORD, --url, --log-proof or --checkpoint";
+		if (o->pubkey == NULL || o->log_key == NULL)
+			return "--monitor needs --pubkey and --log-key";
+		return NULL;
+	}
+	if (o->state != NULL || o->max_undrawn >= 0 || o->now >= 0)
+		return "--state, --max-undrawn and --now go with --monitor";
+	if ((o->ncheckpoints != 0 || o->consistency != NULL) && (o->ncheckpoints != 2 || o->consistency == NULL))
+		return "a consistency check takes --checkpoint twice (the older, then the newer) and --consistency-proof";
+	if (o->ncheckpoints != 0 && o->log_key == NULL)
+		return "a consistency check needs --log-key: both checkpoints must be the log's";
+	return NULL;
+}
+
 static const char *
 usage_problem(const struct verify_options *o, int have_records)
 {
+	const char *problem = log_usage_problem(o, have_records);
+
+	if (problem != NULL)
+		return problem;
+	if (o->monitor != NULL || (o->ncheckpoints == 2 && !have_records && o->url == NULL))
+		return NULL;
 	if (o->pubkey == NULL)
 		return "--pubkey is required: records are checked against the operator's key";
 	if (!have_records && o->url == NULL)
@@ -273,7 +476,7 @@ usage_problem(const struct verify_options *o, int have_records)
 	if ((o->proof == NULL) != (o->entry == NULL))
 		return "--proof and --entry go together";
 	if ((o->commitments && strcmp(o->commitments, "-") == 0) || (o->ledger && strcmp(o->ledger, "-") == 0) ||
-	    (o->proof && strcmp(o->proof, "-") == 0))
+	    (o->proof && strcmp(o->proof, "-") == 0) || log_reads_stdin(o))
 		return "only records can be read from standard input";
 	return NULL;
 }
@@ -292,6 +495,16 @@ parse_args(int argc, char **argv, struct verify_options *o, alot_uuid *entry)
 		{ "url", required_argument, NULL, 'u' },
 		{ "cacert", required_argument, NULL, OPT_CACERT },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "log-key", required_argument, NULL, OPT_LOG_KEY },
+		{ "witness-key", required_argument, NULL, OPT_WITNESS_KEY },
+		{ "witnesses", required_argument, NULL, OPT_WITNESSES },
+		{ "log-proof", required_argument, NULL, OPT_LOG_PROOF },
+		{ "checkpoint", required_argument, NULL, OPT_CHECKPOINT },
+		{ "consistency-proof", required_argument, NULL, OPT_CONSISTENCY },
+		{ "monitor", required_argument, NULL, OPT_MONITOR },
+		{ "state", required_argument, NULL, OPT_STATE },
+		{ "max-undrawn", required_argument, NULL, OPT_MAX_UNDRAWN },
+		{ "now", required_argument, NULL, OPT_NOW },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, '?' },
 		{ NULL, 0, NULL, 0 }
@@ -300,6 +513,7 @@ parse_args(int argc, char **argv, struct verify_options *o, alot_uuid *entry)
 	int opt;
 
 	o->timeout = FETCH_DEFAULT_TIMEOUT;
+	o->max_undrawn = o->now = -1;
 	while ((opt = getopt_long(argc, argv, "k:c:l:p:e:f:qu:V?", long_options, NULL)) != -1)
 		if (!parse_option(opt, o))
 			return 0;
@@ -402,66 +616,142 @@ open_inputs(const struct verify_options *o, int argc, char **argv, FILE *url_rec
 	return 1;
 }
 
+/* Load the log's policy and proofs, when any log option was given; 0 when the tool cannot run. */
+static int
+set_up_log(const struct verify_options *o, log_context *lc)
+{
+	size_t i;
+
+	if (o->log_key == NULL && o->nwitness_keys == 0 && o->nlog_proofs == 0)
+		return 1;
+	if (!log_load_policy(lc, o->log_key, o->witness_keys, o->nwitness_keys, (size_t)o->quorum))
+		return 0;
+	for (i = 0; i < o->nlog_proofs; i++)
+		if (!log_load_proof(lc, o->log_proofs[i]))
+			return 0;
+	return 1;
+}
+
+/* --monitor: the whole published log; the exit status. */
+static int
+run_monitor(const struct verify_options *o, const log_context *lc)
+{
+	monitor_options m;
+	alot_public_key key;
+	alot_error err;
+
+	if (alot_public_key_load(o->pubkey, &key, &err) != ALOT_OK) {
+		cli_report(&err);
+		return ALOT_EXIT_ERROR;
+	}
+	memset(&m, 0, sizeof(m));
+	m.dir = o->monitor;
+	m.key = &key;
+	m.log = lc;
+	m.state = o->state;
+	m.max_undrawn = o->max_undrawn;
+	m.now = o->now >= 0 ? o->now : (long long)time(NULL);
+	m.format = o->format;
+	return monitor_run(&m);
+}
+
+/* The records given, every one seen before any is checked; the exit status, the totals into *t. */
+static int
+run_records(struct verify_options *o, int argc, char **argv, const alot_uuid *entry, companions *c,
+            record_index *ix, struct totals *t)
+{
+	struct input *in = NULL;
+	alot_public_key key;
+	alot_record *rec = NULL;
+	FILE *url_record = NULL;
+	size_t i, n = 0;
+	int ok, rc = ALOT_EXIT_ERROR;
+
+	if ((rec = malloc(sizeof(*rec))) == NULL || (in = calloc((size_t)argc + 2, sizeof(*in))) == NULL) {
+		cli_error("out of memory");
+		goto out;
+	}
+	if (!set_up(o, entry, &key, c, &url_record))
+		goto out;
+	if (url_record != NULL && (url_record = source_seekable(url_record, o->url, FETCH_RECORD_LIMIT)) == NULL)
+		goto out;
+	/* The inputs own --url's record from here on, whether or not every input opens. */
+	ok = open_inputs(o, argc, argv, url_record, in, &n);
+	url_record = NULL;
+	if (!ok)
+		goto out;
+	/* First every record is seen, so that each is checked against all the others. */
+	for (i = 0; i < n; i++)
+		if (!index_input(ix, &key, &in[i], rec))
+			goto out;
+	index_finish(ix);
+	c->index = ix;
+	for (i = 0; i < n; i++)
+		if (!verify_input(&key, c, o->format, &in[i], rec, t))
+			goto out;
+	report_unused(c, o, t);
+	if (c->log != NULL)
+		t->failed += log_report_unused(c->log, o->format);
+	rc = ALOT_EXIT_OK;
+out:
+	for (i = 0; i < n; i++)
+		source_close(in[i].f);
+	free(in);
+	source_close(url_record);
+	free(rec);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct verify_options o;
 	companions c;
 	record_index ix;
+	log_context lc;
 	struct totals t = { 0, 0 };
-	struct input *in = NULL;
-	alot_public_key key;
 	alot_uuid entry;
-	alot_record *rec = NULL;
-	FILE *url_record = NULL;
-	size_t i, n = 0;
-	int ok, rc = ALOT_EXIT_ERROR;
+	int consistent, have_records, rc = ALOT_EXIT_ERROR;
 
 	cli_set_progname(argv[0]);
 	argv[0] = (char *)cli_progname(); /* getopt's messages name the program, not its path */
 	memset(&o, 0, sizeof(o));
 	memset(&c, 0, sizeof(c));
+	memset(&lc, 0, sizeof(lc));
 	index_init(&ix);
 	if (help_or_version(argc, argv))
 		return ALOT_EXIT_OK;
+	if ((o.log_proofs = calloc((size_t)argc, sizeof(*o.log_proofs))) == NULL) {
+		cli_error("out of memory");
+		goto out;
+	}
 	if (!parse_args(argc, argv, &o, &entry)) {
 		cli_try_help();
 		goto out;
 	}
-	if ((rec = malloc(sizeof(*rec))) == NULL || (in = calloc((size_t)argc + 2, sizeof(*in))) == NULL) {
-		cli_error("out of memory");
+	if (!set_up_log(&o, &lc))
+		goto out;
+	if (o.monitor != NULL) {
+		rc = run_monitor(&o, &lc);
 		goto out;
 	}
-	if (!set_up(&o, &entry, &key, &c, &url_record))
+	c.log = &lc;
+	have_records = optind < argc || o.url != NULL;
+	if (have_records && run_records(&o, argc, argv, &entry, &c, &ix, &t) != ALOT_EXIT_OK)
 		goto out;
-	if (url_record != NULL && (url_record = source_seekable(url_record, o.url, FETCH_RECORD_LIMIT)) == NULL)
+	consistent = 1;
+	if (o.ncheckpoints == 2 &&
+	    (consistent = log_check_consistency(&lc, o.checkpoints[0], o.checkpoints[1], o.consistency, o.format)) < 0)
 		goto out;
-	/* The inputs own --url's record from here on, whether or not every input opens. */
-	ok = open_inputs(&o, argc, argv, url_record, in, &n);
-	url_record = NULL;
-	if (!ok)
-		goto out;
-	/* First every record is seen, so that each is checked against all the others. */
-	for (i = 0; i < n; i++)
-		if (!index_input(&ix, &key, &in[i], rec))
-			goto out;
-	index_finish(&ix);
-	c.index = &ix;
-	for (i = 0; i < n; i++)
-		if (!verify_input(&key, &c, o.format, &in[i], rec, &t))
-			goto out;
-	report_unused(&c, &o, &t);
-	print_summary(o.format, t.verified, t.failed);
-	rc = t.failed == 0 ? ALOT_EXIT_OK : ALOT_EXIT_FAILED;
+	if (have_records)
+		print_summary(o.format, t.verified, t.failed);
+	rc = t.failed == 0 && consistent ? ALOT_EXIT_OK : ALOT_EXIT_FAILED;
 out:
-	for (i = 0; i < n; i++)
-		source_close(in[i].f);
-	free(in);
-	source_close(url_record);
 	companions_free(&c);
 	index_free(&ix);
+	log_free(&lc);
 	free(o.derived_ledger);
-	free(rec);
+	free(o.log_proofs);
 	source_cleanup();
 	return rc;
 }

@@ -1,13 +1,16 @@
 /*
  * report.c - alot-verify's output: a human report naming every check with
  * PASS, FAIL or SKIP, and what a verified record proves and rests on; or
- * one JSON object per record for machines.  Text from the input (error
+ * one JSON object per record for machines; a record's place in the
+ * transparency log and its log time; a consistency check's verdict; the
+ * monitor's findings and summary.  Text from the input (error
  * messages quoting it, file names) is escaped (alot_escape()) before it
  * reaches a terminal, so that a record cannot paint a verdict of its own.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -57,11 +60,54 @@ print_escaped(const char *prefix, const char *s, const char *suffix)
 	free(e);
 }
 
+void
+format_log_time(uint64_t t, char buf[32])
+{
+	struct tm tm;
+	time_t when = (time_t)t;
+
+	if (t > (uint64_t)253402300799ULL || gmtime_r(&when, &tm) == NULL)
+		snprintf(buf, 32, "@%llu", (unsigned long long)t); /* after the year 9999 */
+	else
+		strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* What the log's checks prove about a verified record, and what they rest on; 0 when nothing. */
+static int
+log_meaning(const log_outcome *log, char *proves, char *rests_on, size_t size)
+{
+	char when[32], *origin;
+
+	if (log == NULL || !log->included)
+		return 0;
+	origin = alot_escaped(log->origin);
+	if (log->witnessed) {
+		format_log_time(log->log_time, when);
+		snprintf(proves, size,
+		         "this record was entry %llu of the log \"%s\", which %zu of the %zu witnesses named saw as one "
+		         "append-only history, by %s (its log time)",
+		         (unsigned long long)log->index, origin ? origin : "?", log->quorum, log->witnesses, when);
+		snprintf(rests_on, size,
+		         "the log's key, and at least one of those %zu witnesses being honest (a witness cosigns only a "
+		         "checkpoint consistent with every one it cosigned before); it does not prove the log holds "
+		         "no other record of this room: a monitor reading the whole log does (--monitor)",
+		         log->quorum);
+	} else {
+		snprintf(proves, size, "the log \"%s\" signed a checkpoint that holds this record as entry %llu",
+		         origin ? origin : "?", (unsigned long long)log->index);
+		snprintf(rests_on, size,
+		         "the log's key alone: with no witness, the log could show others a different history");
+	}
+	free(origin);
+	return 1;
+}
+
 static void
 print_text(const record_label *l, const alot_report *report, const char *format_error,
            const alot_record *rec)
 {
 	struct meaning m;
+	char when[32], log_proves[512], log_rests_on[512];
 	size_t i;
 
 	print_escaped("", l->source, "");
@@ -85,7 +131,13 @@ print_text(const record_label *l, const alot_report *report, const char *format_
 	printf("  result: %s\n", report->failures == 0 ? "VERIFIED" : "FAILED");
 	if (report->failures == 0 && rec != NULL) {
 		m = meaning_of(rec);
+		if (l->log != NULL && l->log->witnessed) {
+			format_log_time(l->log->log_time, when);
+			printf("  log time: %s\n", when);
+		}
 		printf("  proves: %s\n  rests on: %s\n", m.proves, m.rests_on);
+		if (log_meaning(l->log, log_proves, log_rests_on, sizeof(log_proves)))
+			printf("  log proves: %s\n  log rests on: %s\n", log_proves, log_rests_on);
 	}
 }
 
@@ -123,6 +175,27 @@ dump_json(json_t *obj)
 	json_decref(obj);
 }
 
+/*
+ * "log_index", "log_size" and "log_time" (RFC 3339, null when not
+ * witnessed), "log_proves" and "log_rests_on" of a verified record.
+ */
+static void
+add_log_json(json_t *obj, const log_outcome *log, int verified)
+{
+	char when[32], proves[512], rests_on[512];
+	int ok = verified && log->included;
+
+	if (ok && log->witnessed)
+		format_log_time(log->log_time, when);
+	json_object_set_new(obj, "log_index", ok ? json_integer((json_int_t)log->index) : json_null());
+	json_object_set_new(obj, "log_size", ok ? json_integer((json_int_t)log->size) : json_null());
+	json_object_set_new(obj, "log_time", ok && log->witnessed ? json_string(when) : json_null());
+	if (ok && log_meaning(log, proves, rests_on, sizeof(proves))) {
+		json_object_set_new(obj, "log_proves", json_string(proves));
+		json_object_set_new(obj, "log_rests_on", json_string(rests_on));
+	}
+}
+
 static void
 print_json(const record_label *l, const alot_report *report, const char *format_error,
            const alot_record *rec)
@@ -130,6 +203,7 @@ print_json(const record_label *l, const alot_report *report, const char *format_
 	json_t *checks = json_array();
 	struct meaning m = { NULL, NULL };
 	int verified = format_error == NULL && report->failures == 0;
+	json_t *obj;
 	size_t i;
 
 	if (verified && rec != NULL)
@@ -139,9 +213,12 @@ print_json(const record_label *l, const alot_report *report, const char *format_
 		json_array_append_new(checks, check_json(report->checks[i].name,
 		                                         alot_check_status_name(report->checks[i].status),
 		                                         report->checks[i].message));
-	dump_json(json_pack("{s:o, s:I, s:s?, s:s?, s:b, s:s?, s:s?, s:o}", "source", safe_string(l->source),
-	                    "line", (json_int_t)l->line_no, "type", l->kind, "room_id", l->kind ? l->room : NULL,
-	                    "verified", verified, "proves", m.proves, "rests_on", m.rests_on, "checks", checks));
+	obj = json_pack("{s:o, s:I, s:s?, s:s?, s:b, s:s?, s:s?, s:o}", "source", safe_string(l->source),
+	                "line", (json_int_t)l->line_no, "type", l->kind, "room_id", l->kind ? l->room : NULL,
+	                "verified", verified, "proves", m.proves, "rests_on", m.rests_on, "checks", checks);
+	if (obj != NULL && l->log != NULL)
+		add_log_json(obj, l->log, verified);
+	dump_json(obj);
 }
 
 void
@@ -171,4 +248,122 @@ print_summary(output_format fmt, unsigned long verified, unsigned long failed)
 {
 	if (fmt == OUTPUT_TEXT)
 		printf("%lu of %lu records verified\n", verified, verified + failed);
+}
+
+/* ---- the log: consistency, the monitor --------------------------------- */
+
+void
+print_consistency(output_format fmt, const char *old_name, const char *new_name, const char *origin,
+                  uint64_t old_size, uint64_t new_size, const alot_report *report)
+{
+	static const char proves[] = "the log's tree at the newer size extends its tree at the older size: "
+	                             "every entry of the older checkpoint is in the newer, unchanged and in place";
+	static const char rests_on[] = "the log's key; without witnesses, a log could still show others a "
+	                               "different history (witnesses cosign one history only)";
+	json_t *checks;
+	size_t i;
+
+	if (fmt == OUTPUT_TEXT) {
+		print_escaped("", old_name, " -> ");
+		print_escaped("", new_name, ": ");
+		print_escaped("checkpoints of the log \"", origin, "\"");
+		printf(", sizes %llu and %llu\n", (unsigned long long)old_size, (unsigned long long)new_size);
+		for (i = 0; i < report->count; i++) {
+			printf("  %s  %s", alot_check_status_name(report->checks[i].status), report->checks[i].name);
+			print_escaped(report->checks[i].message[0] ? ": " : "", report->checks[i].message, "\n");
+		}
+		printf("  result: %s\n", report->failures == 0 ? "VERIFIED" : "FAILED");
+		if (report->failures == 0)
+			printf("  proves: %s\n  rests on: %s\n", proves, rests_on);
+	} else if (fmt == OUTPUT_JSON) {
+		checks = json_array();
+		for (i = 0; i < report->count; i++)
+			json_array_append_new(checks, check_json(report->checks[i].name,
+			                                         alot_check_status_name(report->checks[i].status),
+			                                         report->checks[i].message));
+		dump_json(json_pack("{s:s, s:o, s:o, s:o, s:I, s:I, s:b, s:s?, s:s?, s:o}", "type", "consistency",
+		                    "old", safe_string(old_name), "new", safe_string(new_name), "origin",
+		                    safe_string(origin), "old_size", (json_int_t)old_size, "new_size",
+		                    (json_int_t)new_size, "verified", report->failures == 0,
+		                    "proves", report->failures == 0 ? proves : NULL,
+		                    "rests_on", report->failures == 0 ? rests_on : NULL, "checks", checks));
+	}
+}
+
+/* "entry 3" or "entries 3, 7" */
+static void
+print_indexes(const uint64_t *indexes, size_t n)
+{
+	size_t i;
+
+	printf("%s ", n == 1 ? "entry" : "entries");
+	for (i = 0; i < n; i++)
+		printf("%s%llu", i ? ", " : "", (unsigned long long)indexes[i]);
+}
+
+void
+print_finding(output_format fmt, const char *finding, const uint64_t *indexes, size_t n, const alot_uuid *room,
+              const char *message)
+{
+	char id[ALOT_UUID_STRLEN];
+	json_t *obj, *list;
+	size_t i;
+
+	if (room != NULL)
+		alot_uuid_format(room, id);
+	if (fmt == OUTPUT_TEXT) {
+		printf("%s: ", finding);
+		if (n > 0)
+			print_indexes(indexes, n);
+		if (room != NULL)
+			printf("%sroom %s", n > 0 ? ", " : "", id);
+		print_escaped(n > 0 || room != NULL ? ": " : "", message, "\n");
+	} else if (fmt == OUTPUT_JSON) {
+		obj = json_pack("{s:s, s:o}", "finding", finding, "message", safe_string(message));
+		if (obj != NULL && n == 1)
+			json_object_set_new(obj, "index", json_integer((json_int_t)indexes[0]));
+		if (obj != NULL && n > 1 && (list = json_array()) != NULL) {
+			for (i = 0; i < n; i++)
+				json_array_append_new(list, json_integer((json_int_t)indexes[i]));
+			json_object_set_new(obj, "indexes", list);
+		}
+		if (obj != NULL && room != NULL)
+			json_object_set_new(obj, "room", json_string(id));
+		dump_json(obj);
+	}
+}
+
+void
+print_monitor_summary(output_format fmt, const monitor_summary *s)
+{
+	char when[32];
+
+	if (s->log_time != 0)
+		format_log_time(s->log_time, when);
+	if (fmt == OUTPUT_TEXT && s->unchecked) {
+		print_escaped("log \"", s->origin, "\"");
+		printf(": the checkpoint does not verify: nothing checked%s%s: %lu finding%s\n", s->state ? ", state " : "",
+		       s->state ? s->state : "", s->findings, s->findings == 1 ? "" : "s");
+	} else if (fmt == OUTPUT_TEXT) {
+		print_escaped("log \"", s->origin, "\"");
+		printf(" at size %llu: checked %llu of %llu entries", (unsigned long long)s->size,
+		       (unsigned long long)s->entries, (unsigned long long)s->size);
+		if (s->size == 0)
+			printf(" (the log is empty)");
+		printf(", %llu records verified", (unsigned long long)s->records_verified);
+		if (s->log_time != 0)
+			printf(", checkpoint witnessed by %s", when);
+		if (s->state != NULL)
+			printf(", state %s", s->state);
+		if (s->findings == 0)
+			printf(": clean\n");
+		else
+			printf(": %lu finding%s\n", s->findings, s->findings == 1 ? "" : "s");
+	} else if (fmt == OUTPUT_JSON) {
+		dump_json(json_pack("{s:{s:o, s:I, s:I, s:I, s:I, s:s?, s:s?, s:b}}", "summary", "origin",
+		                    safe_string(s->origin), "size", (json_int_t)s->size, "entries_checked",
+		                    (json_int_t)s->entries, "records_verified", (json_int_t)s->records_verified,
+		                    "findings", (json_int_t)s->findings, "checkpoint_time",
+		                    s->log_time != 0 ? when : NULL, "state", s->state, "clean", s->findings == 0));
+	}
 }

@@ -9,7 +9,9 @@
 
 #include <stdio.h>
 
+#include "alot/note.h"
 #include "alot/record.h"
+#include "alot/tlog.h"
 #include "cli/cli.h"
 
 /* ---- sources: files, "-", and URLs (source.c) --------------------------- */
@@ -80,12 +82,28 @@ int line_reader_next(line_reader *r, const char **line, size_t *len);
 
 typedef enum output_format { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_QUIET } output_format;
 
+/*
+ * What the log's checks found for one record (logproof.c): where it is in
+ * the log, and its log time when both "log-inclusion" and
+ * "log-witnesses" passed.
+ */
+typedef struct log_outcome {
+	int included;             /* "log-inclusion" passed */
+	int witnessed;            /* "log-witnesses" passed */
+	uint64_t index;           /* its entry in the log (of the proof with the earliest log time) */
+	uint64_t size;            /* that proof's checkpoint size */
+	uint64_t log_time;        /* POSIX seconds; 0 when not witnessed */
+	size_t cosigned, quorum, witnesses;
+	const char *origin;       /* the log key's name */
+} log_outcome;
+
 /* What one record is, for the report. */
 typedef struct record_label {
 	const char *source;       /* the file name, "-", or the URL */
 	unsigned long line_no;
 	const char *kind;         /* "draw", "commitment", or NULL when unparsed */
 	char room[ALOT_UUID_STRLEN];
+	const log_outcome *log;   /* NULL when no log option was given */
 } record_label;
 
 /*
@@ -98,6 +116,33 @@ void print_record(output_format fmt, const record_label *label, const alot_repor
 void print_summary(output_format fmt, unsigned long verified, unsigned long failed);
 /* A companion file (kind "ledger" or "proof") whose check never ran or failed on its own. */
 void print_companion_failure(output_format fmt, const char *name, const char *kind, const char *why);
+/* "2026-01-21T10:00:00Z" of POSIX seconds t, into buf. */
+void format_log_time(uint64_t t, char buf[32]);
+/*
+ * The outcome of a consistency check between two checkpoints of the log
+ * named origin (sizes 0 when unparsed), with what it proves when verified.
+ */
+void print_consistency(output_format fmt, const char *old_name, const char *new_name,
+                       const char *origin, uint64_t old_size, uint64_t new_size,
+                       const alot_report *report);
+/*
+ * One monitor finding: its stable name, the log entries it names (n of
+ * them; none for the whole log), the room (NULL: none) and what is wrong.
+ */
+void print_finding(output_format fmt, const char *finding, const uint64_t *indexes, size_t n,
+                   const alot_uuid *room, const char *message);
+/* The monitor's last line (text) or object (JSON). */
+typedef struct monitor_summary {
+	const char *origin;
+	uint64_t size;
+	uint64_t entries;           /* entries read and hashed */
+	uint64_t records_verified;
+	unsigned long findings;
+	uint64_t log_time;          /* the checkpoint's time under the policy; 0 without witnesses */
+	const char *state;          /* what happened to --state: "created", "updated", "unchanged", "not saved", NULL */
+	int unchecked;              /* the checkpoint did not verify: nothing was read */
+} monitor_summary;
+void print_monitor_summary(output_format fmt, const monitor_summary *s);
 
 /* ---- every record given, seen before any is reported (index.c) -------- */
 
@@ -185,6 +230,7 @@ typedef struct companions {
 	char proof_error[2 * ALOT_CHECK_MESSAGE_MAX]; /* a malformed proof fails every draw's "proof" */
 	alot_uuid proof_entry;
 	int proof_used;
+	struct log_context *log;      /* the log's policy and --log-proof files */
 } companions;
 
 /*
@@ -201,10 +247,134 @@ extern const char record_too_long[];
 
 /*
  * Run every check on one parsed record, whose published text hashes to
- * hash: its own, the records of its room given with it (commitment,
- * freeze, equivocation), then the draw's companion files.
+ * hash (alot_record_hash) and leaf (alot_tlog_leaf_hash): its own, the
+ * records of its room given with it (commitment, freeze, equivocation),
+ * the draw's companion files, then the log's (into *log).
  */
 void check_record(const alot_public_key *key, companions *c, const alot_record *rec,
-                  const unsigned char hash[ALOT_HASH_LEN], alot_report *report);
+                  const unsigned char hash[ALOT_HASH_LEN], const unsigned char leaf[ALOT_HASH_LEN],
+                  alot_report *report, log_outcome *log);
+
+/* ---- the transparency log: policy, proofs, consistency (logproof.c) ----- */
+
+#define LOG_FILE_MAX (ALOT_NOTE_MAX + 8192) /* a vkey, a checkpoint, a tlog-proof, a consistency proof */
+
+/*
+ * Read the whole of name (a file, or an https:// URL in the --url build)
+ * into *buf (malloc()ed, NUL-terminated, the caller's), at most limit
+ * bytes: 1, with *too_long set when it holds more (then *buf holds the
+ * first limit); 0 when it could not be read (printed).
+ */
+int read_whole(const char *name, size_t limit, char **buf, size_t *len, int *too_long);
+
+/* One --log-proof file, parsed or malformed. */
+typedef struct log_proof_file {
+	const char *name;
+	int parsed;
+	alot_tlog_proof proof;
+	char error[2 * ALOT_CHECK_MESSAGE_MAX]; /* why it is malformed */
+	int used;                               /* a record given matched it */
+} log_proof_file;
+
+/* The verifier's policy and the tlog-proof files given. */
+typedef struct log_context {
+	int active;              /* a log option was given: every record gets the log's checks */
+	int have_log_key;
+	alot_tlog_policy policy; /* the log key, the witnesses and the quorum */
+	log_proof_file *proofs;
+	size_t nproofs;
+} log_context;
+
+/*
+ * Load the policy: the log's vkey (alg 0x01, NULL: none), the n witness
+ * vkeys (alg 0x04) and the quorum (0: all of them).  0 when a key cannot
+ * be read or is not a key of its kind (printed: the tool cannot run).
+ */
+int log_load_policy(log_context *lc, const char *log_key, const char *const *witness_keys,
+                    size_t n, size_t quorum);
+/*
+ * Load a --log-proof file; 0 when it could not be read (printed).  A
+ * malformed one is content that fails: kept, with why, for the report.
+ */
+int log_load_proof(log_context *lc, const char *name);
+void log_free(log_context *lc);
+
+/*
+ * "log-inclusion" and "log-witnesses" of the record whose leaf hash is
+ * leaf: the proofs that show it in the log, their checkpoints under the
+ * policy; what was found into *out.
+ */
+void check_log(log_context *lc, const unsigned char leaf[ALOT_HASH_LEN], alot_report *report,
+               log_outcome *out);
+/* Report each --log-proof file that failed on its own or matched no record; their number. */
+unsigned long log_report_unused(const log_context *lc, output_format fmt);
+
+/*
+ * "log-consistency" (and "log-witnesses" under a witness policy) between
+ * the checkpoints in old_name and new_name, by the consistency proof in
+ * proof_name (base64 hashes, one per line); printed.  1 verified, 0 failed,
+ * -1 the tool could not run (a file could not be read: printed).
+ */
+int log_check_consistency(const log_context *lc, const char *old_name, const char *new_name,
+                          const char *proof_name, output_format fmt);
+
+/*
+ * A checkpoint's witnesses under the policy (lc->policy's witnesses and
+ * quorum): "log-witnesses" into report (PASS with the policy time into
+ * *policy_time, or FAIL saying how many cosigned, or SKIP without
+ * witnesses); *cosigned counts them.
+ */
+void check_witnesses(const log_context *lc, const alot_note *note, const char *what,
+                     alot_report *report, uint64_t *policy_time, size_t *cosigned);
+
+/* ---- the monitor (monitor.c, rooms.c) ------------------------------------- */
+
+typedef struct monitor_options {
+	const char *dir;              /* the published log */
+	const alot_public_key *key;   /* the operator's */
+	const log_context *log;       /* the policy */
+	const char *state;            /* NULL: none */
+	long long max_undrawn;        /* seconds; -1: no withheld-draw check */
+	long long now;                /* POSIX seconds */
+	output_format format;
+} monitor_options;
+
+/* Read and check the whole published log; the exit status. */
+int monitor_run(const monitor_options *o);
+
+/* Where findings go: counted, and printed as they come. */
+typedef struct finding_sink {
+	output_format format;
+	unsigned long findings;
+	unsigned long integrity;      /* of them, findings about the log's own integrity */
+} finding_sink;
+
+void report_finding(finding_sink *s, int integrity, const char *finding, const uint64_t *indexes,
+                    size_t n, const alot_uuid *room, const char *fmt, ...) ALOT_PRINTF(7, 8);
+
+/* Every record of the log by room (rooms.c): the protocol's findings. */
+typedef struct room_table room_table;
+
+/* What the protocol's findings need of one record. */
+typedef struct room_fact {
+	alot_record_type type;
+	alot_uuid room;
+	unsigned char hash[ALOT_HASH_LEN];              /* alot_record_hash() of its published text */
+	uint32_t version;
+	unsigned char ledger_root[ALOT_HASH_LEN];
+	uint32_t entry_count, total_tickets;
+	unsigned char freeze_record_hash[ALOT_HASH_LEN]; /* a v2 draw's */
+	char frozen_at[ALOT_TIMESTAMP_LEN + 1];          /* a freeze's */
+} room_fact;
+
+/* The facts of rec, whose published text is text (len bytes).  Thread-safe. */
+void room_fact_of(const alot_record *rec, const char *text, size_t len, room_fact *out);
+
+room_table *rooms_new(void);
+void rooms_free(room_table *t);
+/* The validly signed record of entry index; 0 when out of memory. */
+int rooms_add(room_table *t, finding_sink *s, uint64_t index, const room_fact *f);
+/* After the last entry: what needs the whole log (order, withheld draws). */
+void rooms_finish(room_table *t, finding_sink *s, long long max_undrawn, long long now);
 
 #endif /* ALOT_VERIFY_H */

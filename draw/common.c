@@ -61,36 +61,6 @@ report_failure(const alot_error *err)
 }
 
 int
-command_preamble(int argc, char **argv, const char *usage, int *rc)
-{
-	int i;
-
-	/* getopt names argv[0] in its messages: the program, not the command. */
-	argv[0] = (char *)cli_progname();
-
-	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-?") == 0) {
-			fputs(usage, stdout);
-			*rc = ALOT_EXIT_OK;
-			return 1;
-		}
-		if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {
-			printf("alot-draw (ALOT!) %s\n", ALOT_VERSION);
-			*rc = ALOT_EXIT_OK;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-int
-usage_error(void)
-{
-	cli_try_help();
-	return ALOT_EXIT_ERROR;
-}
-
-int
 db_failure(const char *what, const alot_error *err)
 {
 	cli_error("%s: %s", what, err->message);

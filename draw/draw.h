@@ -10,6 +10,7 @@
 #include "alot/crypto.h"
 #include "alot/protocol.h"
 #include "alot/record.h"
+#include "alot/tlog.h"
 #include "cli/cli.h"
 
 /* Each command parses its own arguments and returns an alot_exit. */
@@ -19,6 +20,7 @@ int cmd_freeze(int argc, char **argv);
 int cmd_execute(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_log(int argc, char **argv);
 
 /* Options common to the commands that use the database and the keys. */
 typedef struct draw_options {
@@ -69,10 +71,18 @@ int report_failure(const alot_error *err);
  * Handle --help/-? (print usage) and --version/-V for a command before its
  * options are parsed.  Returns 1 when handled, with the exit code in *rc.
  */
-int command_preamble(int argc, char **argv, const char *usage, int *rc);
+static inline int
+command_preamble(int argc, char **argv, const char *usage, int *rc)
+{
+	return cli_command_preamble(argc, argv, usage, rc);
+}
 
 /* After a getopt error: the Try line, and the usage-error exit code. */
-int usage_error(void);
+static inline int
+usage_error(void)
+{
+	return cli_usage_error();
+}
 
 /* A libpq error result as an alot_error; returns the exit code (2). */
 int db_failure(const char *what, const alot_error *err);
@@ -146,5 +156,60 @@ alot_code check_commitment_key(const char *room, const alot_commitment_record *c
 alot_code freeze_room(PGconn *conn, const char *room, const alot_uuid *room_id,
                       const char *commitment_text, const alot_signing_key *key,
                       room_freeze *out, alot_error *err);
+
+/* ---- the transparency log (log.c, log_db.c, log_witness.c, log_publish.c) ---- */
+
+/* The "log" subcommands (log.c dispatches; each parses its own options). */
+int log_cmd_witness(int argc, char **argv);
+int log_cmd_publish(int argc, char **argv);
+
+/*
+ * An alot_tlog_reader over log_hashes; ctx is the PGconn.  ALOT_ERR_NOT_FOUND
+ * when the hash is not stored, ALOT_ERR_DB when the query fails.
+ */
+alot_code log_read_hash(void *ctx, unsigned level, uint64_t index,
+                        unsigned char out[ALOT_HASH_LEN], alot_error *err);
+
+/* The log's size (log_head). */
+alot_code log_size(PGconn *conn, uint64_t *size, alot_error *err);
+
+/* A stored checkpoint. */
+typedef struct log_checkpoint {
+	uint64_t size;
+	char origin[ALOT_NOTE_NAME_MAX + 1];
+	char *note;     /* the signed note, the log's signature only (malloc'd) */
+	char *cosigned; /* the same note with every stored cosignature line (malloc'd) */
+} log_checkpoint;
+
+void log_checkpoint_free(log_checkpoint *cp);
+
+/*
+ * The newest checkpoint (the largest size) into *out; ALOT_ERR_NOT_FOUND
+ * when the log has none.  Release *out with log_checkpoint_free() on every
+ * path.
+ */
+alot_code log_newest_checkpoint(PGconn *conn, log_checkpoint *out, alot_error *err);
+
+/*
+ * The c2sp.org/tlog-proof@v1 text (malloc'd into *text) of room's
+ * published record of kind ("commitment", "freeze", "draw"), as its table
+ * holds it in this snapshot: the index of the log entry that is that
+ * record, its inclusion proof at the newest checkpoint, and that checkpoint
+ * with every cosignature.  ALOT_ERR_NOT_FOUND when no checkpoint includes
+ * the record (none yet, or the record is newer than the newest one).  The
+ * record is matched on the server, never sent as a parameter.
+ */
+alot_code log_record_proof(PGconn *conn, const char *kind, const char *room, char **text,
+                           alot_error *err);
+
+/* A strict decimal uint64 (no sign, no leading zero but "0"); 0 when s is not one. */
+int parse_u64(const char *s, uint64_t *out);
+
+/*
+ * Write len bytes of data to path through a temporary file beside it,
+ * renamed into place (mode 0644 less the umask); with sync, flushed to disk
+ * first.  Prints why not and returns 0 on failure.
+ */
+int write_file_atomic(const char *path, const void *data, size_t len, int sync);
 
 #endif /* ALOT_DRAW_H */

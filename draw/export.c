@@ -2,7 +2,9 @@
  * export.c - "alot-draw export": write what a room's draw publishes: the
  * commitment record, the freeze record (protocol 2), the signed draw
  * record, the full ticket ledger, and the inclusion proof of any entry; or
- * every draw record as JSON lines.
+ * every draw record as JSON lines.  Beside each record file, the record's
+ * c2sp.org/tlog-proof@v1 (ROOM.KIND.tlog-proof): its inclusion in the
+ * transparency log at the newest checkpoint, with every cosignature.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,7 +28,8 @@ static const char usage[] =
 	"\n"
 	"Options:\n"
 	"  -r, --room=ID           export one room: ROOM.commitment.json, ROOM.freeze.json (once\n"
-	"                          frozen), ROOM.draw.json and ROOM.ledger.jsonl (once drawn)\n"
+	"                          frozen), ROOM.draw.json and ROOM.ledger.jsonl (once drawn),\n"
+	"                          and each record's ROOM.KIND.tlog-proof once a checkpoint has it\n"
 	"  -p, --proof=ENTRY_ID    also write ROOM.proof-ENTRY_ID.json, the entry's inclusion proof\n"
 	"  -a, --all               export every draw: draws.jsonl, commitments.jsonl, freezes.jsonl,\n"
 	"                          and each room's ROOM.draw.json, ROOM.freeze.json and ledger\n"
@@ -63,6 +66,8 @@ static struct staged *staged;
 static size_t staged_count, staged_cap;
 /* What to say once the files are in place. */
 static char done_note[512];
+/* Records written without a tlog-proof: no checkpoint includes them yet. */
+static unsigned long unproven;
 
 static void
 unlink_staged(void)
@@ -165,6 +170,42 @@ commit_staged(void)
 		staged[i].tmp = NULL;
 	}
 	return 1;
+}
+
+/*
+ * ROOM.KIND.json and, when a checkpoint of the transparency log includes
+ * the record, ROOM.KIND.tlog-proof beside it.
+ */
+static int
+write_record(PGconn *conn, const struct export_options *o, const char *kind, const char *record)
+{
+	char name[256], *proof = NULL;
+	alot_error err;
+	int ok;
+
+	snprintf(name, sizeof(name), "%s.%s.json", o->db.room, kind);
+	if (!write_file(o->dir, name, record, "\n"))
+		return 0;
+	switch (log_record_proof(conn, kind, o->db.room, &proof, &err)) {
+	case ALOT_OK:
+		snprintf(name, sizeof(name), "%s.%s.tlog-proof", o->db.room, kind);
+		ok = write_file(o->dir, name, proof, "");
+		break;
+	case ALOT_ERR_NOT_FOUND:
+		unproven++;
+		ok = 1;
+		break;
+	case ALOT_ERR_DB:
+		ok = 0;
+		(void)db_failure("could not read the transparency log", &err);
+		break;
+	default:
+		ok = 0;
+		cli_report(&err);
+		break;
+	}
+	free(proof);
+	return ok;
 }
 
 /* The ledger file: a header line, then one line per entry. */
@@ -272,8 +313,7 @@ export_draw(PGconn *conn, const struct export_options *o, const char *record_tex
 		rc = report_failure(&err);
 		goto out;
 	}
-	snprintf(name, sizeof(name), "%s.draw.json", o->db.room);
-	if (!write_file(o->dir, name, record_text, "\n"))
+	if (!write_record(conn, o, "draw", record_text))
 		goto out;
 	snprintf(name, sizeof(name), "%s.ledger.jsonl", o->db.room);
 	if (!write_file(o->dir, name, text, ""))
@@ -288,14 +328,11 @@ out:
 	return rc;
 }
 
-/* ROOM.freeze.json: the room's freeze record (protocol 2). */
+/* ROOM.freeze.json: the room's freeze record (protocol 2), and its tlog-proof. */
 static int
-write_freeze(const struct export_options *o, const char *record)
+write_freeze(PGconn *conn, const struct export_options *o, const char *record)
 {
-	char name[256];
-
-	snprintf(name, sizeof(name), "%s.freeze.json", o->db.room);
-	return write_file(o->dir, name, record, "\n");
+	return write_record(conn, o, "freeze", record);
 }
 
 static const char room_sql[] =
@@ -311,7 +348,6 @@ export_room(PGconn *conn, const struct export_options *o)
 	const char *params[] = { o->db.room };
 	PGresult *res = NULL;
 	alot_error err;
-	char name[256];
 	int rc;
 
 	if (alot_db_exec(conn, room_sql, 1, params, &res, &err) != ALOT_OK)
@@ -322,9 +358,8 @@ export_room(PGconn *conn, const struct export_options *o)
 		PQclear(res);
 		return ALOT_EXIT_FAILED;
 	}
-	snprintf(name, sizeof(name), "%s.commitment.json", o->db.room);
-	rc = write_file(o->dir, name, PQgetvalue(res, 0, 0), "\n") ? ALOT_EXIT_OK : ALOT_EXIT_ERROR;
-	if (rc == ALOT_EXIT_OK && !PQgetisnull(res, 0, 2) && !write_freeze(o, PQgetvalue(res, 0, 2)))
+	rc = write_record(conn, o, "commitment", PQgetvalue(res, 0, 0)) ? ALOT_EXIT_OK : ALOT_EXIT_ERROR;
+	if (rc == ALOT_EXIT_OK && !PQgetisnull(res, 0, 2) && !write_freeze(conn, o, PQgetvalue(res, 0, 2)))
 		rc = ALOT_EXIT_ERROR;
 	if (rc == ALOT_EXIT_OK && PQgetisnull(res, 0, 1)) {
 		snprintf(done_note, sizeof(done_note), "%s: room %s is not drawn yet: wrote its commitment record%s only\n",
@@ -387,7 +422,7 @@ export_all(PGconn *conn, struct export_options *o)
 		    !append_line(&commitments, &clen, &ccap, PQgetvalue(res, i, 2)) ||
 		    (!PQgetisnull(res, i, 3) && !append_line(&freezes, &flen, &fcap, PQgetvalue(res, i, 3))))
 			rc = ALOT_EXIT_ERROR;
-		else if (!PQgetisnull(res, i, 3) && !write_freeze(o, PQgetvalue(res, i, 3)))
+		else if (!PQgetisnull(res, i, 3) && !write_freeze(conn, o, PQgetvalue(res, i, 3)))
 			rc = ALOT_EXIT_ERROR;
 		else
 			rc = export_draw(conn, o, PQgetvalue(res, i, 1));
@@ -500,9 +535,13 @@ cmd_export(int argc, char **argv)
 	PQfinish(conn);
 	if (rc == ALOT_EXIT_OK && !commit_staged())
 		rc = ALOT_EXIT_ERROR;
-	if (rc == ALOT_EXIT_OK)
+	if (rc == ALOT_EXIT_OK) {
 		fputs(done_note, stderr);
-	else if (staged_count > 0)
+		if (unproven > 0)
+			cli_hint("run \"alot-draw log checkpoint\" (and \"alot-draw log witness\"), then export again: "
+			         "%lu record%s no checkpoint of the transparency log includes yet got no .tlog-proof",
+			         unproven, unproven == 1 ? " that" : "s that");
+	} else if (staged_count > 0)
 		fprintf(stderr, "%s: the export failed: no file was written\n", cli_progname());
 	unlink_staged();
 	return rc;

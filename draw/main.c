@@ -23,6 +23,7 @@ static const char usage[] =
 	"  execute   draw a funded room's winner over its frozen ledger, in one transaction\n"
 	"  export    write published records, ticket ledgers and inclusion proofs\n"
 	"  status    list every room by where it stands: committed, open, ready to draw, drawn ...\n"
+	"  log       sign, witness and publish the transparency log of every record\n"
 	"\n"
 	"Options:\n"
 	"  -V, --version    output version information, then exit\n"
@@ -43,6 +44,7 @@ static const struct command commands[] = {
 	{ "execute", cmd_execute },
 	{ "export", cmd_export },
 	{ "status", cmd_status },
+	{ "log", cmd_log },
 };
 
 int

@@ -36,5 +36,8 @@ SELECT pg_catalog.pg_advisory_lock(pg_catalog.hashtext('alot schema migrations')
 \set version 0012
 \set file 0012_draw_role.sql
 \ir migrations/apply.psql
+\set version 0013
+\set file 0013_transparency_log.sql
+\ir migrations/apply.psql
 
 SELECT pg_catalog.pg_advisory_unlock(pg_catalog.hashtext('alot schema migrations')) \gset alot_lock_

@@ -12,6 +12,7 @@
 # ways: the statement fails, its message gives the expected reason, and the
 # database did not change.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/rules.sh"
 
 tmp=$(mktemp -d)
 APP=t_lf_app_$$ DRAW=t_lf_draw_$$ AUDITOR=t_lf_auditor_$$ OWNER=t_lf_owner_$$ MIGRATOR=t_lf_migrator_$$
@@ -38,15 +39,6 @@ frozen_db() {
 id() { printf '00000000-0000-4000-8000-%012d' "$1"; }
 U1=$(id 1) U2=$(id 2) P1=$(id 50) P2=$(id 51)
 
-# run_as ROLE SQL...: run each SQL (one -c each, one session) as ROLE ("" is
-# the harness's superuser); stops at the first error.
-run_as() {
-	local role=$1 args=() s
-	shift
-	for s in "$@"; do args+=(-c "$s"); done
-	PGUSER=${role:-$PGUSER} psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "${args[@]}"
-}
-sq() { run_as "" "$@"; }
 
 # Everything a refused statement could have changed: the ledger's tables
 # (read with their child tables, if any), triggers, functions, relations and
@@ -78,34 +70,6 @@ STATE="SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
     UNION ALL SELECT 'event trigger ' || evtname || ' ' || evtevent || ' ' || evtfoid::regproc || ' ' || evtenabled::text
                 FROM pg_event_trigger) s"
 
-checks=0
-# refused WHAT ROLE PATTERN SQL...: the SQL fails as ROLE with a message that
-# matches PATTERN (extended regex), and the database is as it was.
-refused() {
-	local what=$1 role=$2 pattern=$3 before after
-	shift 3
-	before=$(sq "$STATE")
-	if run_as "$role" "$@" >"$tmp/out" 2>"$tmp/err"; then fail "$what (as ${role:-superuser}): accepted"; fi
-	grep -Eq -- "$pattern" "$tmp/err" ||
-		fail "$what (as ${role:-superuser}): refused, but not because /$pattern/: $(cat "$tmp/err")"
-	after=$(sq "$STATE")
-	[ "$before" = "$after" ] || fail "$what (as ${role:-superuser}): refused, but the database changed"
-	checks=$((checks + 1))
-}
-# accepted WHAT ROLE SQL...: the SQL succeeds as ROLE.
-accepted() {
-	local what=$1 role=$2
-	shift 2
-	run_as "$role" "$@" >"$tmp/out" 2>"$tmp/err" || fail "$what (as ${role:-superuser}): refused: $(cat "$tmp/err")"
-	checks=$((checks + 1))
-}
-# expect WHAT SQL VALUE: the superuser reads VALUE.
-expect() {
-	local got
-	got=$(sq "$2")
-	[ "$got" = "$3" ] || fail "$1: got '$got', expected '$3'"
-	checks=$((checks + 1))
-}
 
 commit_sql() { # commit_sql ROOM [VERSION]
 	echo "INSERT INTO room_commitments (room_id, protocol_version, commitment, beacon_rule, key_id,
@@ -146,7 +110,7 @@ expect "the guard is installed, before and after every DDL command" \
 	"alot_protect_guard:ddl_command_start:O alot_protect_triggers:ddl_command_end:O"
 expect "every protected trigger exists and is enabled" \
 	"SELECT count(*) FROM alot_protected_triggers() p JOIN pg_trigger t
-	    ON t.tgrelid = p.table_name::regclass AND t.tgname = p.trigger_name AND t.tgenabled = 'O'" 21 # 0011's 20 and 0012's draw-role trigger
+	    ON t.tgrelid = p.table_name::regclass AND t.tgname = p.trigger_name AND t.tgenabled = 'O'" 39 # 0011's 20, 0012's draw-role trigger and 0013's 18 log triggers
 
 # ---- rule 1: entries only in an open, committed room ------------------------------
 # One room per state, committed (but the one that opened without, which
@@ -591,7 +555,7 @@ PGUSER=$MIGRATOR psql -X -q -v ON_ERROR_STOP=1 -d "$mdb" -f "$ALOT_SRC/sql/schem
 grep -q "WARNING:  migration 0011: not a superuser: the guard of the ledger's triggers is not installed" "$tmp/mig.err" ||
 	fail "no warning without the guard: $(cat "$tmp/mig.err")"
 [ "$(psql -X -q -At -d "$mdb" -c "SELECT count(*) FROM pg_event_trigger")" = 0 ] || fail "a guard was installed by a non-superuser"
-[ "$(psql -X -q -At -d "$mdb" -c "SELECT count(*) FROM schema_migrations")" = 6 ] || fail "the non-superuser's migrations"
+[ "$(psql -X -q -At -d "$mdb" -c "SELECT count(*) FROM schema_migrations")" = 7 ] || fail "the non-superuser's migrations"
 # Without the guard, the tables' owner (here the migrating role) is not
 # bound: it changes a table by DDL.  The hint's commands, run by a
 # superuser, install the guard; the owner is then refused.

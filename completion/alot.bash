@@ -1,11 +1,11 @@
-# alot.bash - bash completion for alot-draw, alot-verify, alot-verify-net
-# and alot-ledger.  Installed as share/bash-completion/completions/alot-draw
+# alot.bash - bash completion for alot-draw, alot-verify, alot-verify-net,
+# alot-ledger and alot-witness.  Installed as share/bash-completion/completions/alot-draw
 # (the others are links to it); or source it from ~/.bashrc.
 #
 # Commands and options are listed here, not read from --help at each TAB;
 # tests/integration/test_install.sh checks them against each --help.
 
-_alot_draw_commands="keygen commit freeze execute export status"
+_alot_draw_commands="keygen commit freeze execute export status log"
 _alot_draw_opts_top="--help --version"
 _alot_draw_opts_keygen="--signing-key --public-key --seal-key --help --version"
 _alot_draw_opts_commit="--room --signing-key --seal-key --beacon-rule --dbname --help --version"
@@ -13,6 +13,20 @@ _alot_draw_opts_freeze="--room --signing-key --dbname --help --version"
 _alot_draw_opts_execute="--room --admin --signing-key --seal-key --dbname --help --version"
 _alot_draw_opts_export="--room --proof --all --since --output --dbname --help --version"
 _alot_draw_opts_status="--dbname --help --version"
+_alot_draw_opts_log="--help --version"
+_alot_draw_log_commands="checkpoint vkey witness publish consistency"
+_alot_draw_opts_log_checkpoint="--key --origin --dbname --help --version"
+_alot_draw_opts_log_vkey="--key --origin --help --version"
+_alot_draw_opts_log_witness="--witness-key --witness-exec --dbname --help --version"
+_alot_draw_opts_log_publish="--output --dbname --help --version"
+_alot_draw_opts_log_consistency="--old --new --output --dbname --help --version"
+_alot_witness_commands="add-checkpoint vkey keygen status serve"
+_alot_witness_opts_top="--help --version"
+_alot_witness_opts_add_checkpoint="--state --key --name --log --help --version"
+_alot_witness_opts_vkey="--key --name --help --version"
+_alot_witness_opts_keygen="--secret --public --help --version"
+_alot_witness_opts_status="--state --help --version"
+_alot_witness_opts_serve="--state --key --name --log --listen --max-requests --help --version"
 _alot_verify_opts="--pubkey --commitment --ledger --proof --entry --url --log-key --witness-key --witnesses --log-proof --checkpoint --consistency-proof --monitor --state --max-undrawn --now
  --format --quiet --help --version"
 _alot_verify_net_opts="--pubkey --commitment --ledger --proof --entry --url --cacert --timeout --log-key --witness-key --witnesses --log-proof --checkpoint --consistency-proof --monitor --state --max-undrawn --now
@@ -45,6 +59,11 @@ _alot_value_of() {
 	alot-draw:keygen:-p|alot-draw:keygen:--public-key) echo file ;;
 	alot-draw:export:-p|alot-draw:export:--proof) echo - ;;
 	alot-draw:*:-k|alot-draw:*:--signing-key|alot-draw:*:-s|alot-draw:*:--seal-key) echo file ;;
+	alot-draw:log:-o|alot-draw:log:--output)
+		[ "${COMP_WORDS[2]}" = consistency ] && echo file || echo dir ;;
+	alot-draw:log:-k|alot-draw:log:--key|alot-draw:log:-w|alot-draw:log:--witness-key) echo file ;;
+	alot-draw:log:-O|alot-draw:log:--origin|alot-draw:log:-x|alot-draw:log:--witness-exec|\
+	alot-draw:log:--old|alot-draw:log:--new) echo - ;;
 	alot-draw:*:-o|alot-draw:*:--output) echo dir ;;
 	alot-draw:*:-b|alot-draw:*:--beacon-rule) echo none ;;
 	alot-draw:*:-r|alot-draw:*:--room|alot-draw:*:-a|alot-draw:*:--admin|alot-draw:*:-d|alot-draw:*:--dbname|\
@@ -58,6 +77,9 @@ _alot_value_of() {
 	alot-verify*:*:-e|alot-verify*:*:--entry|alot-verify*:*:-u|alot-verify*:*:--url|alot-verify*:*:--timeout) echo - ;;
 	alot-verify*:*:-f|alot-verify*:*:--format|alot-ledger:*:-f|alot-ledger:*:--format) echo "text json" ;;
 	alot-ledger:*:-k|alot-ledger:*:--pubkey) echo file ;;
+	alot-witness:*:--state) echo dir ;;
+	alot-witness:*:--key|alot-witness:*:--log|alot-witness:*:--secret|alot-witness:*:--public) echo file ;;
+	alot-witness:*:--name|alot-witness:*:--listen|alot-witness:*:--max-requests) echo - ;;
 	alot-ledger:*:--engine) echo "scan sql" ;;
 	alot-ledger:*:-d|alot-ledger:*:--dbname|alot-ledger:*:-j|alot-ledger:*:--jobs|alot-ledger:*:-m|\
 	alot-ledger:*:--memory-limit|alot-ledger:*:--user|alot-ledger:*:--room) echo - ;;
@@ -80,6 +102,25 @@ _alot() {
 		case " $_alot_draw_commands " in *" $cmd "*) ;; *) return 0 ;; esac
 		opts=_alot_draw_opts_$cmd
 		opts=${!opts}
+		# "alot-draw log SUBCOMMAND": the subcommand, then its options.
+		if [ "$cmd" = log ]; then
+			if [ "$COMP_CWORD" -eq 2 ]; then
+				_alot_reply "$_alot_draw_log_commands $opts" "$cur"
+				return 0
+			fi
+			case " $_alot_draw_log_commands " in *" ${COMP_WORDS[2]} "*) ;; *) return 0 ;; esac
+			opts=_alot_draw_opts_log_${COMP_WORDS[2]}
+			opts=${!opts}
+		fi
+	elif [ "$tool" = alot-witness ]; then
+		if [ "$COMP_CWORD" -eq 1 ]; then
+			_alot_reply "$_alot_witness_commands $_alot_witness_opts_top" "$cur"
+			return 0
+		fi
+		cmd=${COMP_WORDS[1]}
+		case " $_alot_witness_commands " in *" $cmd "*) ;; *) return 0 ;; esac
+		opts=_alot_witness_opts_${cmd//-/_}
+		opts=${!opts}
 	else
 		opts=_${tool//-/_}_opts
 		opts=${!opts-}
@@ -95,7 +136,7 @@ _alot() {
 		_alot_reply "$kind" "$cur"
 		return 0
 	fi
-	if [[ "$cur" == -* ]] || [ "$tool" = alot-draw ] || [ "$tool" = alot-ledger ]; then
+	if [[ "$cur" == -* ]] || { [ "$tool" != alot-verify ] && [ "$tool" != alot-verify-net ]; }; then
 		_alot_reply "$opts" "$cur"
 		return 0
 	fi
@@ -104,4 +145,4 @@ _alot() {
 	return 0
 }
 
-complete -F _alot alot-draw alot-verify alot-verify-net alot-ledger
+complete -F _alot alot-draw alot-verify alot-verify-net alot-ledger alot-witness

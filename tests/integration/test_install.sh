@@ -9,7 +9,7 @@ set -euo pipefail
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
 make -s -C "$ALOT_SRC" install BUILD="$BUILD" SANITIZE="${SANITIZE:-0}" PREFIX=/opt/alot DESTDIR="$dest" >/dev/null
-for tool in alot-draw alot-verify alot-verify-net alot-ledger; do
+for tool in alot-draw alot-verify alot-verify-net alot-ledger alot-witness; do
 	[ -x "$dest/opt/alot/bin/$tool" ] || { echo "FAIL: $tool not installed"; exit 1; }
 	grep -q "^$tool (ALOT!) " <<<"$("$dest/opt/alot/bin/$tool" --version)" || { echo "FAIL: installed $tool does not run"; exit 1; }
 done
@@ -17,10 +17,10 @@ version=$(sed -n 's/^VERSION *:= *//p' "$ALOT_SRC/Makefile")
 files=(lib/libalot.a lib/libalot-core.a lib/libalot.so.1 lib/libalot.so include/alot/record.h include/alot/model.h
        "share/alot/alot-verify-$version-linux-x86_64" share/alot/SHA256SUMS
        share/man/man1/alot-draw.1 share/man/man1/alot-verify.1 share/man/man1/alot-verify-net.1
-       share/man/man1/alot-ledger.1
+       share/man/man1/alot-ledger.1 share/man/man1/alot-witness.1
        share/bash-completion/completions/alot-draw share/bash-completion/completions/alot-verify
        share/bash-completion/completions/alot-verify-net share/bash-completion/completions/alot-ledger
-       share/doc/alot/README.md)
+       share/bash-completion/completions/alot-witness share/doc/alot/README.md)
 for d in "$ALOT_SRC"/docs/*.md; do files+=("share/doc/alot/$(basename "$d")"); done
 for f in "${files[@]}"; do
 	[ -e "$dest/opt/alot/$f" ] || { echo "FAIL: $f not installed"; exit 1; }
@@ -52,7 +52,7 @@ complete_words() {
 		"$fn" "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]:-}"
 		printf "%s\n" "${COMPREPLY[@]}"' bash "$file" "$@"
 }
-for tool in alot-draw alot-verify alot-verify-net alot-ledger; do
+for tool in alot-draw alot-verify alot-verify-net alot-ledger alot-witness; do
 	err=$(bash --norc --noprofile -c '. "$1" && complete -p "$2"' bash "$comp/$tool" "$tool" 2>&1 >/dev/null)
 	[ -z "$err" ] || { echo "FAIL: the completion for $tool does not load cleanly: $err"; exit 1; }
 	bash --norc --noprofile -c '. "$1" && complete -p "$2"' bash "$comp/$tool" "$tool" | grep -q -- "-F " ||
@@ -85,6 +85,24 @@ for cmd in keygen commit freeze execute export status; do
 		[[ "$got" == *" $o "* ]] || { echo "FAIL: alot-draw $cmd does not complete $o (it completes$got)"; exit 1; }
 	done
 done
+for sub in checkpoint vkey witness publish consistency; do
+	want=$(options_of "$bin/alot-draw" log "$sub")
+	got=" $(complete_words "$comp/alot-draw" alot-draw log "$sub" -- | tr '\n' ' ')"
+	for o in $want; do
+		[[ "$got" == *" $o "* ]] || { echo "FAIL: alot-draw log $sub does not complete $o (it completes$got)"; exit 1; }
+	done
+done
+got=$(complete_words "$comp/alot-draw" alot-draw log pu)
+[ "$got" = publish ] || { echo "FAIL: \"alot-draw log pu\" completes to \"$got\""; exit 1; }
+for cmd in add-checkpoint vkey keygen status serve; do
+	want=$(options_of "$bin/alot-witness" "$cmd")
+	got=" $(complete_words "$comp/alot-witness" alot-witness "$cmd" -- | tr '\n' ' ')"
+	for o in $want; do
+		[[ "$got" == *" $o "* ]] || { echo "FAIL: alot-witness $cmd does not complete $o (it completes$got)"; exit 1; }
+	done
+done
+got=$(complete_words "$comp/alot-witness" alot-witness add)
+[ "$got" = add-checkpoint ] || { echo "FAIL: \"alot-witness add\" completes to \"$got\""; exit 1; }
 for tool in alot-verify alot-verify-net alot-ledger; do
 	want=$(options_of "$bin/$tool")
 	got=" $(complete_words "$comp/$tool" "$tool" -- | tr '\n' ' ')"

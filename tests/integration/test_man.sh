@@ -57,11 +57,14 @@ check() {
 
 check alot-draw.1 "" "$BUILD/alot-draw"
 commands=$("$BUILD/alot-draw" --help | awk '/^Commands:/ { on = 1; next } /^$/ { on = 0 } on { print $1 }')
-[ "$(echo $commands)" = "keygen commit freeze execute export status" ] || echo "note: alot-draw commands are now: $(echo $commands)"
+[ "$(echo $commands)" = "keygen commit freeze execute export status log" ] || echo "note: alot-draw commands are now: $(echo $commands)"
 for c in $commands; do
 	grep -q "^\.SS $c\$" "$man/alot-draw.1" || fail "alot-draw(1) has no subsection for the command $c"
 	check alot-draw.1 "$c" "$BUILD/alot-draw" "$c"
 	grep -q "^\.B alot-draw $c\$" "$man/alot-draw.1" || fail "alot-draw(1): $c is not in the SYNOPSIS"
+done
+for c in checkpoint vkey witness publish consistency; do
+	check alot-draw.1 log "$BUILD/alot-draw" log "$c"
 done
 check alot-verify.1 "" "$BUILD/alot-verify"
 check alot-verify.1 "" "$BUILD/alot-verify-net"

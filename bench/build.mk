@@ -29,3 +29,18 @@ BENCH_SCALE ?= 1
 bench-ledger: all
 	BUILD=$(abspath $(BUILD)) bench/ledger/run.sh $(BENCH_SCALE)
 bench: bench-ledger
+
+# The transparency log (issue #10): appends, publish, the monitor, one inclusion check.
+BENCH_LOG_RECORDS ?= 1000000
+$(BUILD)/bench/gen-log: $(call obj,bench/log/gen_log.c) $(LIB_CORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(LINKFLAGS) -o $@ $< $(LIB_CORE) $(CORE_LIBS)
+$(BUILD)/bench/inclusion-bench: $(call obj,bench/log/inclusion_bench.c) $(LIB_CORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(LINKFLAGS) -o $@ $< $(LIB_CORE) $(CORE_LIBS)
+CHECK_EXTRA_BUILD += $(BUILD)/bench/gen-log $(BUILD)/bench/inclusion-bench
+
+.PHONY: bench-log
+bench-log: all $(BUILD)/bench/gen-log $(BUILD)/bench/inclusion-bench
+	BUILD=$(abspath $(BUILD)) bench/log/run.sh $(BENCH_LOG_RECORDS)
+bench: bench-log

@@ -3,7 +3,8 @@
 # then the whole bundle at once; a buyer's proof; a tampered record that
 # fails; a second draw of a room on a copy of the database, which signs
 # the same bytes; and, once the draw's start is deleted too, two
-# conflicting, validly signed draws of one room that fail together.
+# conflicting, validly signed draws of one room that fail together; and
+# the monitor finding that second draw in the copy's transparency log.
 set -euo pipefail
 out="$DEMO_OUT/records"
 verify=$(ls "$BUILD"/dist/alot-verify-*-linux-x86_64)
@@ -105,4 +106,18 @@ set +e
 rc=${PIPESTATUS[0]}
 set -e
 echo "   alot-verify exit status: $rc (1: conflicting records)"
+[ "$rc" = 1 ]
+echo
+echo "== he publishes that copy's log, signed with the log's key: the monitor reads it and names the second draw"
+ALOT_SIGNING_KEY= "$BUILD/alot-draw" log checkpoint --key "$DEMO_OUT/keys/log.pem" --origin demo.alot.example/log \
+	-d "dbname=$fork" >/dev/null 2>&1
+mkdir -p "$DEMO_OUT/forked-log"
+"$BUILD/alot-draw" log publish -o "$DEMO_OUT/forked-log" -d "dbname=$fork" >/dev/null
+cp "$DEMO_OUT/monitor.state" "$DEMO_OUT/monitor-fork.state"
+set +e
+"$verify" --monitor "$DEMO_OUT/forked-log" --pubkey "$out/pubkey.pem" --log-key "$out/log.vkey" \
+	--state "$DEMO_OUT/monitor-fork.state" 2>/dev/null | sed 's/^/   /'
+rc=${PIPESTATUS[0]}
+set -e
+echo "   alot-verify --monitor exit status: $rc (1: the log holds what it must not)"
 [ "$rc" = 1 ]

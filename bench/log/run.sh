@@ -37,8 +37,11 @@ psql -X -q -v ON_ERROR_STOP=1 <<'SQL'
 CREATE TABLE bench_staging (ord BIGINT, kind TEXT, room_id UUID, record TEXT);
 CREATE TABLE bench_copy_floor (LIKE log_entries INCLUDING DEFAULTS);
 SQL
-psql -X -q -v ON_ERROR_STOP=1 -c "\\copy bench_staging (kind, room_id, record) FROM '$tmp/records.tsv'"
-psql -X -q -v ON_ERROR_STOP=1 -c "UPDATE bench_staging SET ord = s.n FROM (SELECT ctid, row_number() OVER () - 1 AS n FROM bench_staging) s WHERE bench_staging.ctid = s.ctid" >/dev/null
+psql -X -q -v ON_ERROR_STOP=1 -c "\\copy bench_staging (ord, kind, room_id, record) FROM PROGRAM 'cut -f1-4 $tmp/rows.tsv'"
+# The records are not in room_commitments, room_freezes and lottery_draws
+# here, so the check that an entry is its table's published record is off:
+# this measures the append itself (the tree's hashes, the head, the lock).
+psql -X -q -v ON_ERROR_STOP=1 -c "ALTER TABLE log_entries DISABLE TRIGGER trg_log_entries_check"
 psql -X -q -c 'CHECKPOINT' >/dev/null
 
 echo "== 1. appending $records records"
@@ -59,6 +62,7 @@ echo "== 2. publishing"
 "$build/alot-draw" log vkey --key "$tmp/log.pem" --origin bench.example/log >"$tmp/log.vkey"
 sync
 t0=$(ms)
+mkdir -p "$tmp/pub"
 "$build/alot-draw" log publish -o "$tmp/pub" >/dev/null
 publish_ms=$(( $(ms) - t0 ))
 bytes=$(du -sb --apparent-size "$tmp/pub" | cut -f1)

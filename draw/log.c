@@ -439,12 +439,7 @@ log_cmd_consistency(int argc, char **argv)
 
 /* ---- dispatch ---------------------------------------------------------- */
 
-struct subcommand {
-	const char *name;
-	int (*run)(int argc, char **argv);
-};
-
-static const struct subcommand subcommands[] = {
+static const struct cli_command subcommands[] = {
 	{ "checkpoint", log_cmd_checkpoint },
 	{ "vkey", log_cmd_vkey },
 	{ "witness", log_cmd_witness },
@@ -455,23 +450,6 @@ static const struct subcommand subcommands[] = {
 int
 cmd_log(int argc, char **argv)
 {
-	size_t i;
-
-	if (argc < 2) {
-		cli_error("no log subcommand given");
-		return usage_error();
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-?") == 0) {
-		fputs(usage, stdout);
-		return ALOT_EXIT_OK;
-	}
-	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
-		printf("alot-draw (ALOT!) %s\n", ALOT_VERSION);
-		return ALOT_EXIT_OK;
-	}
-	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		if (strcmp(argv[1], subcommands[i].name) == 0)
-			return subcommands[i].run(argc - 1, argv + 1);
-	cli_error("unknown log subcommand \"%s\"", argv[1]);
-	return usage_error();
+	return cli_dispatch(argc, argv, usage, "log subcommand", subcommands,
+	                    sizeof(subcommands) / sizeof(subcommands[0]));
 }

@@ -30,12 +30,7 @@ static const char usage[] =
 	"Run \"alot-witness COMMAND --help\" for a command's options.\n"
 	"Exit status: 0 done, 1 refused (the status line says why), 2 could not run.\n";
 
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-};
-
-static const struct command commands[] = {
+static const struct cli_command commands[] = {
 	{ "add-checkpoint", cmd_add_checkpoint },
 	{ "vkey", cmd_vkey },
 	{ "keygen", cmd_keygen },
@@ -46,26 +41,7 @@ static const struct command commands[] = {
 int
 main(int argc, char **argv)
 {
-	size_t i;
-
 	cli_set_progname(argv[0]);
-	if (argc < 2) {
-		cli_error("no command given");
-		cli_try_help();
-		return ALOT_EXIT_ERROR;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-?") == 0) {
-		fputs(usage, stdout);
-		return ALOT_EXIT_OK;
-	}
-	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
-		puts("alot-witness (ALOT!) " ALOT_VERSION);
-		return ALOT_EXIT_OK;
-	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
-	cli_error("unknown command \"%s\"", argv[1]);
-	cli_try_help();
-	return ALOT_EXIT_ERROR;
+	return cli_dispatch(argc, argv, usage, "command", commands,
+	                    sizeof(commands) / sizeof(commands[0]));
 }

@@ -120,3 +120,28 @@ cli_usage_error(void)
 	cli_try_help();
 	return ALOT_EXIT_ERROR;
 }
+
+int
+cli_dispatch(int argc, char **argv, const char *usage, const char *what,
+             const struct cli_command *commands, size_t n)
+{
+	size_t i;
+
+	if (argc < 2) {
+		cli_error("no %s given", what);
+		return cli_usage_error();
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-?") == 0) {
+		fputs(usage, stdout);
+		return ALOT_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("%s (ALOT!) %s\n", progname, ALOT_VERSION);
+		return ALOT_EXIT_OK;
+	}
+	for (i = 0; i < n; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	cli_error("unknown %s \"%s\"", what, argv[1]);
+	return cli_usage_error();
+}

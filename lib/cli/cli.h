@@ -9,6 +9,8 @@
 #ifndef ALOT_CLI_H
 #define ALOT_CLI_H
 
+#include <stddef.h>
+
 #include "alot/error.h"
 #include "alot/exit.h"
 
@@ -36,6 +38,21 @@ void cli_try_help(void);
  * Also makes argv[0] the program's name, which getopt uses in its messages.
  */
 int cli_command_preamble(int argc, char **argv, const char *usage, int *rc);
+
+/* A command of a tool with commands, and the function that runs it. */
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+
+/*
+ * Run the command argv[1] names, from the n in commands, with argv from
+ * there; or handle --help/-? (print usage) and --version/-V.  what names
+ * a command in the errors ("command", "log subcommand").  Returns the
+ * exit code.
+ */
+int cli_dispatch(int argc, char **argv, const char *usage, const char *what,
+                 const struct cli_command *commands, size_t n);
 
 /* After a usage error: the "Try ..." line, and ALOT_EXIT_ERROR. */
 int cli_usage_error(void);

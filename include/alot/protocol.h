@@ -76,7 +76,10 @@ alot_code alot_coverage_add(alot_coverage *cov, const alot_ticket_range *range,
 alot_code alot_coverage_finish(const alot_coverage *cov, uint32_t *total_tickets,
                                alot_error *err) ALOT_WARN_UNUSED;
 
-/* The beacon rules this implementation knows: only "none" so far. */
+/*
+ * 1 when this implementation knows the beacon rule: "none", and the NIST
+ * Randomness Beacon rule of docs/protocol.md section 12 (alot/beacon.h).
+ */
 int alot_beacon_rule_known(const char *rule);
 
 /* 1 when text is a lot type of protocol 2: "known" or "mystery". */

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alot/beacon.h"
 #include "alot/crypto.h"
 #include "alot/merkle.h"
 #include "alot/protocol.h"
@@ -63,6 +64,25 @@ typedef struct alot_freeze_record {
 	unsigned char signature[ALOT_SIG_LEN];
 } alot_freeze_record;
 
+/*
+ * What a draw under a beacon rule carries so that anyone can check its
+ * beacon value offline (docs/protocol.md section 12): the rule's pulse and
+ * its predecessor, each exactly as NIST served it; the freeze record's
+ * tlog-proof, whose cosigned checkpoint gives the freeze's log time; and
+ * the witness policy the rule names.  In the record each is base64.
+ */
+#define ALOT_LOG_PROOF_MAX 16384 /* bytes of a tlog-proof in a draw record */
+typedef struct alot_beacon_evidence {
+	size_t pulse_len;
+	char pulse[ALOT_BEACON_PULSE_MAX];
+	size_t previous_len;
+	char previous[ALOT_BEACON_PULSE_MAX];
+	size_t log_proof_len;
+	char log_proof[ALOT_LOG_PROOF_MAX];
+	size_t policy_len;
+	char policy[ALOT_WITNESS_POLICY_MAX];
+} alot_beacon_evidence;
+
 typedef struct alot_draw_record {
 	alot_lot lot;                               /* version, lot, N, entries, root, beacon */
 	unsigned char commitment[ALOT_HASH_LEN];
@@ -79,6 +99,13 @@ typedef struct alot_draw_record {
 	char frozen_at[ALOT_TIMESTAMP_LEN + 1];          /* protocol 2 */
 	char drawn_at[ALOT_TIMESTAMP_LEN + 1];
 	unsigned char freeze_record_hash[ALOT_HASH_LEN]; /* protocol 2 */
+	/*
+	 * Protocol 2 under a beacon rule: has_beacon is 1 and the record has
+	 * the fields "beacon_pulse", "beacon_previous_pulse",
+	 * "freeze_log_proof" and "witness_policy"; 0 under rule "none".
+	 */
+	int has_beacon;
+	alot_beacon_evidence beacon;
 	unsigned char key_id[ALOT_KEY_ID_LEN];
 	unsigned char signature[ALOT_SIG_LEN];
 } alot_draw_record;
@@ -232,7 +259,7 @@ typedef enum alot_check_status {
 } alot_check_status;
 
 #define ALOT_CHECK_MESSAGE_MAX 256
-#define ALOT_REPORT_MAX_CHECKS 24
+#define ALOT_REPORT_MAX_CHECKS 40
 
 typedef struct alot_check {
 	const char *name;                    /* stable: see docs/protocol.md */
@@ -340,6 +367,28 @@ typedef struct alot_ledger_verifier {
 void alot_ledger_verifier_init(alot_ledger_verifier *v, const alot_draw_record *rec);
 void alot_ledger_verifier_line(alot_ledger_verifier *v, const char *line, size_t len);
 alot_code alot_ledger_verifier_finish(alot_ledger_verifier *v, alot_report *report) ALOT_WARN_UNUSED;
+
+/*
+ * The beacon checks of a draw under a beacon rule (docs/protocol.md
+ * section 12), given the room's freeze record (its published text, no
+ * newline: the log's entry) and the certificates the verifier trusts:
+ * "beacon-policy", "beacon-log-time", "beacon-certificate",
+ * "beacon-pulse", "beacon-chain", "beacon-timing" and "beacon-value".
+ * Each runs even after another failed; one that cannot run for want of
+ * what another failed on is SKIP with the reason.  freeze_text NULL
+ * (the freeze record was not given) fails "beacon-log-time".  On
+ * ALOT_OK, *out (may be NULL) holds what the verdict rests on.
+ */
+typedef struct alot_beacon_outcome {
+	uint64_t log_time;                   /* POSIX seconds: the freeze's log time */
+	uint64_t freeze_index;               /* the freeze's index in the log */
+	alot_beacon_pulse pulse, previous;
+	alot_tlog_policy policy;
+} alot_beacon_outcome;
+
+alot_code alot_draw_beacon_verify(const alot_draw_record *draw, const char *freeze_text,
+                                  size_t freeze_len, const alot_beacon_trust *trust,
+                                  alot_report *report, alot_beacon_outcome *out) ALOT_WARN_UNUSED;
 
 /*
  * "proof": an inclusion proof shows that entry (NULL: the proof's own

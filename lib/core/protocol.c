@@ -120,12 +120,6 @@ alot_coverage_finish(const alot_coverage *cov, uint32_t *total_tickets, alot_err
 }
 
 int
-alot_beacon_rule_known(const char *rule)
-{
-	return strcmp(rule, "none") == 0;
-}
-
-int
 alot_lot_type_known(const char *text)
 {
 	return strcmp(text, "known") == 0 || strcmp(text, "mystery") == 0;

@@ -29,7 +29,11 @@ enum field_kind {
 	K_TIME,     /* "YYYY-MM-DDTHH:MM:SS.ffffffZ" */
 	K_LOT_TYPE, /* "known" or "mystery" */
 	K_ATTEMPTS, /* alot_draw_result: the array of tries */
-	K_PATH      /* hashes; aux = offset of the size_t count */
+	K_PATH,     /* hashes; aux = offset of the size_t count */
+	/* base64 of bytes kept as given; aux = offset of the size_t length; the cap is the kind's */
+	K_B64_PULSE,  /* a beacon pulse document, at most ALOT_BEACON_PULSE_MAX bytes */
+	K_B64_PROOF,  /* a tlog-proof, at most ALOT_LOG_PROOF_MAX bytes */
+	K_B64_POLICY  /* a witness policy, at most ALOT_WITNESS_POLICY_MAX bytes */
 };
 
 struct field {
@@ -70,13 +74,22 @@ struct field {
 	{ "signature", K_SIG, DRAW(signature), 0 }
 
 static const struct field draw_fields_v1[] = { DRAW_FIELDS };
-static const struct field draw_fields_v2[] = {
-	DRAW_FIELDS,
-	{ "deadline", K_TIME, DRAW(lot.deadline), 0 },
-	{ "lot_type", K_LOT_TYPE, DRAW(lot.lot_type), 0 },
-	{ "entry_bundles_hash", K_HASH, DRAW(lot.entry_bundles_hash), 0 },
-	{ "frozen_at", K_TIME, DRAW(frozen_at), 0 },
-	{ "freeze_record_hash", K_HASH, DRAW(freeze_record_hash), 0 },
+#define DRAW_FIELDS_V2 \
+	DRAW_FIELDS, \
+	{ "deadline", K_TIME, DRAW(lot.deadline), 0 }, \
+	{ "lot_type", K_LOT_TYPE, DRAW(lot.lot_type), 0 }, \
+	{ "entry_bundles_hash", K_HASH, DRAW(lot.entry_bundles_hash), 0 }, \
+	{ "frozen_at", K_TIME, DRAW(frozen_at), 0 }, \
+	{ "freeze_record_hash", K_HASH, DRAW(freeze_record_hash), 0 }
+
+static const struct field draw_fields_v2[] = { DRAW_FIELDS_V2 };
+/* Version 2 under a beacon rule: what lets anyone check the beacon value (section 12). */
+static const struct field draw_fields_v2_beacon[] = {
+	DRAW_FIELDS_V2,
+	{ "beacon_pulse", K_B64_PULSE, DRAW(beacon.pulse), DRAW(beacon.pulse_len) },
+	{ "beacon_previous_pulse", K_B64_PULSE, DRAW(beacon.previous), DRAW(beacon.previous_len) },
+	{ "freeze_log_proof", K_B64_PROOF, DRAW(beacon.log_proof), DRAW(beacon.log_proof_len) },
+	{ "witness_policy", K_B64_POLICY, DRAW(beacon.policy), DRAW(beacon.policy_len) },
 };
 
 #define COMMIT(f) offsetof(alot_commitment_record, f)
@@ -159,9 +172,11 @@ struct record_kind {
 	size_t count;
 	alot_record_type record;     /* for records */
 	size_t version_at;
+	int beacon;                  /* a draw record with the beacon fields (has_beacon) */
 };
 
-#define KIND(t, v, f, r, at) { t, v, f, sizeof(f) / sizeof(f[0]), r, at }
+#define KIND(t, v, f, r, at) { t, v, f, sizeof(f) / sizeof(f[0]), r, at, 0 }
+#define KIND_BEACON(t, v, f, r, at) { t, v, f, sizeof(f) / sizeof(f[0]), r, at, 1 }
 #define LOT_VERSION(type) (offsetof(type, lot) + offsetof(alot_lot, version))
 static const struct record_kind record_kinds[] = {
 	KIND("alot.commitment", 1, commitment_fields_v1, ALOT_RECORD_COMMITMENT, LOT_VERSION(alot_commitment_record)),
@@ -169,6 +184,7 @@ static const struct record_kind record_kinds[] = {
 	KIND("alot.freeze", 2, freeze_fields_v2, ALOT_RECORD_FREEZE, LOT_VERSION(alot_freeze_record)),
 	KIND("alot.draw", 1, draw_fields_v1, ALOT_RECORD_DRAW, LOT_VERSION(alot_draw_record)),
 	KIND("alot.draw", 2, draw_fields_v2, ALOT_RECORD_DRAW, LOT_VERSION(alot_draw_record)),
+	KIND_BEACON("alot.draw", 2, draw_fields_v2_beacon, ALOT_RECORD_DRAW, LOT_VERSION(alot_draw_record)),
 };
 static const struct record_kind header_kinds[] = {
 	KIND("alot.ledger", 1, ledger_header_fields, 0, offsetof(alot_ledger_header, version)),
@@ -296,6 +312,35 @@ parse_path(json_t *v, unsigned char (*out)[ALOT_HASH_LEN], size_t *len, const ch
 	return ALOT_OK;
 }
 
+static size_t
+b64_cap(enum field_kind kind)
+{
+	switch (kind) {
+	case K_B64_PULSE: return ALOT_BEACON_PULSE_MAX;
+	case K_B64_PROOF: return ALOT_LOG_PROOF_MAX;
+	case K_B64_POLICY: return ALOT_WITNESS_POLICY_MAX;
+	default: return 0;
+	}
+}
+
+/* Strict base64 of 1..cap bytes. */
+static alot_code
+parse_b64(json_t *v, const struct field *f, void *base, alot_error *err)
+{
+	const char *s = json_string_value(v);
+	size_t cap = b64_cap(f->kind);
+	alot_error inner;
+
+	if (s == NULL || strlen(s) == 0)
+		return alot_error_set(err, ALOT_ERR_INVALID, "field \"%s\" must be a non-empty base64 string",
+		                      f->name);
+	if (alot_base64_decode(s, strlen(s), AT(base, f->offset, unsigned char), cap,
+	                       AT(base, f->aux, size_t), &inner) != ALOT_OK)
+		return alot_error_set(err, ALOT_ERR_INVALID, "field \"%s\" must be base64 of at most %zu bytes: %s",
+		                      f->name, cap, inner.message);
+	return ALOT_OK;
+}
+
 static alot_code parse_fields(json_t *obj, const struct record_kind *kind, void *base,
                               alot_error *err);
 
@@ -385,6 +430,10 @@ parse_field(json_t *v, const struct field *f, void *base, alot_error *err)
 		return parse_attempts(v, AT(base, f->offset, alot_draw_result), err);
 	case K_PATH:
 		return parse_path(v, AT(base, f->offset, hash_t), AT(base, f->aux, size_t), f->name, err);
+	case K_B64_PULSE:
+	case K_B64_PROOF:
+	case K_B64_POLICY:
+		return parse_b64(v, f, base, err);
 	}
 	return alot_error_set(err, ALOT_ERR_INTERNAL, "unknown field kind");
 }
@@ -466,13 +515,20 @@ find_kind(json_t *obj, const struct record_kind *kinds, size_t n, alot_error *er
 		alot_error_set(err, ALOT_ERR_INVALID, "missing field \"type\"");
 		return NULL;
 	}
-	for (i = 0; i < n; i++) {
-		if (strcmp(kinds[i].type, type) != 0)
-			continue;
-		type_known = 1;
-		if (json_is_integer(v) && json_integer_value(v) == (json_int_t)kinds[i].version)
-			return &kinds[i];
-	}
+	/*
+	 * A draw with "beacon_pulse" is read as one with every beacon field;
+	 * any other kind that has it then fails as an unknown field.
+	 */
+	for (int pass = 0; pass < 2; pass++)
+		for (i = 0; i < n; i++) {
+			if (strcmp(kinds[i].type, type) != 0)
+				continue;
+			type_known = 1;
+			if (pass == 0 && kinds[i].beacon != (json_object_get(obj, "beacon_pulse") != NULL))
+				continue;
+			if (json_is_integer(v) && json_integer_value(v) == (json_int_t)kinds[i].version)
+				return &kinds[i];
+		}
 	if (!type_known)
 		alot_error_set(err, ALOT_ERR_INVALID, "field \"type\" must be %s",
 		               n == NKINDS(record_kinds) ? "\"alot.commitment\", \"alot.freeze\" or \"alot.draw\""
@@ -518,6 +574,8 @@ parse_as(json_t *obj, const struct record_kind *kind, void *base, size_t size, c
 	memset(base, 0, size);
 	if (kind->type != NULL)
 		*(uint32_t *)((char *)base + kind->version_at) = kind->version;
+	if (kind->beacon)
+		((alot_draw_record *)base)->has_beacon = 1;
 	if ((rc = parse_fields(obj, kind, base, err)) != ALOT_OK)
 		return rc;
 	return check_published_form(kind, base, text, len, err);
@@ -627,6 +685,19 @@ hex_json(const unsigned char *p, size_t len)
 static json_t *build_object(const struct record_kind *kind, const void *base, int with_signature);
 
 static json_t *
+b64_json(const unsigned char *p, size_t len, size_t cap)
+{
+	char *text = NULL;
+	json_t *v;
+
+	if (len > cap || alot_base64_encode(p, len, &text, NULL) != ALOT_OK)
+		return NULL;
+	v = json_string(text);
+	free(text);
+	return v;
+}
+
+static json_t *
 attempts_json(const alot_draw_result *d)
 {
 	json_t *arr = json_array();
@@ -683,6 +754,10 @@ field_json(const struct field *f, const void *base)
 		return attempts_json(CAT(base, f->offset, alot_draw_result));
 	case K_PATH:
 		return path_json(CAT(base, f->offset, hash_t), *CAT(base, f->aux, size_t));
+	case K_B64_PULSE:
+	case K_B64_PROOF:
+	case K_B64_POLICY:
+		return b64_json(CAT(base, f->offset, unsigned char), *CAT(base, f->aux, size_t), b64_cap(f->kind));
 	}
 	return NULL;
 }
@@ -729,10 +804,14 @@ dump_kind(const struct record_kind *kind, const void *base, int with_signature, 
 
 /* The kind of a record of type t and the given version (1 when not 2). */
 static const struct record_kind *
-kind_of(alot_record_type t, uint32_t version)
+kind_of(alot_record_type t, uint32_t version, int beacon)
 {
 	size_t i;
 
+	for (i = 0; i < NKINDS(record_kinds); i++)
+		if (record_kinds[i].record == t && record_kinds[i].version == version &&
+		    record_kinds[i].beacon == beacon)
+			return &record_kinds[i];
 	for (i = 0; i < NKINDS(record_kinds); i++)
 		if (record_kinds[i].record == t && record_kinds[i].version == version)
 			return &record_kinds[i];
@@ -743,9 +822,9 @@ kind_of(alot_record_type t, uint32_t version)
 }
 
 #define VERSION_OF(lot) ((lot).version == ALOT_PROTOCOL_V2 ? ALOT_PROTOCOL_V2 : ALOT_PROTOCOL_V1)
-#define COMMITMENT_KIND(rec) kind_of(ALOT_RECORD_COMMITMENT, VERSION_OF((rec)->lot))
-#define FREEZE_KIND(rec) kind_of(ALOT_RECORD_FREEZE, ALOT_PROTOCOL_V2)
-#define DRAW_KIND(rec) kind_of(ALOT_RECORD_DRAW, VERSION_OF((rec)->lot))
+#define COMMITMENT_KIND(rec) kind_of(ALOT_RECORD_COMMITMENT, VERSION_OF((rec)->lot), 0)
+#define FREEZE_KIND(rec) kind_of(ALOT_RECORD_FREEZE, ALOT_PROTOCOL_V2, 0)
+#define DRAW_KIND(rec) kind_of(ALOT_RECORD_DRAW, VERSION_OF((rec)->lot), (rec)->has_beacon != 0)
 
 alot_code
 alot_commitment_record_json(const alot_commitment_record *rec, char **text, alot_error *err)

@@ -78,13 +78,31 @@ outcome(const alot_report *r)
 	return r->failures == 0 ? ALOT_OK : ALOT_ERR_VERIFY;
 }
 
+/*
+ * "beacon": the rule is one this verifier knows, and a draw's value and
+ * evidence fit it: none and no evidence under "none"; under a NIST beacon
+ * rule (protocol 2 only) a 64-byte value and the evidence that the beacon
+ * checks read (section 12).  has_beacon is -1 for records that carry no
+ * value (commitments, freezes).
+ */
 static void
-check_beacon(const char *rule, size_t value_len, alot_report *r)
+check_beacon(const alot_lot *lot, int has_beacon, alot_report *r)
 {
-	if (!alot_beacon_rule_known(rule))
-		alot_report_set(r, "beacon", ALOT_CHECK_FAIL, "beacon rule \"%s\" is not one this verifier knows", rule);
-	else if (strcmp(rule, "none") == 0 && value_len != 0)
+	alot_beacon_rule rule;
+
+	if (alot_beacon_rule_parse(lot->beacon_rule, &rule, NULL) != ALOT_OK)
+		alot_report_set(r, "beacon", ALOT_CHECK_FAIL, "beacon rule \"%s\" is not one this verifier knows",
+		                lot->beacon_rule);
+	else if (rule.kind == ALOT_BEACON_NONE && (lot->beacon_value_len != 0 || has_beacon == 1))
 		alot_report_set(r, "beacon", ALOT_CHECK_FAIL, "beacon rule \"none\" takes no beacon value");
+	else if (rule.kind == ALOT_BEACON_NIST && !alot_lot_is_v2(lot))
+		alot_report_set(r, "beacon", ALOT_CHECK_FAIL, "a NIST beacon rule needs protocol 2");
+	else if (rule.kind == ALOT_BEACON_NIST && has_beacon == 0)
+		alot_report_set(r, "beacon", ALOT_CHECK_FAIL,
+		                "the beacon rule takes the pulses, the freeze's log proof and the witness policy, "
+		                "and the record has none");
+	else if (rule.kind == ALOT_BEACON_NIST && has_beacon == 1 && lot->beacon_value_len != 64)
+		alot_report_set(r, "beacon", ALOT_CHECK_FAIL, "the beacon value must be 64 bytes: a pulse's outputValue");
 	else
 		pass(r, "beacon");
 }
@@ -134,10 +152,10 @@ check_signature(uint32_t version, const char *canonical, const unsigned char key
  * canonical text (NULL when no key was given or out of memory), freed here.
  */
 static void
-check_beacon_and_signature(const alot_lot *lot, char *canonical, const unsigned char *key_id,
+check_beacon_and_signature(const alot_lot *lot, int has_beacon, char *canonical, const unsigned char *key_id,
                            const unsigned char *sig, const alot_public_key *key, alot_report *r)
 {
-	check_beacon(lot->beacon_rule, lot->beacon_value_len, r);
+	check_beacon(lot, has_beacon, r);
 	check_signature(lot->version, canonical, key_id, sig, key, r);
 	free(canonical);
 }
@@ -304,7 +322,8 @@ alot_draw_record_verify(const alot_draw_record *rec, const alot_public_key *key,
 	unsigned char computed[ALOT_HASH_LEN], client[ALOT_HASH_LEN];
 	char *canonical = NULL;
 
-	check_beacon_and_signature(&rec->lot, CANONICAL(alot_draw_record_canonical, rec, key), rec->key_id,
+	check_beacon_and_signature(&rec->lot, rec->has_beacon != 0,
+	                           CANONICAL(alot_draw_record_canonical, rec, key), rec->key_id,
 	                           rec->signature, key, report);
 	alot_lot_commitment(&rec->lot, rec->server_seed, computed);
 	check_hash(report, "commitment", rec->commitment, computed,
@@ -329,7 +348,7 @@ alot_commitment_record_verify(const alot_commitment_record *rec, const alot_publ
 {
 	char *canonical = NULL;
 
-	check_beacon_and_signature(&rec->lot, CANONICAL(alot_commitment_record_canonical, rec, key),
+	check_beacon_and_signature(&rec->lot, -1, CANONICAL(alot_commitment_record_canonical, rec, key),
 	                           rec->key_id, rec->signature, key, report);
 	check_times(rec->committed_at, NULL, NULL, NULL, report);
 	return outcome(report);
@@ -354,7 +373,7 @@ alot_freeze_record_verify(const alot_freeze_record *rec, const alot_public_key *
 {
 	char *canonical = NULL;
 
-	check_beacon_and_signature(&rec->lot, CANONICAL(alot_freeze_record_canonical, rec, key), rec->key_id,
+	check_beacon_and_signature(&rec->lot, -1, CANONICAL(alot_freeze_record_canonical, rec, key), rec->key_id,
 	                           rec->signature, key, report);
 	check_ledger_shape(&rec->lot, report);
 	check_times(rec->committed_at, rec->funded_at, rec->frozen_at, NULL, report);

@@ -4,7 +4,10 @@
  * vectors"): v1/ and records/ for protocol 1, v2/ and records-v2/ for
  * protocol 2.
  *
- *   gen-vectors SIGNING_KEY.pem PUBLIC_KEY.pem OUTDIR
+ *   gen-vectors SIGNING_KEY.pem PUBLIC_KEY.pem OUTDIR NIST_PULSES.json
+ *
+ * (gen-beacon.c adds records-beacon/, the NIST beacon rule's records, from
+ * the real pulses in NIST_PULSES.json.)
  *
  * Deterministic: server seeds and ids are derived from each vector's name
  * (SHA-256 of "ALOT-vN test vector/<name>/<what>/<counter>"), the timestamps
@@ -24,6 +27,7 @@
 #include <jansson.h>
 
 #include "alot/record.h"
+#include "gen.h"
 
 #define COMMITTED_AT "2026-01-10T12:00:00.000000Z"
 #define FUNDED_AT    "2026-01-20T18:30:00.000000Z"
@@ -42,17 +46,17 @@ struct vector_case {
 	condition_fn condition; /* NULL: the first seed */
 };
 
-static const char *outdir;
-static alot_signing_key *signing_key;
-static json_t *valid_index, *invalid_index;
+const char *outdir;
+alot_signing_key *signing_key;
+json_t *valid_index, *invalid_index;
 /* What is being generated: protocol 1 or 2, into which folders. */
-static uint32_t gen_version = ALOT_PROTOCOL_V1;
-static const char *vec_dir = "v1", *rec_dir = "records";
+uint32_t gen_version = ALOT_PROTOCOL_V1;
+const char *vec_dir = "v1", *rec_dir = "records";
 
 /* Protocol 2: every room sells these bundles (dollars, tickets). */
-static const alot_entry_bundle bundles[] = { { 200, 2 }, { 500, 5 }, { 2500, 25 } };
+const alot_entry_bundle bundles[3] = { { 200, 2 }, { 500, 5 }, { 2500, 25 } };
 
-static void
+void
 die(const char *fmt, ...)
 {
 	va_list ap;
@@ -65,7 +69,7 @@ die(const char *fmt, ...)
 	exit(2);
 }
 
-static void
+void
 check(alot_code rc, const alot_error *err)
 {
 	if (rc != ALOT_OK)
@@ -73,7 +77,7 @@ check(alot_code rc, const alot_error *err)
 }
 
 /* 32 bytes derived from the vector's name, what they are for, and a counter. */
-static void
+void
 derive(const char *name, const char *what, unsigned counter, unsigned char out[32])
 {
 	char buf[256];
@@ -83,7 +87,7 @@ derive(const char *name, const char *what, unsigned counter, unsigned char out[3
 }
 
 /* A version-4 UUID derived like the seeds. */
-static void
+void
 derive_uuid(const char *name, const char *what, unsigned i, alot_uuid *out)
 {
 	unsigned char h[32];
@@ -150,7 +154,7 @@ compute_case(const struct vector_case *vc, const alot_ticket_range *ledger,
 
 /* ---- output helpers ------------------------------------------------- */
 
-static void
+void
 write_file(const char *rel, const char *text)
 {
 	char path[1024];
@@ -162,7 +166,7 @@ write_file(const char *rel, const char *text)
 }
 
 /* A record file: the record's one line of JSON and a newline. */
-static void
+void
 write_record(const char *rel, const char *text)
 {
 	size_t len = strlen(text);
@@ -189,7 +193,7 @@ write_rel(const char *rel, const char *text, int as_record)
 		write_file(path, text);
 }
 
-static void
+void
 write_json(const char *rel, json_t *obj)
 {
 	char *text = json_dumps(obj, JSON_INDENT(2) | JSON_SORT_KEYS);
@@ -228,7 +232,7 @@ parse_text(const char *text)
 	return v;
 }
 
-static char *
+char *
 draw_text(alot_draw_record *rec, int sign)
 {
 	alot_error err;
@@ -241,7 +245,7 @@ draw_text(alot_draw_record *rec, int sign)
 	return text;
 }
 
-static char *
+char *
 commitment_text(const alot_draw_record *rec, alot_commitment_record *c)
 {
 	alot_error err;
@@ -256,7 +260,7 @@ commitment_text(const alot_draw_record *rec, alot_commitment_record *c)
 }
 
 /* Protocol 2: the freeze record of a draw's ledger, and its hash into the draw. */
-static char *
+char *
 freeze_text(alot_draw_record *rec, alot_freeze_record *f)
 {
 	alot_error err;
@@ -274,7 +278,7 @@ freeze_text(alot_draw_record *rec, alot_freeze_record *f)
 	return text;
 }
 
-static char *
+char *
 ledger_text(const alot_draw_record *rec, const alot_ticket_range *ledger, size_t n)
 {
 	size_t cap = 1024 + n * 256, len = 0, i;
@@ -294,7 +298,7 @@ ledger_text(const alot_draw_record *rec, const alot_ticket_range *ledger, size_t
 	return out;
 }
 
-static char *
+char *
 proof_text(const alot_draw_record *rec, const alot_ticket_range *ledger, size_t n, size_t index)
 {
 	alot_inclusion_proof proof;
@@ -539,7 +543,7 @@ emit_case(const struct vector_case *vc, alot_draw_record *rec, alot_ticket_range
  * check that must fail; companions (commitment, ledger, proof, entry) are
  * optional and relative to records/.
  */
-static void
+void
 add_invalid(const char *check_name, const char *what, const char *text, const char *description,
             json_t *companions)
 {
@@ -1089,7 +1093,7 @@ emit_invalid(alot_draw_record *many_rec, const alot_ticket_range *ledger, size_t
 	free(base);
 }
 
-static void
+void
 make_dirs(void)
 {
 	const char *dirs[] = { "", "/valid", "/invalid" };
@@ -1107,9 +1111,10 @@ make_dirs(void)
 }
 
 /* The test key is committed with mode 0644 (git keeps no 0600): load a private copy. */
-static void
+alot_signing_key *
 load_test_key(const char *path)
 {
+	alot_signing_key *key = NULL;
 	char tmp[] = "/tmp/alot-gen-key.XXXXXX", buf[4096];
 	alot_error err;
 	size_t n;
@@ -1122,12 +1127,13 @@ load_test_key(const char *path)
 	fwrite(buf, 1, n, out);
 	fclose(in);
 	fclose(out);
-	check(alot_signing_key_load(tmp, &signing_key, &err), &err);
+	check(alot_signing_key_load(tmp, &key, &err), &err);
 	unlink(tmp);
 	alot_wipe(buf, sizeof(buf));
+	return key;
 }
 
-static void
+void
 copy_pubkey(const char *pem)
 {
 	char buf[4096], path[256];
@@ -1143,6 +1149,21 @@ copy_pubkey(const char *pem)
 	write_file(path, buf);
 }
 
+/* The valid and invalid indexes of the current records folder, which are then released. */
+void
+write_indexes(void)
+{
+	char rel[600];
+
+	snprintf(rel, sizeof(rel), "%s/valid/index.json", rec_dir);
+	write_json(rel, valid_index);
+	snprintf(rel, sizeof(rel), "%s/invalid/index.json", rec_dir);
+	write_json(rel, invalid_index);
+	json_decref(valid_index);
+	json_decref(invalid_index);
+	valid_index = invalid_index = NULL;
+}
+
 /* Every vector and record of one protocol version. */
 static void
 generate(uint32_t version, const char *pubkey)
@@ -1152,7 +1173,6 @@ generate(uint32_t version, const char *pubkey)
 	alot_draw_record *rejection_rec = calloc(1, sizeof(*rejection_rec));
 	alot_ticket_range ledger[MAX_ENTRIES], many_ledger[MAX_ENTRIES], rejection_ledger[MAX_ENTRIES];
 	size_t rejection_n = 0;
-	char rel[64];
 	size_t i;
 
 	if (rec == NULL || many_rec == NULL || rejection_rec == NULL)
@@ -1176,12 +1196,7 @@ generate(uint32_t version, const char *pubkey)
 		}
 	}
 	emit_invalid(many_rec, many_ledger, cases[2].n, rejection_rec, rejection_ledger, rejection_n);
-	snprintf(rel, sizeof(rel), "%s/valid/index.json", rec_dir);
-	write_json(rel, valid_index);
-	snprintf(rel, sizeof(rel), "%s/invalid/index.json", rec_dir);
-	write_json(rel, invalid_index);
-	json_decref(valid_index);
-	json_decref(invalid_index);
+	write_indexes();
 	free(rec);
 	free(many_rec);
 	free(rejection_rec);
@@ -1192,14 +1207,23 @@ main(int argc, char **argv)
 {
 	size_t i;
 
-	if (argc != 4)
-		die("usage: gen-vectors SIGNING_KEY.pem PUBLIC_KEY.pem OUTDIR");
+	char keys_dir[1024], *slash;
+
+	if (argc != 5)
+		die("usage: gen-vectors SIGNING_KEY.pem PUBLIC_KEY.pem OUTDIR NIST_PULSES.json");
+	/* The other TEST-ONLY keys (log, witnesses, beacon certificates) sit beside the signing key. */
+	snprintf(keys_dir, sizeof(keys_dir), "%s", argv[1]);
+	if ((slash = strrchr(keys_dir, '/')) != NULL)
+		*slash = '\0';
+	else
+		strcpy(keys_dir, ".");
 	outdir = argv[3];
 	for (i = 0; i < sizeof(many) / sizeof(many[0]); i++)
 		many[i] = (uint32_t)(i * 7 % 13) + 1;
-	load_test_key(argv[1]);
+	signing_key = load_test_key(argv[1]);
 	generate(ALOT_PROTOCOL_V1, argv[2]);
 	generate(ALOT_PROTOCOL_V2, argv[2]);
+	generate_beacon(keys_dir, argv[4], argv[2]);
 	alot_signing_key_free(signing_key);
 	return 0;
 }

@@ -264,6 +264,31 @@ check_proof_file(const char *rel, json_t *c, const alot_draw_record *draw, alot_
 	free(text);
 }
 
+/*
+ * The beacon checks of a draw under the beacon rule: NIST's certificate
+ * and the index's "beacon_cert" ones trusted, against the freeze record
+ * given (NULL: none).
+ */
+static void
+check_beacon(json_t *c, const alot_draw_record *draw, const char *freeze_text, alot_report *report)
+{
+	alot_beacon_trust *trust = alot_beacon_trust_new();
+	json_t *cert;
+	size_t i, len;
+	char *pem;
+
+	assert_non_null(trust);
+	assert_int_equal(alot_beacon_trust_add_builtin(trust, NULL), ALOT_OK);
+	json_array_foreach(json_object_get(c, "beacon_cert"), i, cert) {
+		pem = read_companion(json_string_value(cert), &len);
+		assert_int_equal(alot_beacon_trust_add(trust, (unsigned char *)pem, len, NULL), ALOT_OK);
+		free(pem);
+	}
+	(void)!alot_draw_beacon_verify(draw, freeze_text, freeze_text ? strlen(freeze_text) : 0, trust, report,
+	                               NULL);
+	alot_beacon_trust_free(trust);
+}
+
 /* The companions of a draw, as alot-verify checks them. */
 static void
 check_companions(json_t *c, const alot_record *rec, alot_report *report)
@@ -271,6 +296,8 @@ check_companions(json_t *c, const alot_record *rec, alot_report *report)
 	unsigned char hash[32];
 	const char *companion;
 	alot_record *other = malloc(sizeof(*other));
+	char *freeze_text = NULL;
+	size_t len;
 
 	assert_non_null(other);
 	if ((companion = json_string_value(json_object_get(c, "commitment"))) != NULL) {
@@ -281,7 +308,12 @@ check_companions(json_t *c, const alot_record *rec, alot_report *report)
 		parse_record_file(companion, other, hash);
 		assert_int_equal(other->type, ALOT_RECORD_FREEZE);
 		(void)!alot_freeze_matches_draw(&other->u.freeze, hash, &rec->u.draw, &pubkey, report);
+		freeze_text = read_companion(companion, &len);
+		freeze_text[len - 1] = '\0'; /* the log's entry is the record without its newline */
 	}
+	if (rec->u.draw.has_beacon)
+		check_beacon(c, &rec->u.draw, freeze_text, report);
+	free(freeze_text);
 	if ((companion = json_string_value(json_object_get(c, "ledger"))) != NULL)
 		check_ledger_file(companion, &rec->u.draw, report);
 	if ((companion = json_string_value(json_object_get(c, "proof"))) != NULL)
@@ -336,7 +368,7 @@ load_index(const char *which)
 }
 
 static void
-valid_of(const char *dir, size_t checks)
+valid_of(const char *dir, size_t min_cases, size_t checks)
 {
 	json_t *index, *c;
 	alot_report report;
@@ -345,7 +377,7 @@ valid_of(const char *dir, size_t checks)
 
 	records = dir;
 	index = load_index("valid");
-	assert_true(json_array_size(index) >= 10);
+	assert_true(json_array_size(index) >= min_cases);
 	json_array_foreach(index, i, c) {
 		run_case(c, &report, &parsed);
 		assert_true(parsed);
@@ -365,13 +397,15 @@ valid_records_pass_every_check(void **state)
 {
 	(void)state;
 	/* beacon .. timestamps, commitment-record, ledger, proof; v2 adds freeze-record */
-	valid_of("records", 12);
-	valid_of("records-v2", 13);
+	valid_of("records", 10, 12);
+	valid_of("records-v2", 10, 13);
+	/* and the beacon rule its seven: beacon-policy .. beacon-value */
+	valid_of("records-beacon", 3, 20);
 }
 
 /* Each invalid case breaks one rule: its check fails, and no other. */
 static void
-invalid_of(const char *dir)
+invalid_of(const char *dir, size_t min_cases)
 {
 	json_t *index, *c;
 	alot_report report;
@@ -382,7 +416,7 @@ invalid_of(const char *dir)
 
 	records = dir;
 	index = load_index("invalid");
-	assert_true(json_array_size(index) >= 30);
+	assert_true(json_array_size(index) >= min_cases);
 	json_array_foreach(index, i, c) {
 		label = json_string_value(json_object_get(c, "check"));
 		name = json_string_value(json_object_get(c, "record"));
@@ -408,8 +442,9 @@ static void
 invalid_records_fail_their_check(void **state)
 {
 	(void)state;
-	invalid_of("records");
-	invalid_of("records-v2");
+	invalid_of("records", 30);
+	invalid_of("records-v2", 30);
+	invalid_of("records-beacon", 11);
 }
 
 /*

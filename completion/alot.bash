@@ -27,9 +27,9 @@ _alot_witness_opts_vkey="--key --name --help --version"
 _alot_witness_opts_keygen="--secret --public --help --version"
 _alot_witness_opts_status="--state --help --version"
 _alot_witness_opts_serve="--state --key --name --log --listen --max-requests --help --version"
-_alot_verify_opts="--pubkey --commitment --ledger --proof --entry --url --log-key --witness-key --witnesses --log-proof --checkpoint --consistency-proof --monitor --state --max-undrawn --now
+_alot_verify_opts="--pubkey --commitment --ledger --proof --entry --url --log-key --witness-key --witnesses --log-proof --checkpoint --consistency-proof --monitor --state --max-undrawn --now --beacon-cert
  --format --quiet --help --version"
-_alot_verify_net_opts="--pubkey --commitment --ledger --proof --entry --url --cacert --timeout --log-key --witness-key --witnesses --log-proof --checkpoint --consistency-proof --monitor --state --max-undrawn --now
+_alot_verify_net_opts="--pubkey --commitment --ledger --proof --entry --url --cacert --timeout --log-key --witness-key --witnesses --log-proof --checkpoint --consistency-proof --monitor --state --max-undrawn --now --beacon-cert
  --format --quiet --help --version"
 _alot_ledger_opts="--dbname --jobs --engine --memory-limit --check --skip --user --room --allow-writable --pubkey
  --format --progress --verbose --explain --list-checks --help --version"
@@ -71,7 +71,7 @@ _alot_value_of() {
 	alot-verify*:*:-k|alot-verify*:*:--pubkey|alot-verify*:*:-c|alot-verify*:*:--commitment|\
 	alot-verify*:*:-l|alot-verify*:*:--ledger|alot-verify*:*:-p|alot-verify*:*:--proof|alot-verify*:*:--cacert|\
 	alot-verify*:*:--log-key|alot-verify*:*:--witness-key|alot-verify*:*:--log-proof|alot-verify*:*:--checkpoint|\
-	alot-verify*:*:--consistency-proof|alot-verify*:*:--state) echo file ;;
+	alot-verify*:*:--consistency-proof|alot-verify*:*:--state|alot-verify*:*:--beacon-cert) echo file ;;
 	alot-verify*:*:--monitor) echo dir ;;
 	alot-verify*:*:--witnesses|alot-verify*:*:--max-undrawn|alot-verify*:*:--now) echo - ;;
 	alot-verify*:*:-e|alot-verify*:*:--entry|alot-verify*:*:-u|alot-verify*:*:--url|alot-verify*:*:--timeout) echo - ;;

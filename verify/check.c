@@ -85,11 +85,48 @@ out:
 	return ok;
 }
 
+int
+companions_load_beacon_certs(companions *c, const char *const *files, size_t n)
+{
+	alot_error err;
+	char *text = NULL;
+	size_t len;
+	int too_long, ok = 0;
+
+	if ((c->trust = alot_beacon_trust_new()) == NULL) {
+		cli_error("out of memory");
+		return 0;
+	}
+	if (alot_beacon_trust_add_builtin(c->trust, &err) != ALOT_OK) {
+		cli_report(&err);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!read_whole(files[i], 4 * ALOT_BEACON_CERT_MAX, &text, &len, &too_long))
+			goto out;
+		if (too_long) {
+			cli_error("--beacon-cert \"%s\" is over the limit of %d bytes", files[i], 4 * ALOT_BEACON_CERT_MAX);
+			goto out;
+		}
+		if (alot_beacon_trust_add(c->trust, (const unsigned char *)text, len, &err) != ALOT_OK) {
+			cli_error("--beacon-cert \"%s\": %s", files[i], err.message);
+			goto out;
+		}
+		free(text);
+		text = NULL;
+	}
+	ok = 1;
+out:
+	free(text);
+	return ok;
+}
+
 void
 companions_free(companions *c)
 {
 	if (c->have_ledger)
 		line_reader_close(&c->ledger);
+	alot_beacon_trust_free(c->trust);
 	free(c->proof);
 	memset(c, 0, sizeof(*c));
 }
@@ -204,10 +241,52 @@ check_proof(companions *c, const alot_draw_record *draw, alot_report *report)
 	}
 }
 
+static void
+summarize_beacon(const alot_beacon_outcome *o, beacon_summary *b)
+{
+	size_t at = 0;
+
+	b->log_time = o->log_time;
+	b->freeze_index = o->freeze_index;
+	b->chain = o->pulse.chain_index;
+	b->pulse_index = o->pulse.pulse_index;
+	snprintf(b->pulse_time, sizeof(b->pulse_time), "%s", o->pulse.time_stamp);
+	b->witnesses = o->policy.witness_count;
+	b->quorum = o->policy.quorum;
+	for (size_t i = 0; i < o->policy.witness_count && at < sizeof(b->witness_names); i++)
+		at += (size_t)snprintf(b->witness_names + at, sizeof(b->witness_names) - at, "%s%s", i ? ", " : "",
+		                       o->policy.witnesses[i].name);
+}
+
+/*
+ * The beacon checks of a draw under a beacon rule, against the room's
+ * freeze record that the draw names (its published text is the log's
+ * entry; the parser guarantees that serializing it gives those bytes).
+ */
+static void
+check_beacon_draw(const companions *c, const alot_draw_record *draw, alot_report *report,
+                  beacon_summary *b)
+{
+	const indexed_freeze *f = index_freeze(c->index, &draw->lot.room_id, draw->freeze_record_hash);
+	alot_beacon_outcome *o = malloc(sizeof(*o));
+	char *text = NULL;
+
+	b->checked = 1;
+	if (o == NULL || (f != NULL && alot_freeze_record_json(&f->record, &text, NULL) != ALOT_OK)) {
+		alot_report_set(report, "beacon-policy", ALOT_CHECK_FAIL, "out of memory");
+		goto out;
+	}
+	if (alot_draw_beacon_verify(draw, text, text ? strlen(text) : 0, c->trust, report, o) == ALOT_OK)
+		summarize_beacon(o, b);
+out:
+	free(text);
+	free(o);
+}
+
 /* The record's own checks, then those against the other records of its room. */
 static void
 check_own(const alot_public_key *key, const companions *c, const alot_record *rec,
-          const unsigned char hash[ALOT_HASH_LEN], alot_report *report)
+          const unsigned char hash[ALOT_HASH_LEN], alot_report *report, beacon_summary *beacon)
 {
 	const alot_draw_record *draw = &rec->u.draw;
 
@@ -216,17 +295,19 @@ check_own(const alot_public_key *key, const companions *c, const alot_record *re
 		check_commitment_record(key, c, rec, report);
 	if (rec->type == ALOT_RECORD_DRAW && alot_lot_is_v2(&draw->lot))
 		check_freeze_record(key, c, draw, report);
+	if (rec->type == ALOT_RECORD_DRAW && draw->has_beacon)
+		check_beacon_draw(c, draw, report, beacon);
 	check_equivocation(key, c, rec, hash, report);
 }
 
 void
 check_record(const alot_public_key *key, companions *c, const alot_record *rec,
              const unsigned char hash[ALOT_HASH_LEN], const unsigned char leaf[ALOT_HASH_LEN],
-             alot_report *report, log_outcome *log)
+             alot_report *report, log_outcome *log, beacon_summary *beacon)
 {
 	const alot_draw_record *draw = &rec->u.draw;
 
-	check_own(key, c, rec, hash, report);
+	check_own(key, c, rec, hash, report, beacon);
 	if (rec->type == ALOT_RECORD_DRAW && c->have_ledger &&
 	    (!c->ledger_header_ok || alot_uuid_equal(&c->ledger_room, &draw->lot.room_id))) {
 		c->ledger_used = 1;

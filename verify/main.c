@@ -79,6 +79,10 @@ static const char usage[] =
 	"                          draw is a withheld draw: 90s, 30m, 72h or 7d\n"
 	"      --now=TIME          (--monitor) the time to judge by, as 2026-03-01T00:00:00Z\n"
 	"                          (default: now)\n"
+	"\nThe beacon (docs/verifier.md):\n"
+	"      --beacon-cert=FILE  also trust this NIST beacon certificate (PEM or DER),\n"
+	"                          named by the SHA-512 of its DER bytes; NIST's current\n"
+	"                          one is built in; repeatable\n"
 	"\nOutput:\n"
 	"  -f, --format=FORMAT     output format: text (default) or json (one object per record)\n"
 	"  -q, --quiet             print nothing; the exit status tells\n"
@@ -91,7 +95,7 @@ static const char usage[] =
 
 enum {
 	OPT_CACERT = 256, OPT_TIMEOUT, OPT_LOG_KEY, OPT_WITNESS_KEY, OPT_WITNESSES, OPT_LOG_PROOF,
-	OPT_CHECKPOINT, OPT_CONSISTENCY, OPT_MONITOR, OPT_STATE, OPT_MAX_UNDRAWN, OPT_NOW
+	OPT_CHECKPOINT, OPT_CONSISTENCY, OPT_MONITOR, OPT_STATE, OPT_MAX_UNDRAWN, OPT_NOW, OPT_BEACON_CERT
 };
 
 struct verify_options {
@@ -119,6 +123,8 @@ struct verify_options {
 	const char *state;
 	long long max_undrawn;  /* seconds; -1 when not given */
 	long long now;          /* POSIX seconds; -1 when not given */
+	const char **beacon_certs; /* --beacon-cert: argv's, argc of them at most */
+	size_t nbeacon_certs;
 };
 
 struct totals {
@@ -141,12 +147,15 @@ handle_line(const alot_public_key *key, companions *c, output_format fmt, record
 	alot_report report;
 	alot_error err;
 	log_outcome log;
+	beacon_summary beacon;
 	const char *format_error = NULL;
 
 	alot_report_init(&report);
 	memset(&log, 0, sizeof(log));
+	memset(&beacon, 0, sizeof(beacon));
 	label->kind = NULL;
 	label->log = c->log != NULL && c->log->active ? &log : NULL;
+	label->beacon = &beacon;
 	if (len == (size_t)-1)
 		format_error = record_too_long;
 	else if (alot_record_parse(line, len, rec, &err) != ALOT_OK)
@@ -158,7 +167,7 @@ handle_line(const alot_public_key *key, companions *c, output_format fmt, record
 		alot_uuid_format(&alot_record_lot(rec)->room_id, label->room);
 		alot_record_hash(line, len, hash);
 		alot_tlog_leaf_hash(line, len, leaf);
-		check_record(key, c, rec, hash, leaf, &report, &log);
+		check_record(key, c, rec, hash, leaf, &report, &log, &beacon);
 	}
 	print_record(fmt, label, &report, format_error, format_error == NULL ? rec : NULL);
 	if (format_error == NULL && report.failures == 0)
@@ -385,6 +394,10 @@ parse_option(int opt, struct verify_options *o)
 {
 	char *end;
 
+	if (opt == OPT_BEACON_CERT) {
+		o->beacon_certs[o->nbeacon_certs++] = optarg;
+		return 1;
+	}
 	if (opt >= OPT_LOG_KEY)
 		return parse_log_option(opt, o);
 	switch (opt) {
@@ -505,6 +518,7 @@ parse_args(int argc, char **argv, struct verify_options *o, alot_uuid *entry)
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ "max-undrawn", required_argument, NULL, OPT_MAX_UNDRAWN },
 		{ "now", required_argument, NULL, OPT_NOW },
+		{ "beacon-cert", required_argument, NULL, OPT_BEACON_CERT },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, '?' },
 		{ NULL, 0, NULL, 0 }
@@ -568,6 +582,8 @@ set_up(struct verify_options *o, const alot_uuid *entry, alot_public_key *key, c
 	if (o->url != NULL && (*url_record = source_open(o->url, FETCH_RECORD_LIMIT)) == NULL)
 		return 0;
 	c->commitments_name = o->commitments;
+	if (!companions_load_beacon_certs(c, o->beacon_certs, o->nbeacon_certs))
+		return 0;
 	return (o->ledger == NULL || companions_load_ledger(c, o->ledger)) &&
 	       (o->proof == NULL || companions_load_proof(c, o->proof, entry));
 }
@@ -721,7 +737,8 @@ main(int argc, char **argv)
 	index_init(&ix);
 	if (help_or_version(argc, argv))
 		return ALOT_EXIT_OK;
-	if ((o.log_proofs = calloc((size_t)argc, sizeof(*o.log_proofs))) == NULL) {
+	if ((o.log_proofs = calloc((size_t)argc, sizeof(*o.log_proofs))) == NULL ||
+	    (o.beacon_certs = calloc((size_t)argc, sizeof(*o.beacon_certs))) == NULL) {
 		cli_error("out of memory");
 		goto out;
 	}
@@ -752,6 +769,7 @@ out:
 	log_free(&lc);
 	free(o.derived_ledger);
 	free(o.log_proofs);
+	free(o.beacon_certs);
 	source_cleanup();
 	return rc;
 }

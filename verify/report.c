@@ -17,38 +17,73 @@
 #include "alot/text.h"
 #include "verify.h"
 
-/* What a verified record proves, and what that rests on (docs/protocol.md 8, 9). */
+/* What a verified record proves, and what that rests on (docs/protocol.md 8, 9, 12). */
 struct meaning {
 	const char *proves;
 	const char *rests_on;
+	char buf_proves[1024], buf_rests_on[1024];
 };
 
-static struct meaning
-meaning_of(const alot_record *rec)
+/*
+ * A draw under the beacon rule: what the beacon checks established.  The
+ * witnesses' names come from the record: escaped before they are printed.
+ */
+static void
+beacon_meaning(const beacon_summary *b, struct meaning *m)
+{
+	char when[32], *names = alot_escaped(b->witness_names), *pulse_time = alot_escaped(b->pulse_time);
+
+	format_log_time(b->log_time, when);
+	snprintf(m->buf_proves, sizeof(m->buf_proves),
+	         "the winner follows, exactly uniformly, from the committed seed, the lot bound at commitment, "
+	         "the frozen ledger and NIST beacon pulse %llu of chain %llu (%s), the first pulse after the "
+	         "freeze record was witnessed in the log (its log time, %s): the winner was fixed by a value "
+	         "nobody knew when the ledger was frozen, so nobody, the operator included, could choose or "
+	         "predict it",
+	         (unsigned long long)b->pulse_index, (unsigned long long)b->chain,
+	         pulse_time ? pulse_time : "?", when);
+	snprintf(m->buf_rests_on, sizeof(m->buf_rests_on),
+	         "the operator's key; NIST not colluding with the operator (the pulse's certificate, its "
+	         "signature and its chain were checked); and fewer than %zu of the %zu witnesses the "
+	         "commitment named (%s) lying about when they saw the frozen ledger: check that you trust "
+	         "them. It does not prevent the operator from withholding the draw once the pulse is out: a "
+	         "monitor of the log reports a frozen room left undrawn",
+	         b->quorum, b->witnesses, names ? names : "?");
+	m->proves = m->buf_proves;
+	m->rests_on = m->buf_rests_on;
+	free(names);
+	free(pulse_time);
+}
+
+static void
+meaning_of(const alot_record *rec, const beacon_summary *beacon, struct meaning *m)
 {
 	const alot_lot *lot = alot_record_lot(rec);
-	struct meaning m = { NULL, NULL };
 
+	m->proves = m->rests_on = NULL;
 	switch (rec->type) {
 	case ALOT_RECORD_COMMITMENT:
-		m.proves = alot_lot_is_v2(lot)
+		m->proves = alot_lot_is_v2(lot)
 		           ? "the operator committed to a server seed for this room and to its lot (product, target, deadline, lot type, prices, beacon rule)"
 		           : "the operator committed to a server seed for this room (protocol 1: the lot is not bound)";
-		m.rests_on = "the operator's key; the seed stays secret until the draw";
+		m->rests_on = "the operator's key; the seed stays secret until the draw";
 		break;
 	case ALOT_RECORD_FREEZE:
-		m.proves = "the operator declared this room's ledger frozen at funding: its tickets, entries and Merkle root";
-		m.rests_on = "the operator's key; each buyer checks their own entry with an inclusion proof";
+		m->proves = "the operator declared this room's ledger frozen at funding: its tickets, entries and Merkle root";
+		m->rests_on = "the operator's key; each buyer checks their own entry with an inclusion proof";
 		break;
 	case ALOT_RECORD_DRAW:
-		m.proves = alot_lot_is_v2(lot)
+		if (beacon != NULL && beacon->checked) {
+			beacon_meaning(beacon, m);
+			break;
+		}
+		m->proves = alot_lot_is_v2(lot)
 		           ? "the winner follows, exactly uniformly, from the committed seed, the lot bound at commitment and the ledger over which it was drawn"
 		           : "the winner follows, exactly uniformly, from the committed seed and the ledger over which it was drawn (protocol 1: the lot was not bound at commitment, and no freeze record fixed the ledger)";
-		m.rests_on = "the operator's key; under beacon rule \"none\" the operator knew the server seed before the ledger froze and could have shaped the ledger: "
+		m->rests_on = "the operator's key; under beacon rule \"none\" the operator knew the server seed before the ledger froze and could have shaped the ledger: "
 		             "the draw is consistent, not proven fair against the operator";
 		break;
 	}
-	return m;
 }
 
 static void
@@ -130,7 +165,7 @@ print_text(const record_label *l, const alot_report *report, const char *format_
 	}
 	printf("  result: %s\n", report->failures == 0 ? "VERIFIED" : "FAILED");
 	if (report->failures == 0 && rec != NULL) {
-		m = meaning_of(rec);
+		meaning_of(rec, l->beacon, &m);
 		if (l->log != NULL && l->log->witnessed) {
 			format_log_time(l->log->log_time, when);
 			printf("  log time: %s\n", when);
@@ -201,13 +236,14 @@ print_json(const record_label *l, const alot_report *report, const char *format_
            const alot_record *rec)
 {
 	json_t *checks = json_array();
-	struct meaning m = { NULL, NULL };
+	struct meaning m;
 	int verified = format_error == NULL && report->failures == 0;
 	json_t *obj;
 	size_t i;
 
+	m.proves = m.rests_on = NULL;
 	if (verified && rec != NULL)
-		m = meaning_of(rec);
+		meaning_of(rec, l->beacon, &m);
 	json_array_append_new(checks, check_json("format", format_error ? "FAIL" : "PASS", format_error ? format_error : ""));
 	for (i = 0; format_error == NULL && i < report->count; i++)
 		json_array_append_new(checks, check_json(report->checks[i].name,

@@ -97,6 +97,20 @@ typedef struct log_outcome {
 	const char *origin;       /* the log key's name */
 } log_outcome;
 
+/*
+ * What the beacon checks established for a draw under a beacon rule
+ * (check.c), for the verdict: the freeze's log time and the pulse.
+ */
+typedef struct beacon_summary {
+	int checked;              /* a beacon draw: the beacon checks ran */
+	uint64_t log_time;        /* POSIX seconds */
+	uint64_t freeze_index;
+	uint64_t chain, pulse_index;
+	char pulse_time[32];      /* as NIST gave it */
+	size_t witnesses, quorum;
+	char witness_names[512];  /* the policy's witnesses, ", "-separated (untrusted text) */
+} beacon_summary;
+
 /* What one record is, for the report. */
 typedef struct record_label {
 	const char *source;       /* the file name, "-", or the URL */
@@ -104,6 +118,7 @@ typedef struct record_label {
 	const char *kind;         /* "draw", "commitment", or NULL when unparsed */
 	char room[ALOT_UUID_STRLEN];
 	const log_outcome *log;   /* NULL when no log option was given */
+	const beacon_summary *beacon; /* NULL unless a draw under a beacon rule */
 } record_label;
 
 /*
@@ -231,6 +246,7 @@ typedef struct companions {
 	alot_uuid proof_entry;
 	int proof_used;
 	struct log_context *log;      /* the log's policy and --log-proof files */
+	alot_beacon_trust *trust;     /* the beacon certificates trusted: NIST's, and --beacon-cert's */
 } companions;
 
 /*
@@ -253,7 +269,9 @@ extern const char record_too_long[];
  */
 void check_record(const alot_public_key *key, companions *c, const alot_record *rec,
                   const unsigned char hash[ALOT_HASH_LEN], const unsigned char leaf[ALOT_HASH_LEN],
-                  alot_report *report, log_outcome *log);
+                  alot_report *report, log_outcome *log, beacon_summary *beacon);
+/* Trust NIST's certificate and those in each of the n files; 0 when one cannot be read (printed). */
+int companions_load_beacon_certs(companions *c, const char *const *files, size_t n);
 
 /* ---- the transparency log: policy, proofs, consistency (logproof.c) ----- */
 

@@ -299,6 +299,9 @@ grep -q INTERP <<<"$(readelf -l "$static")" && fail "the static binary has a dyn
 mkdir -p "$tmp/root"
 cp "$static" "$tmp/root/alot-verify"
 cp "$K" "$R/valid/many-entries.draw.json" "$R/valid/many-entries.ledger.jsonl" "$tmp/root/"
+B="$ALOT_SRC/vectors/records-beacon"
+mkdir -p "$tmp/root/beacon"
+cp "$B"/valid/beacon-real.* "$B/invalid/beacon-timing--not-first.json" "$tmp/root/beacon/"
 chroot=$(command -v chroot)
 in_empty_root() {
 	if [ "$(id -u)" = 0 ]; then
@@ -314,7 +317,27 @@ echo $? >"$tmp/chroot.rc"
 set -e
 expect chroot 0
 has chroot out "1 of 1 records verified"
-echo "ok: the static binary verifies in an empty root, with no library and no environment"
+# A draw under the NIST beacon rule, with the real pulses: the pulse
+# checks need nothing but the binary (its NIST certificate is built in).
+set +e
+in_empty_root --pubkey /pubkey.pem --ledger /beacon/beacon-real.ledger.jsonl /beacon/beacon-real.draw.json \
+	/beacon/beacon-real.commitment.json /beacon/beacon-real.freeze.json >"$tmp/chroot.out" 2>"$tmp/chroot.err"
+echo $? >"$tmp/chroot.rc"
+set -e
+expect chroot 0
+has chroot out "PASS  beacon-pulse"
+has chroot out "PASS  beacon-timing"
+has chroot out "3 of 3 records verified"
+has chroot out "nobody knew when the ledger was frozen"
+# ... and refuses one that used a later pulse than the rule names.
+set +e
+in_empty_root --pubkey /pubkey.pem /beacon/beacon-timing--not-first.json /beacon/beacon-real.commitment.json \
+	/beacon/beacon-real.freeze.json >"$tmp/chroot.out" 2>"$tmp/chroot.err"
+echo $? >"$tmp/chroot.rc"
+set -e
+expect chroot 1
+has chroot out "FAIL  beacon-timing: the pulse (1862119) is not the first after the freeze's log time 2026-07-16T13:48:58Z"
+echo "ok: the static binary verifies in an empty root, with no library and no environment, beacon draws too"
 
 # ---- the offline build links neither libpq nor libcurl ----------------------------
 if nm "$verify" | grep -E ' [TUtu] (PQ[a-z]|curl_)' >/dev/null; then fail "alot-verify has libpq or libcurl symbols"; fi

@@ -353,6 +353,7 @@ posix(const char *iso)
 struct log_view {
 	uint64_t size;          /* 2: the beacon checkpoint; 3: a later one */
 	const char *times[2];   /* cosignature times; NULL: that witness did not cosign */
+	const char *again;      /* a second cosignature of witness 1, placed first; NULL: none */
 };
 
 static char *
@@ -382,6 +383,12 @@ freeze_proof(const struct log_view *v)
 	check(alot_note_sign_line(log_key, LOG_ORIGIN, text, strlen(text), &sig, &err), &err);
 	at = (size_t)snprintf(note, sizeof(note), "%s\n%s", text, sig);
 	free(sig);
+	if (v->again != NULL) {
+		check(alot_note_cosign_line(witness_key[0], witness_name[0], text, strlen(text), posix(v->again),
+		                            &cosig, &err), &err);
+		at += (size_t)snprintf(note + at, sizeof(note) - at, "%s", cosig);
+		free(cosig);
+	}
 	for (int i = 0; i < 2; i++) {
 		if (v->times[i] == NULL)
 			continue;
@@ -455,7 +462,7 @@ struct beacon_case {
 	int trust[2];             /* which test certificates the index trusts */
 };
 
-#define STD_LOG { 2, { "2026-07-16T13:49:20Z", "2026-07-16T13:49:40Z" } }
+#define STD_LOG { 2, { "2026-07-16T13:49:20Z", "2026-07-16T13:49:40Z" }, NULL }
 
 static void
 fill_evidence(alot_draw_record *rec, const struct beacon_case *bc)
@@ -591,7 +598,7 @@ emit_cases(void)
 			  &cert_q, &cert_p, STD_LOG, NULL, 0, 0, 0, { 1, 1 } },
 			{ "beacon-timing", "not-first", "a later pulse than the rule names: the freeze was witnessed by 13:48:58, "
 			  "so the rule's pulse is the one of 13:49:00, not 13:50:00 (the operator shopping for an outcome)",
-			  &real_q, &real_p, { 2, { "2026-07-16T13:48:56Z", "2026-07-16T13:48:58Z" } }, NULL, 0, 0, 0, { 0, 0 } },
+			  &real_q, &real_p, { 2, { "2026-07-16T13:48:56Z", "2026-07-16T13:48:58Z" }, NULL }, NULL, 0, 0, 0, { 0, 0 } },
 			{ "beacon-pulse", "tampered", "the pulse's hour value changed: its signature no longer verifies",
 			  &real_q, &tampered, STD_LOG, NULL, 0, 0, 0, { 0, 0 } },
 			{ "beacon-chain", "wrong-predecessor", "the previous pulse is another pulse of the same index and time",
@@ -601,9 +608,13 @@ emit_cases(void)
 			{ "beacon-certificate", "foreign", "pulses signed by a certificate the verifier does not trust",
 			  &link_q, &link_p, STD_LOG, NULL, 0, 0, 0, { 0, 0 } },
 			{ "beacon-log-time", "later-checkpoint", "the freeze's proof is against a later, larger checkpoint",
-			  &real_q, &real_p, { 3, { "2026-07-16T13:49:20Z", "2026-07-16T13:49:40Z" } }, NULL, 0, 0, 0, { 0, 0 } },
+			  &real_q, &real_p, { 3, { "2026-07-16T13:49:20Z", "2026-07-16T13:49:40Z" }, NULL }, NULL, 0, 0, 0, { 0, 0 } },
 			{ "beacon-log-time", "witness-missing", "one of the policy's two witnesses did not cosign",
-			  &real_q, &real_p, { 2, { "2026-07-16T13:49:20Z", NULL } }, NULL, 0, 0, 0, { 0, 0 } },
+			  &real_q, &real_p, { 2, { "2026-07-16T13:49:20Z", NULL }, NULL }, NULL, 0, 0, 0, { 0, 0 } },
+			{ "beacon-log-time", "witness-twice", "a witness's second, later cosignature put before its first: "
+			  "which time counts would be the operator's choice",
+			  &real_q, &real_p, { 2, { "2026-07-16T13:49:20Z", "2026-07-16T13:49:40Z" }, "2026-07-16T13:49:55Z" },
+			  NULL, 0, 0, 0, { 0, 0 } },
 			{ "beacon-log-time", "freeze-not-given", "the room's freeze record is not given: no log time",
 			  &real_q, &real_p, STD_LOG, NULL, 0, 0, 1, { 0, 0 } },
 			{ "beacon-policy", "other-policy", "the record's witness policy is not the one the rule names",

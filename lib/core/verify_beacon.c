@@ -73,6 +73,26 @@ check_policy(const alot_draw_record *d, struct beacon_state *s, alot_report *r)
 	alot_report_set(r, "beacon-policy", ALOT_CHECK_PASS, "%s", "");
 }
 
+/*
+ * The name of a policy witness with more than one signature line on note,
+ * or NULL.  Which of two times would count is the operator's choice (it
+ * orders the lines), so the rule takes a witness's one cosignature only.
+ */
+static const char *
+witness_twice(const alot_note *note, const alot_tlog_policy *policy)
+{
+	for (size_t w = 0; w < policy->witness_count; w++) {
+		size_t lines = 0;
+
+		for (size_t i = 0; i < note->sig_count; i++)
+			lines += note->sigs[i].key_id == policy->witnesses[w].key_id &&
+			         strcmp(note->sigs[i].name, policy->witnesses[w].name) == 0;
+		if (lines > 1)
+			return policy->witnesses[w].name;
+	}
+	return NULL;
+}
+
 /* The freeze is entry proof->index, in the first tree that holds it, cosigned by every witness. */
 static void
 judge_log_time(const struct beacon_state *s, const alot_tlog_proof *proof, const char *freeze,
@@ -81,6 +101,7 @@ judge_log_time(const struct beacon_state *s, const alot_tlog_proof *proof, const
 	unsigned char leaf[ALOT_HASH_LEN];
 	alot_tlog_verdict v;
 	alot_error err;
+	const char *twice;
 
 	alot_tlog_leaf_hash(freeze, freeze_len, leaf);
 	if (proof->tree.size != proof->index + 1) {
@@ -94,6 +115,9 @@ judge_log_time(const struct beacon_state *s, const alot_tlog_proof *proof, const
 		alot_report_set(r, "beacon-log-time", ALOT_CHECK_FAIL,
 		                "the freeze record is not entry %" PRIu64 " of the checkpoint's tree: %s",
 		                proof->index, err.message);
+	} else if ((twice = witness_twice(&proof->checkpoint, &s->policy)) != NULL) {
+		alot_report_set(r, "beacon-log-time", ALOT_CHECK_FAIL,
+		                "witness \"%.100s\" cosigned the checkpoint more than once", twice);
 	} else if (alot_tlog_checkpoint_verify(&proof->checkpoint, &s->policy, &v, &err) != ALOT_OK) {
 		alot_report_set(r, "beacon-log-time", ALOT_CHECK_FAIL, "the checkpoint: %s", err.message);
 	} else if (v.cosigned != s->policy.witness_count) {

@@ -14,6 +14,7 @@
 #   lib/core/*.c   the core of libalot (OpenSSL, jansson; never libpq or libcurl)
 #   lib/db/*.c     the database part of libalot (libpq)
 #   lib/cli/*.c    diagnostics shared by the tools (not part of libalot)
+#   lib/net/*.c    the network layer (libcurl; not part of libalot): alot-draw and alot-verify-net
 #   TOOL/*.c       alot-TOOL, for TOOL in draw verify ledger witness, once TOOL/main.c exists;
 #   */build.mk     an area's own rules (a tool's extra builds, the vector generator ...)
 #   tests/**/test_*.c   cmocka test programs; tests/**/test_*.sh   shell tests
@@ -62,16 +63,19 @@ LINKFLAGS  = $(SANFLAGS) $(LDFLAGS)
 CORE_SRC := $(sort $(wildcard lib/core/*.c))
 DB_SRC   := $(sort $(wildcard lib/db/*.c))
 CLI_SRC  := $(sort $(wildcard lib/cli/*.c))
+NET_SRC  := $(sort $(wildcard lib/net/*.c))
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 CORE_OBJ := $(call obj,$(CORE_SRC))
 DB_OBJ   := $(call obj,$(DB_SRC))
 CLI_OBJ  := $(call obj,$(CLI_SRC))
+NET_OBJ  := $(call obj,$(NET_SRC))
 
 LIB_CORE   := $(BUILD)/libalot-core.a
 LIB_STATIC := $(BUILD)/libalot.a
 LIB_SHARED := $(BUILD)/libalot.so
 LIB_CLI    := $(BUILD)/libalot-cli.a
+LIB_NET    := $(BUILD)/libalot-net.a
 
 # Tools whose main.c exists.  Each links libalot statically; TOOL_LIBS_<tool>
 # names its external libraries (alot-verify overrides this in verify/build.mk
@@ -82,7 +86,9 @@ tool_src = $(sort $(wildcard $(1)/*.c))
 tool_obj = $(call obj,$(call tool_src,$(1)))
 # A tool's objects but its main(), for the tool's own test programs.
 tool_lib_obj = $(filter-out $(BUILD)/obj/$(1)/main.o,$(call tool_obj,$(1)))
-TOOL_LIBS_draw   = $(LIB_STATIC) $(LIB_CLI) $(DB_LIBS) $(CORE_LIBS)
+# alot-draw fetches beacon pulses: the network layer (before libalot, which it uses) and libcurl.
+TOOL_LIBS_draw   = $(LIB_NET) $(LIB_STATIC) $(LIB_CLI) $(DB_LIBS) $(CURL_LIBS) $(CORE_LIBS)
+$(BUILD)/alot-draw: $(LIB_NET)
 TOOL_LIBS_verify = $(LIB_CORE) $(LIB_CLI) $(CORE_LIBS)
 TOOL_LIBS_ledger = $(LIB_STATIC) $(LIB_CLI) $(DB_LIBS) $(CORE_LIBS)
 # alot-witness is offline like alot-verify: the core only.
@@ -92,14 +98,14 @@ TOOL_LIBS_witness = $(LIB_CORE) $(LIB_CLI) $(CORE_LIBS)
 # tests/TOOL/ also link alot-TOOL's objects except its main().
 TEST_C_SRC := $(sort $(shell find tests -name 'test_*.c' 2>/dev/null))
 TEST_BINS  := $(patsubst %.c,$(BUILD)/%,$(TEST_C_SRC))
-TEST_LIBS   = $(LIB_STATIC) $(LIB_CLI) $(DB_LIBS) $(CURL_LIBS) $(CORE_LIBS) $(CMOCKA_LIBS)
+TEST_LIBS   = $(LIB_NET) $(LIB_STATIC) $(LIB_CLI) $(DB_LIBS) $(CURL_LIBS) $(CORE_LIBS) $(CMOCKA_LIBS)
 
 .PHONY: all libs tools check check-build check-run demo deps install uninstall clean
 .DEFAULT_GOAL := all
 
 all: libs tools
 
-libs: $(LIB_CORE) $(LIB_STATIC) $(LIB_SHARED) $(LIB_CLI)
+libs: $(LIB_CORE) $(LIB_STATIC) $(LIB_SHARED) $(LIB_CLI) $(LIB_NET)
 tools: $(TOOL_BINS)
 
 $(BUILD)/obj/%.o: %.c
@@ -118,6 +124,10 @@ $(LIB_CLI): $(CLI_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+$(LIB_NET): $(NET_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
 $(LIB_SHARED): $(CORE_OBJ) $(DB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) -shared -Wl,-soname,libalot.so.1 $(LINKFLAGS) -o $@ $^ $(DB_LIBS) $(CORE_LIBS)
@@ -132,7 +142,7 @@ $(foreach t,$(TOOLS),$(eval $(call tool_rules,$(t))))
 # Test programs.
 test_tool = $(firstword $(filter draw verify ledger witness,$(subst /, ,$(patsubst tests/%,%,$(1)))))
 define test_rules
-$(BUILD)/$(basename $(1)): $(call obj,$(1)) $(LIB_STATIC) $(LIB_CLI) $(if $(call test_tool,$(1)),$(call tool_lib_obj,$(call test_tool,$(1))))
+$(BUILD)/$(basename $(1)): $(call obj,$(1)) $(LIB_NET) $(LIB_STATIC) $(LIB_CLI) $(if $(call test_tool,$(1)),$(call tool_lib_obj,$(call test_tool,$(1))))
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(LINKFLAGS) -o $$@ $(call obj,$(1)) $(if $(call test_tool,$(1)),$(call tool_lib_obj,$(call test_tool,$(1)))) $$(TEST_LIBS)
 endef

@@ -5,19 +5,26 @@
 # Commands and options are listed here, not read from --help at each TAB;
 # tests/integration/test_install.sh checks them against each --help.
 
-_alot_draw_commands="keygen commit freeze execute export status log"
+_alot_draw_commands="keygen commit freeze execute export status log beacon run"
+_alot_draw_opts_beacon="--help --version"
+_alot_draw_beacon_commands="fetch check"
+_alot_draw_opts_beacon_fetch="--after --chain --base-url --cacert --beacon-cert --wait --timeout --output --help --version"
+_alot_draw_opts_beacon_check="--after --chain --beacon-cert --help --version"
 _alot_draw_opts_top="--help --version"
 _alot_draw_opts_keygen="--signing-key --public-key --seal-key --help --version"
-_alot_draw_opts_commit="--room --signing-key --seal-key --beacon-rule --dbname --help --version"
+_alot_draw_opts_commit="--room --signing-key --seal-key --beacon-rule --witness-policy --dbname --help --version"
 _alot_draw_opts_freeze="--room --signing-key --dbname --help --version"
-_alot_draw_opts_execute="--room --admin --signing-key --seal-key --dbname --help --version"
+_alot_draw_opts_execute="--room --admin --signing-key --seal-key --dbname --beacon-pulse --beacon-previous --beacon-url
+ --cacert --beacon-wait --beacon-cert --help --version"
 _alot_draw_opts_export="--room --proof --all --since --output --dbname --help --version"
 _alot_draw_opts_status="--dbname --help --version"
+_alot_draw_opts_run="--admin --signing-key --seal-key --log-key --origin --witness-key --witness-exec --publish --export --poll
+ --once --beacon-url --cacert --beacon-cert --beacon-wait --dbname --help --version"
 _alot_draw_opts_log="--help --version"
 _alot_draw_log_commands="checkpoint vkey witness publish consistency"
-_alot_draw_opts_log_checkpoint="--key --origin --dbname --help --version"
+_alot_draw_opts_log_checkpoint="--key --origin --size --dbname --help --version"
 _alot_draw_opts_log_vkey="--key --origin --help --version"
-_alot_draw_opts_log_witness="--witness-key --witness-exec --dbname --help --version"
+_alot_draw_opts_log_witness="--witness-key --witness-exec --size --dbname --help --version"
 _alot_draw_opts_log_publish="--output --dbname --help --version"
 _alot_draw_opts_log_consistency="--old --new --output --dbname --help --version"
 _alot_witness_commands="add-checkpoint vkey keygen status serve"
@@ -64,8 +71,20 @@ _alot_value_of() {
 	alot-draw:log:-k|alot-draw:log:--key|alot-draw:log:-w|alot-draw:log:--witness-key) echo file ;;
 	alot-draw:log:-O|alot-draw:log:--origin|alot-draw:log:-x|alot-draw:log:--witness-exec|\
 	alot-draw:log:--old|alot-draw:log:--new) echo - ;;
+	alot-draw:beacon:-b|alot-draw:beacon:--beacon-cert|alot-draw:beacon:--cacert) echo file ;;
+	alot-draw:beacon:-a|alot-draw:beacon:--after|alot-draw:beacon:-c|alot-draw:beacon:--chain|\
+	alot-draw:beacon:-u|alot-draw:beacon:--base-url|alot-draw:beacon:-w|alot-draw:beacon:--wait|\
+	alot-draw:beacon:-t|alot-draw:beacon:--timeout) echo - ;;
 	alot-draw:*:-o|alot-draw:*:--output) echo dir ;;
-	alot-draw:*:-b|alot-draw:*:--beacon-rule) echo none ;;
+	alot-draw:*:-b|alot-draw:*:--beacon-rule) echo "none nist-beacon-2.0" ;;
+	alot-draw:commit:-w|alot-draw:commit:--witness-policy|alot-draw:execute:--beacon-pulse|\
+	alot-draw:execute:--beacon-previous|alot-draw:execute:--cacert|alot-draw:execute:--beacon-cert) echo file ;;
+	alot-draw:execute:--beacon-url|alot-draw:execute:--beacon-wait|alot-draw:log:-n|alot-draw:log:--size) echo - ;;
+	alot-draw:run:--log-key|alot-draw:run:-w|alot-draw:run:--witness-key|alot-draw:run:--cacert|\
+	alot-draw:run:--beacon-cert) echo file ;;
+	alot-draw:run:--publish|alot-draw:run:--export) echo dir ;;
+	alot-draw:run:--origin|alot-draw:run:-x|alot-draw:run:--witness-exec|alot-draw:run:--poll|\
+	alot-draw:run:--beacon-url|alot-draw:run:--beacon-wait) echo - ;;
 	alot-draw:*:-r|alot-draw:*:--room|alot-draw:*:-a|alot-draw:*:--admin|alot-draw:*:-d|alot-draw:*:--dbname|\
 	alot-draw:*:--since) echo - ;;
 	alot-verify*:*:-k|alot-verify*:*:--pubkey|alot-verify*:*:-c|alot-verify*:*:--commitment|\
@@ -102,14 +121,16 @@ _alot() {
 		case " $_alot_draw_commands " in *" $cmd "*) ;; *) return 0 ;; esac
 		opts=_alot_draw_opts_$cmd
 		opts=${!opts}
-		# "alot-draw log SUBCOMMAND": the subcommand, then its options.
-		if [ "$cmd" = log ]; then
+		# "alot-draw log|beacon SUBCOMMAND": the subcommand, then its options.
+		if [ "$cmd" = log ] || [ "$cmd" = beacon ]; then
+			local subs=_alot_draw_${cmd}_commands
+			subs=${!subs}
 			if [ "$COMP_CWORD" -eq 2 ]; then
-				_alot_reply "$_alot_draw_log_commands $opts" "$cur"
+				_alot_reply "$subs $opts" "$cur"
 				return 0
 			fi
-			case " $_alot_draw_log_commands " in *" ${COMP_WORDS[2]} "*) ;; *) return 0 ;; esac
-			opts=_alot_draw_opts_log_${COMP_WORDS[2]}
+			case " $subs " in *" ${COMP_WORDS[2]} "*) ;; *) return 0 ;; esac
+			opts=_alot_draw_opts_${cmd}_${COMP_WORDS[2]}
 			opts=${!opts}
 		fi
 	elif [ "$tool" = alot-witness ]; then

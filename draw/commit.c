@@ -3,7 +3,11 @@
  * rest, store its commitment and print the signed commitment record, all
  * before the room opens.  The commitment is of protocol 2: it binds the
  * room's lot (product class, funding target, deadline, lot type, entry
- * bundles, beacon rule) together with the seed.
+ * bundles, beacon rule) together with the seed.  Under the NIST beacon
+ * rule (docs/protocol.md section 12) the rule names a witness policy by
+ * its hash; the policy, which must be the database log's, is stored with
+ * the commitment (witness_policies), and the database refuses a
+ * commitment whose policy it does not hold.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -24,7 +28,11 @@ static const char usage[] =
 	"  -r, --room=ID           the room (lot) to commit; it must still be 'created'\n"
 	"  -k, --signing-key=FILE  Ed25519 private key that signs the record [$ALOT_SIGNING_KEY]\n"
 	"  -s, --seal-key=FILE     seal key for the seed at rest [$ALOT_SEAL_KEY]\n"
-	"  -b, --beacon-rule=RULE  the beacon rule fixed by the commitment (default: none)\n"
+	"  -b, --beacon-rule=RULE  the beacon rule fixed by the commitment: none (the default),\n"
+	"                          nist-beacon-2.0 (NIST's chain 2, after the freeze's log time\n"
+	"                          under --witness-policy), or such a rule in full\n"
+	"  -w, --witness-policy=FILE  the witness policy a nist-beacon-2.0 rule names: \"log VKEY\",\n"
+	"                          a \"witness VKEY\" line per witness, \"quorum K\"\n"
 	"  -d, --dbname=CONNSTR    database connection string (default: the PG* variables)\n"
 	"  -V, --version           output version information, then exit\n"
 	"  -?, --help              show this help, then exit\n"
@@ -47,6 +55,19 @@ static const char room_sql[] =
 	"       EXISTS (SELECT 1 FROM ONLY room_commitments c WHERE c.room_id = r.id),"
 	"       to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 	"  FROM ONLY rooms r WHERE r.id = $1 FOR UPDATE OF r";
+
+static const char policy_sql[] =
+	"INSERT INTO witness_policies (hash, policy) VALUES (decode($1, 'hex'), $2) ON CONFLICT (hash) DO NOTHING";
+
+/* The beacon rule and, under the NIST rule, its witness policy. */
+struct rule_choice {
+	char rule[ALOT_BEACON_RULE_MAX + 1];
+	const char *policy_path;     /* --witness-policy */
+	char *policy;                /* its text (malloc'd), NULL under rule none */
+	size_t policy_len;
+	alot_tlog_policy parsed;
+	unsigned char hash[32];
+};
 
 static const char insert_sql[] =
 	"INSERT INTO room_commitments (room_id, protocol_version, commitment, beacon_rule, key_id,"
@@ -136,9 +157,25 @@ out:
 	return rc;
 }
 
+/* Under the NIST rule: the policy is the database log's, and stored (once, by its hash). */
+static alot_code
+store_policy(PGconn *conn, const struct rule_choice *choice, alot_error *err)
+{
+	char hash_hex[65];
+	const char *params[] = { hash_hex, choice->policy };
+	alot_code rc;
+
+	if (choice->policy == NULL)
+		return ALOT_OK;
+	if ((rc = witness_policy_check_log(conn, choice->policy_path, &choice->parsed, err)) != ALOT_OK)
+		return rc;
+	alot_hex_encode(choice->hash, sizeof(choice->hash), hash_hex);
+	return alot_db_command(conn, policy_sql, 2, params, err);
+}
+
 static int
 commit_room(PGconn *conn, const draw_options *opts, const alot_seal_key *seal,
-            const alot_signing_key *key, const char *rule)
+            const alot_signing_key *key, const struct rule_choice *choice)
 {
 	struct room_state st;
 	alot_lot lot;
@@ -160,7 +197,11 @@ commit_room(PGconn *conn, const draw_options *opts, const alot_seal_key *seal,
 		rc = err.code == ALOT_ERR_DB ? db_failure("could not read the room's lot", &err) : report_failure(&err);
 		goto out;
 	}
-	snprintf(lot.beacon_rule, sizeof(lot.beacon_rule), "%s", rule);
+	if (store_policy(conn, choice, &err) != ALOT_OK) {
+		rc = err.code == ALOT_ERR_DB ? db_failure("could not store the witness policy", &err) : report_failure(&err);
+		goto out;
+	}
+	snprintf(lot.beacon_rule, sizeof(lot.beacon_rule), "%s", choice->rule);
 	if (store_commitment(conn, opts, seal, key, &lot, st.now, &record, &err) != ALOT_OK ||
 	    alot_db_command(conn, "COMMIT", 0, NULL, &err) != ALOT_OK) {
 		/* Two commits at once: the loser hits the primary key. */
@@ -175,12 +216,63 @@ commit_room(PGconn *conn, const draw_options *opts, const alot_seal_key *seal,
 	}
 	printf("%s\n", record);
 	fprintf(stderr, "%s: committed the server seed of room %s\n", cli_progname(), opts->room);
+	if (choice->policy != NULL)
+		fprintf(stderr, "%s: room %s: beacon rule %s (%zu witnesses, quorum %zu)\n", cli_progname(), opts->room,
+		        choice->rule, choice->parsed.witness_count, choice->parsed.quorum);
 	rc = ALOT_EXIT_OK;
 out:
 	if (rc != ALOT_EXIT_OK)
 		(void)!alot_db_command(conn, "ROLLBACK", 0, NULL, NULL);
 	free(record);
 	return rc;
+}
+
+/*
+ * The rule the options give: "none"; "nist-beacon-2.0", which the policy
+ * file completes (chain 2); or a full rule, whose policy hash must be the
+ * file's.  Returns an exit code (the reason printed).
+ */
+static int
+choose_rule(const char *given, struct rule_choice *c)
+{
+	alot_beacon_rule parsed;
+	alot_error err;
+	char hex[65];
+	int rc;
+
+	if (strcmp(given, "nist-beacon-2.0") != 0 && strncmp(given, "nist-beacon-2.0:", 16) != 0) {
+		if (!alot_beacon_rule_known(given)) {
+			cli_error("unknown beacon rule \"%s\": the protocol defines \"none\" and \"nist-beacon-2.0\"", given);
+			return ALOT_EXIT_ERROR;
+		}
+		if (c->policy_path != NULL) {
+			cli_error("--witness-policy is for a nist-beacon-2.0 rule, not \"%s\"", given);
+			return ALOT_EXIT_ERROR;
+		}
+		snprintf(c->rule, sizeof(c->rule), "%s", given);
+		return ALOT_EXIT_OK;
+	}
+	if (c->policy_path == NULL) {
+		cli_error("the beacon rule nist-beacon-2.0 needs --witness-policy FILE");
+		return ALOT_EXIT_ERROR;
+	}
+	if ((rc = witness_policy_load(c->policy_path, &c->policy, &c->policy_len, &c->parsed, c->hash)) != ALOT_EXIT_OK)
+		return rc;
+	if (strcmp(given, "nist-beacon-2.0") == 0) {
+		alot_beacon_rule_format(2, c->hash, c->rule, sizeof(c->rule));
+		return ALOT_EXIT_OK;
+	}
+	if (alot_beacon_rule_parse(given, &parsed, &err) != ALOT_OK) {
+		cli_error("%s", err.message);
+		return ALOT_EXIT_ERROR;
+	}
+	if (!alot_ct_equal(parsed.policy_hash, c->hash, sizeof(c->hash))) {
+		alot_hex_encode(c->hash, sizeof(c->hash), hex);
+		cli_error("the beacon rule names another witness policy than \"%s\", whose hash is %s", c->policy_path, hex);
+		return ALOT_EXIT_FAILED;
+	}
+	snprintf(c->rule, sizeof(c->rule), "%s", given);
+	return ALOT_EXIT_OK;
 }
 
 int
@@ -191,9 +283,11 @@ cmd_commit(int argc, char **argv)
 		{ "signing-key", required_argument, NULL, 'k' },
 		{ "seal-key", required_argument, NULL, 's' },
 		{ "beacon-rule", required_argument, NULL, 'b' },
+		{ "witness-policy", required_argument, NULL, 'w' },
 		{ "dbname", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct rule_choice choice;
 	draw_options opts;
 	draw_session session;
 	const char *rule = "none";
@@ -202,12 +296,14 @@ cmd_commit(int argc, char **argv)
 	if (command_preamble(argc, argv, usage, &rc))
 		return rc;
 	draw_options_defaults(&opts);
-	while ((c = getopt_long(argc, argv, "r:k:s:b:d:", long_options, NULL)) != -1) {
+	memset(&choice, 0, sizeof(choice));
+	while ((c = getopt_long(argc, argv, "r:k:s:b:w:d:", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'r': opts.room = optarg; break;
 		case 'k': opts.signing_key = optarg; break;
 		case 's': opts.seal_key = optarg; break;
 		case 'b': rule = optarg; break;
+		case 'w': choice.policy_path = optarg; break;
 		case 'd': opts.conninfo = optarg; break;
 		default: return usage_error();
 		}
@@ -219,12 +315,12 @@ cmd_commit(int argc, char **argv)
 	if (!parse_uuid_option("--room", opts.room, &opts.room_id))
 		return ALOT_EXIT_ERROR;
 	opts.room = uuid_text(&opts.room_id);
-	if (!alot_beacon_rule_known(rule)) {
-		cli_error("unknown beacon rule \"%s\": the protocol defines only \"none\"", rule);
-		return ALOT_EXIT_ERROR;
-	}
+	if ((rc = choose_rule(rule, &choice)) != ALOT_EXIT_OK)
+		goto out;
 	if ((rc = draw_session_open(&opts, &session)) == ALOT_EXIT_OK)
-		rc = commit_room(session.conn, &opts, session.seal, session.key, rule);
+		rc = commit_room(session.conn, &opts, session.seal, session.key, &choice);
 	draw_session_close(&session);
+out:
+	free(choice.policy);
 	return rc;
 }

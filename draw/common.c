@@ -15,6 +15,7 @@ draw_options_defaults(draw_options *opts)
 	opts->signing_key = getenv("ALOT_SIGNING_KEY");
 	opts->seal_key = getenv("ALOT_SEAL_KEY");
 	opts->room = NULL;
+	opts->admin = NULL;
 }
 
 int

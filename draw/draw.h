@@ -21,6 +21,19 @@ int cmd_execute(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_log(int argc, char **argv);
+int cmd_beacon(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+
+/*
+ * Beacon pulses (beacon.c).  beacon_trust_load: the builtin NIST
+ * certificate and those of each --beacon-cert file (PEM or DER); prints
+ * why and returns NULL when one cannot be read or is not a certificate
+ * (free with alot_beacon_trust_free()).  parse_beacon_time: an RFC 3339
+ * UTC time or POSIX seconds into milliseconds; prints why and returns 0
+ * when text is neither.
+ */
+alot_beacon_trust *beacon_trust_load(char *const *files, size_t n);
+int parse_beacon_time(const char *text, int64_t *ms);
 
 /* Options common to the commands that use the database and the keys. */
 typedef struct draw_options {
@@ -29,6 +42,7 @@ typedef struct draw_options {
 	const char *seal_key;     /* --seal-key */
 	const char *room;         /* --room, as given */
 	alot_uuid room_id;
+	const char *admin;        /* execute, draw_room(): the admin_users id drawing; NULL when none */
 } draw_options;
 
 /*
@@ -164,6 +178,19 @@ int log_cmd_witness(int argc, char **argv);
 int log_cmd_publish(int argc, char **argv);
 
 /*
+ * What "alot-draw run" (run.c) shares with the commands, each doing what
+ * the command does and printing as it does; each returns an exit code.
+ * publish_run: "log publish -o DIR" (log_publish.c).  log_witness_size:
+ * "log witness --size SIZE" with the n witnesses key_paths[i] /
+ * commands[i] (log_witness.c).  export_room_files: "export --room ROOM -o
+ * DIR" (export.c).
+ */
+int publish_run(PGconn *conn, const char *dir);
+int log_witness_size(PGconn *conn, const char *const *key_paths, const char *const *commands, size_t n,
+                     uint64_t size);
+int export_room_files(PGconn *conn, const char *room, const alot_uuid *room_id, const char *dir);
+
+/*
  * An alot_tlog_reader over log_hashes; ctx is the PGconn.  ALOT_ERR_NOT_FOUND
  * when the hash is not stored, ALOT_ERR_DB when the query fails.
  */
@@ -182,6 +209,38 @@ typedef struct log_checkpoint {
 } log_checkpoint;
 
 void log_checkpoint_free(log_checkpoint *cp);
+
+/*
+ * Sign the checkpoint of the first size entries of the log with log_key
+ * under origin and store it (log.c); a checkpoint stored at that size
+ * already is kept (idempotent: ALOT_OK either way).  ALOT_ERR_REFUSED
+ * when size is beyond the log's size or earlier checkpoints have another
+ * origin; the database checks the root again (alot_log_root(size)).
+ */
+alot_code log_checkpoint_make(PGconn *conn, const alot_signing_key *log_key, const char *origin,
+                              uint64_t size, alot_error *err);
+
+/*
+ * The checkpoint stored at size into *out (with every stored cosignature
+ * in cosigned); ALOT_ERR_NOT_FOUND when there is none.  Release *out with
+ * log_checkpoint_free() on every path.
+ */
+alot_code log_checkpoint_at(PGconn *conn, uint64_t size, log_checkpoint *out, alot_error *err);
+
+/*
+ * The index of the log entry that is room's published record of kind,
+ * matched on the server; ALOT_ERR_NOT_FOUND when it is not logged.
+ */
+alot_code log_record_index(PGconn *conn, const char *kind, const char *room, uint64_t *index,
+                           alot_error *err);
+
+/*
+ * The c2sp.org/tlog-proof@v1 text (malloc'd into *text) of entry index
+ * against cp: its inclusion proof at cp's size and cp's note with every
+ * cosignature line (cp->cosigned).
+ */
+alot_code log_entry_proof(PGconn *conn, uint64_t index, const log_checkpoint *cp, char **text,
+                          alot_error *err);
 
 /*
  * The newest checkpoint (the largest size) into *out; ALOT_ERR_NOT_FOUND
@@ -211,5 +270,94 @@ int parse_u64(const char *s, uint64_t *out);
  * first.  Prints why not and returns 0 on failure.
  */
 int write_file_atomic(const char *path, const void *data, size_t len, int sync);
+
+/* ---- draws under the NIST beacon rule (beacon_draw.c, execute.c) ---- */
+
+#define BEACON_MAX_CERTS    16
+#define BEACON_DEFAULT_WAIT 3600L /* seconds: --beacon-wait */
+
+/*
+ * Where the pulses of a draw under the beacon rule come from, and whom to
+ * trust.  With pulse_file (and previous_file), the air-gapped path: both
+ * documents exactly as NIST served them; else fetched from url (NULL:
+ * NIST's) over HTTPS (cacert: the CA file; NULL: the system's), waiting
+ * at most wait seconds for the pulse to be published.  certs: beacon
+ * certificates trusted beside the builtin NIST one (--beacon-cert).
+ * Set every field with beacon_options_defaults() first.
+ */
+struct beacon_options {
+	const char *pulse_file;     /* --beacon-pulse */
+	const char *previous_file;  /* --beacon-previous */
+	const char *url;            /* --beacon-url */
+	const char *cacert;         /* --cacert */
+	char *certs[BEACON_MAX_CERTS];
+	size_t cert_count;          /* --beacon-cert, repeatable */
+	long wait;                  /* --beacon-wait */
+};
+
+void beacon_options_defaults(struct beacon_options *b);
+
+/*
+ * Draw one room, as "alot-draw execute" does (execute.c): the admin
+ * (opts->admin) must be active with can_execute_draws, the keys are loaded
+ * from opts->signing_key and opts->seal_key, and conn is open with no
+ * transaction.  Under a NIST beacon rule the pulses come as beacon says
+ * (beacon may be NULL for a room under rule "none").  Returns an exit
+ * code: 0 drawn, or drawn already (*record_text: its record); 1 refused
+ * (the reason printed); 2 could not run.  *record_text (malloc'd, without
+ * its newline; the caller frees it) is NULL unless 0 is returned.
+ * Nothing is printed on stdout.
+ */
+int draw_room(PGconn *conn, const draw_options *opts, const struct beacon_options *beacon,
+              char **record_text);
+
+/* 1 when rule is a NIST beacon rule ("nist-beacon-2.0:chain=C:after=freeze:policy=HEX"). */
+int beacon_rule_is_nist(const char *rule);
+
+/*
+ * Read all of path (at most max bytes) into *out (malloc'd, NUL-terminated
+ * beyond *len bytes); what names the file in the messages.  Returns an
+ * exit code: 2 unreadable, 1 larger than max (printed).
+ */
+int draw_read_file(const char *path, size_t max, const char *what, char **out, size_t *len);
+
+/*
+ * Read and parse a witness policy file (commit): *text (malloc'd), its
+ * parsed policy and its hash.  Returns an exit code (the reason printed).
+ */
+int witness_policy_load(const char *path, char **text, size_t *len, alot_tlog_policy *policy,
+                        unsigned char hash[32]);
+
+/*
+ * ALOT_ERR_REFUSED naming the file when the log's checkpoints (when there
+ * is one) are of another origin than the policy's log key, or not signed
+ * by it: a room's policy must be the database log's.
+ */
+alot_code witness_policy_check_log(PGconn *conn, const char *path, const alot_tlog_policy *policy,
+                                   alot_error *err);
+
+/*
+ * Choose the pulses of a frozen room under the NIST rule and store them
+ * (room_draw_beacons) with the start of its draw, in one transaction, or
+ * refuse: no checkpoint of the freeze's size, a witness of the policy
+ * missing, pulses that fail a beacon check.  Before the seed is touched;
+ * conn has no transaction open.  Returns an exit code (printed why not).
+ */
+int beacon_choose(PGconn *conn, const char *room, const struct beacon_options *b,
+                  const alot_beacon_trust *trust);
+
+/*
+ * The stored pulses, freeze proof and policy of room into rec (has_beacon,
+ * beacon, beacon_value = the pulse's outputValue); rec->lot.beacon_rule is
+ * set.  ALOT_ERR_INTERNAL when none are stored.
+ */
+alot_code beacon_fill(PGconn *conn, const char *room, alot_draw_record *rec, alot_error *err);
+
+/*
+ * Every beacon check of rec (alot_draw_beacon_verify) before it is signed:
+ * ALOT_ERR_VERIFY with each failed check printed, naming the room.
+ */
+alot_code beacon_recheck(const char *room, const alot_draw_record *rec, const char *freeze_text,
+                         const alot_beacon_trust *trust, alot_error *err);
 
 #endif /* ALOT_DRAW_H */

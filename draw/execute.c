@@ -18,6 +18,12 @@
  * the record.  Protocol 1 has no freeze and no start: it draws in the
  * second transaction alone, drawn_at = its clock.
  *
+ * Under a NIST beacon rule (docs/protocol.md section 12) the pulses are
+ * fixed between the two, before the seed is unsealed too: the start waits
+ * for them, and beacon_draw.c stores them with it, in one transaction,
+ * once they pass every beacon check; the draw reads them back, and checks
+ * its record's beacon evidence again before it signs.
+ *
  * The server seed never travels in a statement's text or parameters (which
  * the server may log): the lottery_draws row, and with it the draw record
  * that reveals the seed, goes through COPY FROM STDIN.
@@ -31,6 +37,7 @@
 #include "alot/model.h"
 #include "alot/record.h"
 #include "draw.h"
+#include "net/net.h"
 
 static const char usage[] =
 	"alot-draw execute draws the winner of a funded room.\n"
@@ -47,10 +54,23 @@ static const char usage[] =
 	"  -V, --version           output version information, then exit\n"
 	"  -?, --help              show this help, then exit\n"
 	"\n"
+	"Under a NIST beacon rule (the pulse: the first after the freeze's log time):\n"
+	"      --beacon-pulse=FILE     the pulse, exactly as NIST served it (air-gapped)\n"
+	"      --beacon-previous=FILE  its predecessor, exactly as NIST served it\n"
+	"      --beacon-url=URL        fetch them from this beacon API instead\n"
+	"                              (default " NET_BEACON_DEFAULT_BASE ")\n"
+	"      --cacert=FILE           trust the CA certificates in FILE for HTTPS\n"
+	"      --beacon-wait=SECONDS   wait at most this long for the pulse (default 3600)\n"
+	"      --beacon-cert=FILE      also trust the beacon certificates in FILE (PEM or DER)\n"
+	"                              beside the builtin NIST one; may be repeated\n"
+	"\n"
 	"Prints the signed draw record. Running it again prints the same record.\n"
 	"A room committed under protocol 2 is drawn over its frozen ledger: a room not\n"
 	"frozen yet is frozen first (\"alot-draw freeze\"), and the freeze and the\n"
-	"start of the draw are committed before the seed is opened.\n";
+	"start of the draw are committed before the seed is opened. Under a NIST beacon\n"
+	"rule the freeze's checkpoint (\"alot-draw log checkpoint --size\") must be\n"
+	"cosigned by every witness of the room's policy (\"alot-draw log witness --size\"),\n"
+	"and the pulses are stored before the seed is opened.\n";
 
 /* The room and its commitment, as read under the room's lock. */
 struct draw_input {
@@ -69,6 +89,19 @@ struct draw_input {
 	char *commitment_record;
 	int frozen;                   /* a room_freezes row exists */
 	char started_at[ALOT_TIMESTAMP_LEN + 1]; /* room_draw_starts.started_at, or "" */
+	char beacon_rule[ALOT_BEACON_RULE_MAX + 1]; /* room_commitments.beacon_rule */
+	int nist;                     /* under a NIST beacon rule */
+	int beacon_chosen;            /* a room_draw_beacons row exists */
+};
+
+/* What one run draws with. */
+struct draw_ctx {
+	const draw_options *opts;
+	const char *admin;
+	const alot_seal_key *seal;
+	const alot_signing_key *key;
+	const struct beacon_options *beacon;
+	const alot_beacon_trust *trust;
 };
 
 static void
@@ -101,7 +134,8 @@ static const char commitment_sql[] =
 	"       encode(c.seed_tag, 'hex'), c.record, c.protocol_version,"
 	"       EXISTS (SELECT 1 FROM ONLY room_freezes f WHERE f.room_id = c.room_id),"
 	"       (SELECT to_char(s.started_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-	"          FROM ONLY room_draw_starts s WHERE s.room_id = c.room_id)"
+	"          FROM ONLY room_draw_starts s WHERE s.room_id = c.room_id),"
+	"       c.beacon_rule, EXISTS (SELECT 1 FROM ONLY room_draw_beacons b WHERE b.room_id = c.room_id)"
 	"  FROM ONLY room_commitments c WHERE c.room_id = $1";
 
 static alot_code
@@ -142,6 +176,9 @@ read_input(PGconn *conn, const char *room, struct draw_input *in, alot_error *er
 		in->commitment_version = atoi(PQgetvalue(res, 0, 5));
 		in->frozen = PQgetvalue(res, 0, 6)[0] == 't';
 		snprintf(in->started_at, sizeof(in->started_at), "%s", PQgetvalue(res, 0, 7));
+		snprintf(in->beacon_rule, sizeof(in->beacon_rule), "%s", PQgetvalue(res, 0, 8));
+		in->nist = in->commitment_version == ALOT_PROTOCOL_V2 && beacon_rule_is_nist(in->beacon_rule);
+		in->beacon_chosen = PQgetvalue(res, 0, 9)[0] == 't';
 	}
 	PQclear(res);
 	return ALOT_OK;
@@ -509,7 +546,8 @@ static const char start_sql[] =
  * (*f, f->created when this call froze it) and the start of its draw
  * written when missing; the caller commits.  Nothing to do under protocol
  * 1.  A room frozen and started already is left as it is: the draw's own
- * transaction checks the ledger against the freeze.
+ * transaction checks the ledger against the freeze.  Under a NIST beacon
+ * rule the start waits for the pulses (beacon_choose() writes both).
  */
 static alot_code
 start_draw(PGconn *conn, const struct draw_input *in, const draw_options *opts,
@@ -532,6 +570,8 @@ start_draw(PGconn *conn, const struct draw_input *in, const draw_options *opts,
 	if (!in->frozen &&
 	    (rc = freeze_room(conn, opts->room, &opts->room_id, in->commitment_record, key, f, err)) != ALOT_OK)
 		return rc;
+	if (in->nist && !in->beacon_chosen)
+		return ALOT_OK;
 	return alot_db_command(conn, start_sql, 1, params, err);
 }
 
@@ -543,10 +583,11 @@ start_draw(PGconn *conn, const struct draw_input *in, const draw_options *opts,
  * protocol 1: over the entries, drawn_at now.  *record is the text.
  */
 static alot_code
-compute_draw(PGconn *conn, const struct draw_input *in, const draw_options *opts,
-             const char *admin, const alot_seal_key *seal, const alot_signing_key *key,
-             char **record, alot_error *err)
+compute_draw(PGconn *conn, const struct draw_input *in, const struct draw_ctx *ctx, char **record,
+             alot_error *err)
 {
+	const draw_options *opts = ctx->opts;
+	const alot_signing_key *key = ctx->key;
 	alot_draw_record *rec = calloc(1, sizeof(*rec));
 	alot_commitment_record commitment;
 	alot_ticket_range *ledger = NULL;
@@ -578,6 +619,9 @@ compute_draw(PGconn *conn, const struct draw_input *in, const draw_options *opts
 			goto out;
 		}
 		fill_lot_v2(rec, &f, in->started_at);
+		/* The pulses stored before the start: the record carries them, and their outputValue. */
+		if (in->nist && (rc = beacon_fill(conn, opts->room, rec, err)) != ALOT_OK)
+			goto out;
 		drawn_ledger = f.ledger;
 		n = f.n;
 	} else {
@@ -590,7 +634,7 @@ compute_draw(PGconn *conn, const struct draw_input *in, const draw_options *opts
 			        cli_progname(), opts->room, in->rooms_total_tickets, ledger[n - 1].tickets_end);
 		drawn_ledger = ledger;
 	}
-	if ((rc = unseal_seed(in, &rec->lot, commitment.commitment, seal, seed, err)) != ALOT_OK)
+	if ((rc = unseal_seed(in, &rec->lot, commitment.commitment, ctx->seal, seed, err)) != ALOT_OK)
 		goto out;
 	rc = alot_draw_record_compute(rec, seed, drawn_ledger, n, err);
 	if (rc != ALOT_OK)
@@ -602,8 +646,11 @@ compute_draw(PGconn *conn, const struct draw_input *in, const draw_options *opts
 		rc = alot_error_set(err, ALOT_ERR_INTERNAL, "the draw is not over the frozen ledger");
 		goto out;
 	}
+	/* Under the beacon rule: the record's beacon evidence passes every beacon check before it is signed. */
+	if (in->nist && (rc = beacon_recheck(opts->room, rec, f.text, ctx->trust, err)) != ALOT_OK)
+		goto out;
 	if ((rc = alot_draw_record_sign(rec, key, record, err)) != ALOT_OK ||
-	    (rc = store_draw(conn, rec, opts->room, admin, *record, err)) != ALOT_OK)
+	    (rc = store_draw(conn, rec, opts->room, ctx->admin, *record, err)) != ALOT_OK)
 		goto out;
 out:
 	if (rc == ALOT_ERR_VERIFY || rc == ALOT_ERR_REFUSED || rc == ALOT_ERR_INTERNAL)
@@ -627,13 +674,16 @@ enum stage { STAGE_START, STAGE_DRAW };
 
 /*
  * One transaction under the room's lock: the start of the draw, or the
- * draw.  A room drawn already (by an earlier or a concurrent run) prints
- * its record, at either stage.  *done: nothing is left to do.
+ * draw.  A room drawn already (by an earlier or a concurrent run) gives
+ * its record, at either stage.  *done: nothing is left to do (*record, the
+ * record, when the room is drawn); *need_beacon: the start is waiting for
+ * the pulses of the room's beacon rule.
  */
 static int
-run_stage(PGconn *conn, const draw_options *opts, const char *admin, const alot_seal_key *seal,
-          const alot_signing_key *key, enum stage stage, int *done)
+run_stage(PGconn *conn, const struct draw_ctx *ctx, enum stage stage, int *done, int *need_beacon,
+          char **out_record)
 {
+	const draw_options *opts = ctx->opts;
 	struct draw_input in;
 	room_freeze f;
 	alot_error err;
@@ -644,6 +694,7 @@ run_stage(PGconn *conn, const draw_options *opts, const char *admin, const alot_
 	memset(&in, 0, sizeof(in));
 	memset(&f, 0, sizeof(f));
 	*done = 1;
+	*need_beacon = 0;
 	if (alot_db_command(conn, "BEGIN", 0, NULL, &err) != ALOT_OK ||
 	    read_input(conn, opts->room, &in, &err) != ALOT_OK) {
 		rc = db_failure("could not read the room", &err);
@@ -655,7 +706,8 @@ run_stage(PGconn *conn, const draw_options *opts, const char *admin, const alot_
 			rc = ALOT_EXIT_FAILED;
 			goto out;
 		}
-		printf("%s\n", in.stored_record);
+		*out_record = in.stored_record;
+		in.stored_record = NULL;
 		fprintf(stderr, "%s: room %s was already drawn; this is its record\n", cli_progname(), opts->room);
 		rc = ALOT_EXIT_OK;
 		goto out;
@@ -664,8 +716,8 @@ run_stage(PGconn *conn, const draw_options *opts, const char *admin, const alot_
 		rc = ALOT_EXIT_FAILED;
 		goto out;
 	}
-	code = stage == STAGE_START ? start_draw(conn, &in, opts, key, &f, &err)
-	                            : compute_draw(conn, &in, opts, admin, seal, key, &record, &err);
+	code = stage == STAGE_START ? start_draw(conn, &in, opts, ctx->key, &f, &err)
+	                            : compute_draw(conn, &in, ctx, &record, &err);
 	if (code != ALOT_OK) {
 		rc = err.code == ALOT_ERR_DB ? db_failure(stage == STAGE_START ? "the draw could not start" : "the draw failed",
 		                                          &err)
@@ -686,9 +738,12 @@ run_stage(PGconn *conn, const draw_options *opts, const char *admin, const alot_
 	}
 	if (stage == STAGE_START) {
 		*done = 0;
+		*need_beacon = in.nist && !in.beacon_chosen;
 		goto out;
 	}
-	printf("%s\n", record);
+	/* Committed: the record is published, the seed revealed. */
+	*out_record = record;
+	record = NULL;
 	fprintf(stderr, "%s: drew room %s\n", cli_progname(), opts->room);
 out:
 	if (!committed)
@@ -699,17 +754,132 @@ out:
 	return rc;
 }
 
-/* The start, committed before the seed is touched; then the draw. */
+/* The start, committed before the seed is touched (with the pulses under the beacon rule); then the draw. */
 static int
-execute_room(PGconn *conn, const draw_options *opts, const char *admin,
-             const alot_seal_key *seal, const alot_signing_key *key)
+execute_room(PGconn *conn, const struct draw_ctx *ctx, char **record)
 {
-	int rc, done;
+	int rc, done, need_beacon;
 
-	rc = run_stage(conn, opts, admin, seal, key, STAGE_START, &done);
+	rc = run_stage(conn, ctx, STAGE_START, &done, &need_beacon, record);
 	if (rc != ALOT_EXIT_OK || done)
 		return rc;
-	return run_stage(conn, opts, admin, seal, key, STAGE_DRAW, &done);
+	if (need_beacon && (rc = beacon_choose(conn, ctx->opts->room, ctx->beacon, ctx->trust)) != ALOT_EXIT_OK)
+		return rc;
+	return run_stage(conn, ctx, STAGE_DRAW, &done, &need_beacon, record);
+}
+
+/* The admin may draw (a refusal is audited), then the draw. */
+static int
+draw_checked(PGconn *conn, struct draw_ctx *ctx, char **record)
+{
+	const char *why;
+	alot_error err;
+	int failed;
+
+	why = admin_refusal(conn, ctx->admin, &err, &failed);
+	if (failed)
+		return db_failure("could not check the admin", &err);
+	if (why != NULL) {
+		cli_error("admin %s may not draw room %s: %s", ctx->admin, ctx->opts->room, why);
+		log_refusal(conn, ctx->admin, ctx->opts->room, why);
+		return ALOT_EXIT_FAILED;
+	}
+	return execute_room(conn, ctx, record);
+}
+
+int
+draw_room(PGconn *conn, const draw_options *opts, const struct beacon_options *beacon, char **record_text)
+{
+	struct beacon_options none;
+	alot_signing_key *key = NULL;
+	alot_seal_key *seal = NULL;
+	alot_beacon_trust *trust = NULL;
+	struct draw_ctx ctx;
+	alot_error err;
+	int rc = ALOT_EXIT_ERROR;
+
+	*record_text = NULL;
+	if (beacon == NULL) {
+		beacon_options_defaults(&none);
+		beacon = &none;
+	}
+	if (opts->admin == NULL || opts->room == NULL) {
+		cli_error("a draw needs a room and an admin");
+		goto out;
+	}
+	if (alot_seal_key_load(opts->seal_key, &seal, &err) != ALOT_OK ||
+	    alot_signing_key_load(opts->signing_key, &key, &err) != ALOT_OK) {
+		rc = report_failure(&err);
+		goto out;
+	}
+	if ((trust = beacon_trust_load(beacon->certs, beacon->cert_count)) == NULL)
+		goto out;
+	ctx.opts = opts;
+	ctx.admin = opts->admin;
+	ctx.seal = seal;
+	ctx.key = key;
+	ctx.beacon = beacon;
+	ctx.trust = trust;
+	rc = draw_checked(conn, &ctx, record_text);
+out:
+	if (rc != ALOT_EXIT_OK) {
+		free_secret(*record_text);
+		*record_text = NULL;
+	}
+	alot_beacon_trust_free(trust);
+	alot_signing_key_free(key);
+	alot_seal_key_free(seal);
+	return rc;
+}
+
+/* A whole number of seconds, 0 to a week, for --beacon-wait; 0 after a usage error (printed). */
+static int
+parse_wait(const char *text, long *out)
+{
+	uint64_t v;
+
+	if (!parse_u64(text, &v) || v > 7u * 24 * 3600) {
+		cli_error("invalid value \"%s\" for --beacon-wait: expected 0 to 604800 seconds", text);
+		return 0;
+	}
+	*out = (long)v;
+	return 1;
+}
+
+/* One of the beacon options into b; 0 after a usage error (printed), -1 when c is none of them. */
+static int
+beacon_option(int c, const char *arg, struct beacon_options *b)
+{
+	switch (c) {
+	case 1: b->pulse_file = arg; return 1;
+	case 2: b->previous_file = arg; return 1;
+	case 3: b->url = arg; return 1;
+	case 4: b->cacert = arg; return 1;
+	case 5: return parse_wait(arg, &b->wait);
+	case 6:
+		if (b->cert_count == BEACON_MAX_CERTS) {
+			cli_error("--beacon-cert may be given at most %d times", BEACON_MAX_CERTS);
+			return 0;
+		}
+		b->certs[b->cert_count++] = (char *)arg;
+		return 1;
+	default: return -1;
+	}
+}
+
+/* The beacon options make sense together; prints why not. */
+static int
+beacon_options_valid(const struct beacon_options *b)
+{
+	if ((b->pulse_file == NULL) != (b->previous_file == NULL)) {
+		cli_error("give --beacon-pulse and --beacon-previous together");
+		return 0;
+	}
+	if (b->pulse_file != NULL && (b->url != NULL || b->cacert != NULL)) {
+		cli_error("--beacon-pulse reads the pulses from files: --beacon-url and --cacert fetch them");
+		return 0;
+	}
+	return 1;
 }
 
 int
@@ -721,19 +891,31 @@ cmd_execute(int argc, char **argv)
 		{ "signing-key", required_argument, NULL, 'k' },
 		{ "seal-key", required_argument, NULL, 's' },
 		{ "dbname", required_argument, NULL, 'd' },
+		{ "beacon-pulse", required_argument, NULL, 1 },
+		{ "beacon-previous", required_argument, NULL, 2 },
+		{ "beacon-url", required_argument, NULL, 3 },
+		{ "cacert", required_argument, NULL, 4 },
+		{ "beacon-wait", required_argument, NULL, 5 },
+		{ "beacon-cert", required_argument, NULL, 6 },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct beacon_options beacon;
 	draw_options opts;
-	draw_session session;
-	const char *admin = NULL, *why;
+	PGconn *conn = NULL;
+	const char *admin = NULL;
+	char *record = NULL;
 	alot_uuid admin_id;
-	alot_error err;
-	int c, rc, failed;
+	int c, rc, taken;
 
 	if (command_preamble(argc, argv, usage, &rc))
 		return rc;
 	draw_options_defaults(&opts);
+	beacon_options_defaults(&beacon);
 	while ((c = getopt_long(argc, argv, "r:a:k:s:d:", long_options, NULL)) != -1) {
+		if ((taken = beacon_option(c, optarg, &beacon)) == 0)
+			return usage_error();
+		if (taken == 1)
+			continue;
 		switch (c) {
 		case 'r': opts.room = optarg; break;
 		case 'a': admin = optarg; break;
@@ -749,24 +931,21 @@ cmd_execute(int argc, char **argv)
 		                        : "--room, --admin, --signing-key and --seal-key are required");
 		return usage_error();
 	}
+	if (!beacon_options_valid(&beacon))
+		return usage_error();
 	if (!parse_uuid_option("--room", opts.room, &opts.room_id) ||
 	    !parse_uuid_option("--admin", admin, &admin_id))
 		return ALOT_EXIT_ERROR;
 	opts.room = uuid_text(&opts.room_id);
-	admin = uuid_text(&admin_id);
-	if ((rc = draw_session_open(&opts, &session)) != ALOT_EXIT_OK)
-		goto out;
-	why = admin_refusal(session.conn, admin, &err, &failed);
-	if (failed) {
-		rc = db_failure("could not check the admin", &err);
-	} else if (why != NULL) {
-		cli_error("admin %s may not draw room %s: %s", admin, opts.room, why);
-		log_refusal(session.conn, admin, opts.room, why);
-		rc = ALOT_EXIT_FAILED;
-	} else {
-		rc = execute_room(session.conn, &opts, admin, session.seal, session.key);
+	opts.admin = uuid_text(&admin_id);
+	if ((conn = draw_connect(&opts)) == NULL)
+		return ALOT_EXIT_ERROR;
+	rc = draw_room(conn, &opts, &beacon, &record);
+	if (rc == ALOT_EXIT_OK && (printf("%s\n", record) < 0 || fflush(stdout) != 0)) {
+		cli_error("could not write the record to stdout");
+		rc = ALOT_EXIT_ERROR;
 	}
-out:
-	draw_session_close(&session);
+	PQfinish(conn);
+	free_secret(record);
 	return rc;
 }

@@ -546,3 +546,36 @@ cmd_export(int argc, char **argv)
 	unlink_staged();
 	return rc;
 }
+
+int
+export_room_files(PGconn *conn, const char *room, const alot_uuid *room_id, const char *dir)
+{
+	struct export_options o;
+	alot_error err;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	draw_options_defaults(&o.db);
+	o.db.room = room;
+	o.db.room_id = *room_id;
+	o.dir = dir;
+	done_note[0] = '\0';
+	unproven = 0;
+	if (access(o.dir, W_OK) != 0) {
+		cli_error("cannot write to folder \"%s\": %s", o.dir, strerror(errno));
+		return ALOT_EXIT_ERROR;
+	}
+	if (alot_db_command(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, &err) != ALOT_OK)
+		rc = db_failure("could not start a snapshot", &err);
+	else
+		rc = export_room(conn, &o);
+	(void)!alot_db_command(conn, "ROLLBACK", 0, NULL, NULL);
+	if (rc == ALOT_EXIT_OK && !commit_staged())
+		rc = ALOT_EXIT_ERROR;
+	if (rc == ALOT_EXIT_OK)
+		fputs(done_note, stderr);
+	else if (staged_count > 0)
+		fprintf(stderr, "%s: the export failed: no file was written\n", cli_progname());
+	unlink_staged();
+	return rc;
+}

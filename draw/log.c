@@ -24,7 +24,7 @@ static const char usage[] =
 	"  alot-draw log SUBCOMMAND [OPTION]...\n"
 	"\n"
 	"Subcommands:\n"
-	"  checkpoint   sign the checkpoint of the log's current size and store it\n"
+	"  checkpoint   sign the checkpoint of the log's current size (or of --size) and store it\n"
 	"  vkey         print the log's verifier key (its note key, for witnesses and verifiers)\n"
 	"  witness      collect witness cosignatures of the newest checkpoint\n"
 	"  publish      write the newest checkpoint, hash tiles and entry bundles (c2sp.org/tlog-tiles)\n"
@@ -45,12 +45,14 @@ static const char checkpoint_usage[] =
 	"Options:\n"
 	"  -k, --key=FILE         the log's Ed25519 private key (made by \"alot-draw keygen\")\n"
 	"  -O, --origin=ORIGIN    the log's origin, also its key name (e.g. alot.example/log)\n"
+	"  -n, --size=N           sign the checkpoint of the first N entries (default: them all)\n"
 	"  -d, --dbname=CONNSTR   database connection string (default: the PG* variables)\n"
 	"  -V, --version          output version information, then exit\n"
 	"  -?, --help             show this help, then exit\n"
 	"\n"
 	"Prints the signed checkpoint. A checkpoint stored at that size already is kept\n"
-	"and printed again.\n";
+	"and printed again. A room drawn under a NIST beacon rule needs the checkpoint\n"
+	"of the size its freeze record made the log (\"alot-draw execute\" names it).\n";
 
 static const char vkey_usage[] =
 	"alot-draw log vkey prints the log's verifier key.\n"
@@ -176,25 +178,67 @@ out:
 	return rc;
 }
 
-static int
-checkpoint_run(PGconn *conn, const alot_signing_key *key, const char *origin)
+/*
+ * The checkpoint of size (SIZE_HEAD: the log's size, into *size) stored:
+ * the one stored already (*created 0), or one signed now (*created 1).
+ * *note (malloc'd) is its signed note.
+ */
+#define SIZE_HEAD UINT64_MAX
+
+static alot_code
+checkpoint_store(PGconn *conn, const alot_signing_key *key, const char *origin, uint64_t *size,
+                 char **note, int *created, alot_error *err)
+{
+	uint64_t head;
+	alot_code rc;
+
+	*note = NULL;
+	*created = 0;
+	if ((rc = check_origin(conn, origin, err)) != ALOT_OK || (rc = log_size(conn, &head, err)) != ALOT_OK)
+		return rc;
+	if (*size == SIZE_HEAD)
+		*size = head;
+	if (*size > head)
+		return alot_error_set(err, ALOT_ERR_REFUSED, "size %" PRIu64 " is beyond the log's size %" PRIu64,
+		                      *size, head);
+	if ((rc = stored_checkpoint(conn, *size, note, err)) != ALOT_OK || *note != NULL)
+		return rc;
+	if ((rc = sign_checkpoint(conn, key, origin, *size, note, err)) == ALOT_OK) {
+		*created = 1;
+		return ALOT_OK;
+	}
+	/* Another run stored this size first: it is the checkpoint. */
+	if (strcmp(alot_db_last_sqlstate(), "23505") != 0)
+		return rc;
+	if ((rc = stored_checkpoint(conn, *size, note, err)) == ALOT_OK && *note == NULL)
+		rc = alot_error_set(err, ALOT_ERR_DB, "the checkpoint of size %" PRIu64 " vanished", *size);
+	return rc;
+}
+
+alot_code
+log_checkpoint_make(PGconn *conn, const alot_signing_key *log_key, const char *origin, uint64_t size,
+                    alot_error *err)
 {
 	char *note = NULL;
-	uint64_t size;
+	int created;
+	alot_code rc;
+
+	if (size == SIZE_HEAD)
+		return alot_error_set(err, ALOT_ERR_INVALID, "size %" PRIu64 " is no tree size", size);
+	rc = checkpoint_store(conn, log_key, origin, &size, &note, &created, err);
+	free(note);
+	return rc;
+}
+
+static int
+checkpoint_run(PGconn *conn, const alot_signing_key *key, const char *origin, uint64_t size)
+{
+	char *note = NULL;
 	alot_error err;
 	int rc = ALOT_EXIT_ERROR, created = 0;
 
-	if (check_origin(conn, origin, &err) != ALOT_OK || log_size(conn, &size, &err) != ALOT_OK ||
-	    stored_checkpoint(conn, size, &note, &err) != ALOT_OK)
+	if (checkpoint_store(conn, key, origin, &size, &note, &created, &err) != ALOT_OK)
 		goto fail;
-	if (note == NULL) {
-		if (sign_checkpoint(conn, key, origin, size, &note, &err) == ALOT_OK)
-			created = 1;
-		/* Another run stored this size first: it is the checkpoint. */
-		else if (strcmp(alot_db_last_sqlstate(), "23505") != 0 ||
-		         stored_checkpoint(conn, size, &note, &err) != ALOT_OK || note == NULL)
-			goto fail;
-	}
 	fputs(note, stdout);
 	if (created)
 		fprintf(stderr, "%s: signed the checkpoint of size %" PRIu64 "\n", cli_progname(), size);
@@ -216,11 +260,13 @@ log_cmd_checkpoint(int argc, char **argv)
 	static const struct option long_options[] = {
 		{ "key", required_argument, NULL, 'k' },
 		{ "origin", required_argument, NULL, 'O' },
+		{ "size", required_argument, NULL, 'n' },
 		{ "dbname", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *key_path = NULL, *origin = NULL;
 	alot_signing_key *key = NULL;
+	uint64_t size = SIZE_HEAD;
 	draw_options opts;
 	PGconn *conn = NULL;
 	alot_error err;
@@ -229,10 +275,16 @@ log_cmd_checkpoint(int argc, char **argv)
 	if (command_preamble(argc, argv, checkpoint_usage, &rc))
 		return rc;
 	draw_options_defaults(&opts);
-	while ((c = getopt_long(argc, argv, "k:O:d:", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:O:n:d:", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'k': key_path = optarg; break;
 		case 'O': origin = optarg; break;
+		case 'n':
+			if (!parse_u64(optarg, &size) || size == SIZE_HEAD) {
+				cli_error("invalid value \"%s\" for --size: expected a decimal number", optarg);
+				return usage_error();
+			}
+			break;
 		case 'd': opts.conninfo = optarg; break;
 		default: return usage_error();
 		}
@@ -248,7 +300,7 @@ log_cmd_checkpoint(int argc, char **argv)
 	if ((conn = draw_connect(&opts)) == NULL)
 		rc = ALOT_EXIT_ERROR;
 	else
-		rc = checkpoint_run(conn, key, origin);
+		rc = checkpoint_run(conn, key, origin, size);
 	PQfinish(conn);
 	alot_signing_key_free(key);
 	return rc;

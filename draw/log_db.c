@@ -84,22 +84,26 @@ log_checkpoint_free(log_checkpoint *cp)
 	memset(cp, 0, sizeof(*cp));
 }
 
-static const char newest_sql[] =
-	"SELECT c.size, c.origin, c.note, c.note || coalesce((SELECT string_agg(s.line || E'\\n', '' ORDER BY s.witness, s.key_id)"
-	"                                                     FROM log_cosignatures s WHERE s.size = c.size), '')"
-	"  FROM log_checkpoints c ORDER BY c.size DESC LIMIT 1";
+#define CHECKPOINT_COLUMNS \
+	"SELECT c.size, c.origin, c.note, c.note || coalesce((SELECT string_agg(s.line || E'\\n', '' ORDER BY s.witness, s.key_id)" \
+	"                                                     FROM log_cosignatures s WHERE s.size = c.size), '')" \
+	"  FROM log_checkpoints c "
+static const char newest_sql[] = CHECKPOINT_COLUMNS "ORDER BY c.size DESC LIMIT 1";
+static const char at_sql[] = CHECKPOINT_COLUMNS "WHERE c.size = $1::bigint";
 
-alot_code
-log_newest_checkpoint(PGconn *conn, log_checkpoint *out, alot_error *err)
+/* The checkpoint the query (with nparams params) finds into *out; why names what is missing. */
+static alot_code
+read_checkpoint(PGconn *conn, const char *sql, int nparams, const char *const *params, const char *why,
+                log_checkpoint *out, alot_error *err)
 {
 	PGresult *res = NULL;
 	alot_code rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = alot_db_exec(conn, newest_sql, 0, NULL, &res, err)) != ALOT_OK)
+	if ((rc = alot_db_exec(conn, sql, nparams, params, &res, err)) != ALOT_OK)
 		goto out;
 	if (PQntuples(res) == 0) {
-		rc = alot_error_set(err, ALOT_ERR_NOT_FOUND, "the log has no checkpoint yet");
+		rc = alot_error_set(err, ALOT_ERR_NOT_FOUND, "%s", why);
 		goto out;
 	}
 	if (!parse_u64(PQgetvalue(res, 0, 0), &out->size)) {
@@ -110,12 +114,29 @@ log_newest_checkpoint(PGconn *conn, log_checkpoint *out, alot_error *err)
 	out->note = strdup(PQgetvalue(res, 0, 2));
 	out->cosigned = strdup(PQgetvalue(res, 0, 3));
 	if (out->note == NULL || out->cosigned == NULL)
-		rc = alot_error_set(err, ALOT_ERR_NOMEM, "out of memory reading the newest checkpoint");
+		rc = alot_error_set(err, ALOT_ERR_NOMEM, "out of memory reading a checkpoint");
 out:
 	PQclear(res);
 	if (rc != ALOT_OK)
 		log_checkpoint_free(out);
 	return rc;
+}
+
+alot_code
+log_newest_checkpoint(PGconn *conn, log_checkpoint *out, alot_error *err)
+{
+	return read_checkpoint(conn, newest_sql, 0, NULL, "the log has no checkpoint yet", out, err);
+}
+
+alot_code
+log_checkpoint_at(PGconn *conn, uint64_t size, log_checkpoint *out, alot_error *err)
+{
+	char size_text[24], why[64];
+	const char *params[] = { size_text };
+
+	snprintf(size_text, sizeof(size_text), "%" PRIu64, size);
+	snprintf(why, sizeof(why), "the log has no checkpoint of size %" PRIu64, size);
+	return read_checkpoint(conn, at_sql, 1, params, why, out, err);
 }
 
 /*
@@ -133,37 +154,61 @@ static const char entry_sql[] =
 	"   END";
 
 alot_code
-log_record_proof(PGconn *conn, const char *kind, const char *room, char **text, alot_error *err)
+log_record_index(PGconn *conn, const char *kind, const char *room, uint64_t *index, alot_error *err)
 {
 	const char *params[] = { room, kind };
-	unsigned char (*path)[ALOT_HASH_LEN] = malloc(ALOT_TLOG_MAX_PROOF * ALOT_HASH_LEN);
-	log_checkpoint cp;
 	PGresult *res = NULL;
-	uint64_t index;
+	alot_code rc;
+
+	if ((rc = alot_db_exec(conn, entry_sql, 2, params, &res, err)) != ALOT_OK)
+		goto out;
+	if (PQgetisnull(res, 0, 0) || !parse_u64(PQgetvalue(res, 0, 0), index))
+		rc = alot_error_set(err, ALOT_ERR_NOT_FOUND, "room %s: its %s record is not in the log", room, kind);
+out:
+	PQclear(res);
+	return rc;
+}
+
+alot_code
+log_entry_proof(PGconn *conn, uint64_t index, const log_checkpoint *cp, char **text, alot_error *err)
+{
+	unsigned char (*path)[ALOT_HASH_LEN] = malloc(ALOT_TLOG_MAX_PROOF * ALOT_HASH_LEN);
 	size_t len = 0;
 	alot_code rc;
 
 	*text = NULL;
+	if (path == NULL)
+		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
+	if ((rc = alot_tlog_inclusion_proof(index, cp->size, log_read_hash, conn, path, &len, err)) == ALOT_OK)
+		rc = alot_tlog_proof_format(index, (const unsigned char (*)[ALOT_HASH_LEN])path, len, cp->cosigned,
+		                            strlen(cp->cosigned), text, err);
+	free(path);
+	return rc;
+}
+
+alot_code
+log_record_proof(PGconn *conn, const char *kind, const char *room, char **text, alot_error *err)
+{
+	log_checkpoint cp;
+	uint64_t index = 0;
+	int logged;
+	alot_code rc;
+
+	*text = NULL;
 	memset(&cp, 0, sizeof(cp));
-	if (path == NULL) {
-		rc = alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
+	rc = log_record_index(conn, kind, room, &index, err);
+	if (rc != ALOT_OK && rc != ALOT_ERR_NOT_FOUND)
 		goto out;
-	}
-	if ((rc = alot_db_exec(conn, entry_sql, 2, params, &res, err)) != ALOT_OK ||
-	    (rc = log_newest_checkpoint(conn, &cp, err)) != ALOT_OK)
+	logged = rc == ALOT_OK;
+	if ((rc = log_newest_checkpoint(conn, &cp, err)) != ALOT_OK)
 		goto out;
-	if (PQgetisnull(res, 0, 0) || !parse_u64(PQgetvalue(res, 0, 0), &index) || index >= cp.size) {
+	if (!logged || index >= cp.size) {
 		rc = alot_error_set(err, ALOT_ERR_NOT_FOUND, "room %s: no checkpoint includes its %s record", room, kind);
 		goto out;
 	}
-	if ((rc = alot_tlog_inclusion_proof(index, cp.size, log_read_hash, conn, path, &len, err)) != ALOT_OK)
-		goto out;
-	rc = alot_tlog_proof_format(index, (const unsigned char (*)[ALOT_HASH_LEN])path, len, cp.cosigned,
-	                            strlen(cp.cosigned), text, err);
+	rc = log_entry_proof(conn, index, &cp, text, err);
 out:
-	PQclear(res);
 	log_checkpoint_free(&cp);
-	free(path);
 	return rc;
 }
 

@@ -199,7 +199,7 @@ publish_tiles(PGconn *conn, const char *dir, uint64_t size, struct publish_count
 	return 1;
 }
 
-static int
+int
 publish_run(PGconn *conn, const char *dir)
 {
 	struct publish_counts counts = { 0, 0 };

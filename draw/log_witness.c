@@ -1,6 +1,6 @@
 /*
  * log_witness.c - "alot-draw log witness": collect witness cosignatures of
- * the newest checkpoint.  Each witness is a command (run with /bin/sh -c)
+ * the newest checkpoint, or of the one of --size.  Each witness is a command (run with /bin/sh -c)
  * that speaks the alot-witness CLI contract: a c2sp.org/tlog-witness
  * add-checkpoint request on stdin; exit 0 with the cosignature lines on
  * stdout, exit 1 with an HTTP status line (and for 409 Conflict the
@@ -32,6 +32,7 @@ static const char usage[] =
 	"  -w, --witness-key=FILE    a witness's vkey (c2sp.org/signed-note, cosignature/v1)\n"
 	"  -x, --witness-exec=CMD    the command that asks that witness (run with /bin/sh -c);\n"
 	"                            give one after each --witness-key\n"
+	"  -n, --size=N              ask for the stored checkpoint of size N (default: the newest)\n"
 	"  -d, --dbname=CONNSTR      database connection string (default: the PG* variables)\n"
 	"  -V, --version             output version information, then exit\n"
 	"  -?, --help                show this help, then exit\n"
@@ -163,24 +164,30 @@ out:
 }
 
 static const char cosigned_sql[] =
-	"SELECT coalesce(max(size), 0) FROM log_cosignatures WHERE witness = $1 AND key_id = $2::bigint";
+	"SELECT coalesce(max(size), 0), EXISTS (SELECT 1 FROM log_cosignatures WHERE witness = $1 AND key_id = $2::bigint"
+	"                                                                   AND size = $3::bigint)"
+	"  FROM log_cosignatures WHERE witness = $1 AND key_id = $2::bigint";
 static const char store_sql[] =
 	"INSERT INTO log_cosignatures (size, witness, key_id, timestamp, line)"
 	" VALUES ($1::bigint, $2, $3::bigint, $4::bigint, $5) ON CONFLICT DO NOTHING";
 
-/* The largest size w has cosigned, 0 when none. */
+/* The largest size w has cosigned (0 when none), and whether it has cosigned cp. */
 static alot_code
-cosigned_size(PGconn *conn, const struct witness *w, uint64_t *size, alot_error *err)
+cosigned_size(PGconn *conn, const struct witness *w, const log_checkpoint *cp, uint64_t *size, int *has_cp,
+              alot_error *err)
 {
-	char key_id[16];
-	const char *params[] = { w->vkey.name, key_id };
+	char key_id[16], cp_size[24];
+	const char *params[] = { w->vkey.name, key_id, cp_size };
 	PGresult *res = NULL;
 	alot_code rc;
 
 	snprintf(key_id, sizeof(key_id), "%" PRIu32, w->vkey.key_id);
-	if ((rc = alot_db_exec(conn, cosigned_sql, 2, params, &res, err)) == ALOT_OK &&
+	snprintf(cp_size, sizeof(cp_size), "%" PRIu64, cp->size);
+	if ((rc = alot_db_exec(conn, cosigned_sql, 3, params, &res, err)) == ALOT_OK &&
 	    !parse_u64(PQgetvalue(res, 0, 0), size))
 		rc = alot_error_set(err, ALOT_ERR_DB, "log_cosignatures holds a size that is not one");
+	if (rc == ALOT_OK)
+		*has_cp = PQgetvalue(res, 0, 1)[0] == 't';
 	PQclear(res);
 	return rc;
 }
@@ -306,16 +313,25 @@ ask_witness(PGconn *conn, const log_checkpoint *cp, const struct witness *w, con
 	char *request = NULL, status[ALOT_ERROR_MESSAGE_MAX * 10];
 	size_t stored = 0;
 	alot_error err;
-	int attempt, rc = ALOT_EXIT_ERROR;
+	int attempt, has_cp = 0, rc = ALOT_EXIT_ERROR;
 
 	memset(&reply, 0, sizeof(reply));
-	if (cosigned_size(conn, w, &old_size, &err) != ALOT_OK) {
+	if (cosigned_size(conn, w, cp, &old_size, &has_cp, &err) != ALOT_OK) {
 		rc = db_failure("could not read the cosignatures", &err);
 		goto out;
 	}
-	if (old_size >= cp->size && cp->size > 0) {
+	if (has_cp || (old_size == cp->size && cp->size > 0)) {
 		printf("witness %s: checkpoint %" PRIu64 " is cosigned already\n", name, cp->size);
 		rc = ALOT_EXIT_OK;
+		goto out;
+	}
+	/* A witness never cosigns a smaller tree than the last it cosigned. */
+	if (old_size > cp->size) {
+		printf("witness %s: refused checkpoint %" PRIu64 ": it cosigned checkpoint %" PRIu64 " already\n", name,
+		       cp->size, old_size);
+		cli_error("witness %s cannot cosign checkpoint %" PRIu64 ": it has cosigned the larger checkpoint %" PRIu64,
+		          name, cp->size, old_size);
+		rc = ALOT_EXIT_FAILED;
 		goto out;
 	}
 	for (attempt = 0; attempt < 2; attempt++) {
@@ -389,8 +405,9 @@ load_vkey(struct witness *w)
 	return 1;
 }
 
+/* Ask every witness for the checkpoint of size (have_size), or the newest. */
 static int
-witness_all(PGconn *conn, struct witness *ws, size_t n)
+witness_all(PGconn *conn, struct witness *ws, size_t n, int have_size, uint64_t size)
 {
 	log_checkpoint cp;
 	alot_error err;
@@ -398,13 +415,18 @@ witness_all(PGconn *conn, struct witness *ws, size_t n)
 	size_t i;
 	int rc = ALOT_EXIT_OK, one;
 
-	if (log_newest_checkpoint(conn, &cp, &err) != ALOT_OK) {
+	if ((have_size ? log_checkpoint_at(conn, size, &cp, &err) : log_newest_checkpoint(conn, &cp, &err)) != ALOT_OK) {
+		if (err.code == ALOT_ERR_NOT_FOUND && have_size) {
+			cli_error("the log has no checkpoint of size %" PRIu64 " to witness", size);
+			cli_hint("run \"alot-draw log checkpoint --size %" PRIu64 "\" first", size);
+			return ALOT_EXIT_FAILED;
+		}
 		if (err.code == ALOT_ERR_NOT_FOUND) {
 			cli_error("the log has no checkpoint to witness");
 			cli_hint("run \"alot-draw log checkpoint\" first");
 			return ALOT_EXIT_FAILED;
 		}
-		return db_failure("could not read the newest checkpoint", &err);
+		return db_failure("could not read the checkpoint", &err);
 	}
 	for (i = 0; i < n; i++) {
 		if ((name = alot_escaped(ws[i].vkey.name)) == NULL) {
@@ -422,25 +444,48 @@ witness_all(PGconn *conn, struct witness *ws, size_t n)
 }
 
 int
+log_witness_size(PGconn *conn, const char *const *key_paths, const char *const *commands, size_t n,
+                 uint64_t size)
+{
+	struct witness ws[MAX_WITNESSES];
+	size_t i;
+
+	if (n == 0 || n > MAX_WITNESSES) {
+		cli_error("give 1 to %d witnesses", MAX_WITNESSES);
+		return ALOT_EXIT_ERROR;
+	}
+	memset(ws, 0, sizeof(ws));
+	for (i = 0; i < n; i++) {
+		ws[i].key_path = key_paths[i];
+		ws[i].command = commands[i];
+		if (!load_vkey(&ws[i]))
+			return ALOT_EXIT_ERROR;
+	}
+	return witness_all(conn, ws, n, 1, size);
+}
+
+int
 log_cmd_witness(int argc, char **argv)
 {
 	static const struct option long_options[] = {
 		{ "witness-key", required_argument, NULL, 'w' },
 		{ "witness-exec", required_argument, NULL, 'x' },
+		{ "size", required_argument, NULL, 'n' },
 		{ "dbname", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct witness ws[MAX_WITNESSES];
 	size_t keys = 0, commands = 0, i;
 	draw_options opts;
+	uint64_t size = 0;
 	PGconn *conn;
-	int c, rc;
+	int c, rc, have_size = 0;
 
 	if (command_preamble(argc, argv, usage, &rc))
 		return rc;
 	memset(ws, 0, sizeof(ws));
 	draw_options_defaults(&opts);
-	while ((c = getopt_long(argc, argv, "w:x:d:", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "w:x:n:d:", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'w':
 		case 'x':
@@ -452,6 +497,13 @@ log_cmd_witness(int argc, char **argv)
 				ws[keys++].key_path = optarg;
 			else
 				ws[commands++].command = optarg;
+			break;
+		case 'n':
+			if (!parse_u64(optarg, &size)) {
+				cli_error("invalid value \"%s\" for --size: expected a decimal number", optarg);
+				return usage_error();
+			}
+			have_size = 1;
 			break;
 		case 'd': opts.conninfo = optarg; break;
 		default: return usage_error();
@@ -466,7 +518,7 @@ log_cmd_witness(int argc, char **argv)
 			return ALOT_EXIT_ERROR;
 	if ((conn = draw_connect(&opts)) == NULL)
 		return ALOT_EXIT_ERROR;
-	rc = witness_all(conn, ws, keys);
+	rc = witness_all(conn, ws, keys, have_size, size);
 	PQfinish(conn);
 	return rc;
 }

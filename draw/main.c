@@ -24,6 +24,8 @@ static const char usage[] =
 	"  export    write published records, ticket ledgers and inclusion proofs\n"
 	"  status    list every room by where it stands: committed, open, ready to draw, drawn ...\n"
 	"  log       sign, witness and publish the transparency log of every record\n"
+	"  beacon    fetch and check the NIST beacon pulses of the beacon rule\n"
+	"  run       the draw service: freeze, witness and draw every room that is funded\n"
 	"\n"
 	"Options:\n"
 	"  -V, --version    output version information, then exit\n"
@@ -40,6 +42,8 @@ static const struct cli_command commands[] = {
 	{ "export", cmd_export },
 	{ "status", cmd_status },
 	{ "log", cmd_log },
+	{ "beacon", cmd_beacon },
+	{ "run", cmd_run },
 };
 
 int

@@ -39,5 +39,11 @@ SELECT pg_catalog.pg_advisory_lock(pg_catalog.hashtext('alot schema migrations')
 \set version 0013
 \set file 0013_transparency_log.sql
 \ir migrations/apply.psql
+\set version 0014
+\set file 0014_beacon.sql
+\ir migrations/apply.psql
+\set version 0015
+\set file 0015_draw_service.sql
+\ir migrations/apply.psql
 
 SELECT pg_catalog.pg_advisory_unlock(pg_catalog.hashtext('alot schema migrations')) \gset alot_lock_

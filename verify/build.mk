@@ -2,7 +2,7 @@
 # binary, the --url build, and the fuzzer.
 #
 #   $(BUILD)/alot-verify-net                          the same sources with -DALOT_WITH_CURL:
-#                                                     can fetch over HTTPS (links libcurl)
+#                                                     can fetch over HTTPS (links lib/net, libcurl)
 #   $(BUILD)/dist/alot-verify-VERSION-linux-x86_64   fully static, offline build
 #   $(BUILD)/dist/SHA256SUMS                          its checksum, to publish beside it
 #   make fuzz-verify FUZZ_SECONDS=600                 a longer libFuzzer run
@@ -35,19 +35,20 @@ $(DIST_DIR)/SHA256SUMS: $(VERIFY_STATIC)
 tools: $(DIST_DIR)/SHA256SUMS
 
 # ---- the --url build ---------------------------------------------------
-# The offline alot-verify never links libcurl; this one does, and nothing else differs.
+# The offline alot-verify never links libcurl nor the network layer (lib/net);
+# this one does, and nothing else differs.
 VERIFY_NET     := $(BUILD)/alot-verify-net
-NET_OBJ        := $(patsubst %.c,$(BUILD)/net/%.o,$(call tool_src,verify))
+VERIFY_NET_OBJ := $(patsubst %.c,$(BUILD)/net/%.o,$(call tool_src,verify))
 
 $(BUILD)/net/verify/%.o: verify/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DALOT_WITH_CURL -MMD -MP -c -o $@ $<
 
-$(VERIFY_NET): $(NET_OBJ) $(LIB_CORE) $(LIB_CLI)
-	$(CC) $(LINKFLAGS) -o $@ $(NET_OBJ) $(LIB_CORE) $(LIB_CLI) $(CURL_LIBS) $(CORE_LIBS)
+$(VERIFY_NET): $(VERIFY_NET_OBJ) $(LIB_NET) $(LIB_CORE) $(LIB_CLI)
+	$(CC) $(LINKFLAGS) -o $@ $(VERIFY_NET_OBJ) $(LIB_NET) $(LIB_CORE) $(LIB_CLI) $(CURL_LIBS) $(CORE_LIBS)
 
 tools: $(VERIFY_NET)
--include $(NET_OBJ:.o=.d) $(STATIC_OBJ:.o=.d)
+-include $(VERIFY_NET_OBJ:.o=.d) $(STATIC_OBJ:.o=.d)
 
 # ---- libFuzzer --------------------------------------------------------
 FUZZ_BIN     := $(BUILD)/fuzz/fuzz-records

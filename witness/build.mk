@@ -1,7 +1,7 @@
 # witness/build.mk - alot-witness's test build, with its crash points.
 #
 #   $(BUILD)/test-bin/alot-witness-hooks   the same sources with -DALOT_TEST_HOOKS:
-#                                          ALOT_WITNESS_CRASH_AT=after-temp|after-rename
+#                                          ALOT_WITNESS_CRASH_AT=after-temp|after-rename|after-cosignature
 #                                          makes it _exit(99) at that step of an update
 #
 # Test hooks never ship: the release $(BUILD)/alot-witness is built without

@@ -8,7 +8,10 @@
  * then, under the log's lock, 409 when old is not the size last cosigned
  * and 422 for a consistency failure.  Old must equal the stored size and
  * may not exceed the new size, so no path cosigns a smaller tree than the
- * last.  The state is stored durably before the cosignature is made.
+ * last.  The state is stored durably before the cosignature is made, and
+ * the cosignature before it is answered: the checkpoint cosigned last,
+ * asked again, gets that very cosignature (its timestamp included), so
+ * that asking again cannot move the time a witness vouches for.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -123,13 +126,85 @@ check_consistency(const witness_request *req, int found, const alot_checkpoint *
 	return rc;
 }
 
-/* Under the log's lock: 409, 422, or the new state written durably. */
+/* 1 when the stored note (len bytes of text) has the same checkpoint text as the request's. */
+static int
+same_checkpoint(const char *text, size_t len, const witness_request *req)
+{
+	alot_note note;
+	int same;
+
+	memset(&note, 0, sizeof(note));
+	same = alot_note_parse(text, len, &note, NULL) == ALOT_OK && note.text_len == req->note.text_len &&
+	       memcmp(note.text, req->note.text, note.text_len) == 0;
+	alot_note_free(&note);
+	return same;
+}
+
+/*
+ * The stored cosignature line when it is the witness's valid cosignature
+ * of the request's checkpoint text (*line malloc()ed), else *line NULL:
+ * none stored, or the previous checkpoint's after a crash.
+ */
 static alot_code
-check_and_update(const witness_request *req, witness_state *state, witness_answer *ans,
+stored_cosignature(const witness_config *cfg, const witness_request *req, char **line,
+                   alot_error *err)
+{
+	alot_note note;
+	char *stored = NULL, *msg = NULL;
+	int found = 0, verified = 0;
+	size_t n;
+	alot_code rc;
+
+	*line = NULL;
+	memset(&note, 0, sizeof(note));
+	if ((rc = witness_state_read_cosignature(&cfg->state, &found, &stored, err)) != ALOT_OK || !found)
+		goto out;
+	n = strlen(stored);
+	if (n == 0 || stored[n - 1] != '\n' || memchr(stored, '\n', n - 1) != NULL)
+		goto out; /* not one line: ignored, and replaced */
+	if ((msg = malloc(req->note.text_len + 1 + n)) == NULL) {
+		rc = alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(msg, req->note.text, req->note.text_len);
+	msg[req->note.text_len] = '\n';
+	memcpy(msg + req->note.text_len + 1, stored, n);
+	if (alot_note_parse(msg, req->note.text_len + 1 + n, &note, NULL) == ALOT_OK &&
+	    alot_note_verify(&note, &cfg->self, 1, &verified, NULL, NULL) == ALOT_OK && verified) {
+		*line = stored;
+		stored = NULL;
+	}
+out:
+	alot_note_free(&note);
+	free(msg);
+	free(stored);
+	return rc;
+}
+
+/* Cosign the request's checkpoint with the current time into *line (malloc()ed). */
+static alot_code
+cosign(const witness_config *cfg, const witness_request *req, char **line, alot_error *err)
+{
+	time_t now = time(NULL);
+
+	if (now < 1)
+		return alot_error_set(err, ALOT_ERR_INTERNAL, "the system clock is before 1970");
+	return alot_note_cosign_line(cfg->key, cfg->name, req->note.text, req->note.text_len,
+	                             (uint64_t)now, line, err);
+}
+
+/*
+ * Under the log's lock: 409, 422, or the answer's cosignature in
+ * ans->line: the stored one when the request is the checkpoint cosigned
+ * last, else a new one, stored durably with the new state first.
+ */
+static alot_code
+check_and_update(witness_config *cfg, const witness_request *req, witness_answer *ans,
                  alot_error *err)
 {
+	witness_state *state = &cfg->state;
 	alot_checkpoint stored;
-	char *text = NULL;
+	char *text = NULL, *line = NULL;
 	size_t len = 0;
 	int found = 0;
 	alot_code rc;
@@ -149,46 +224,41 @@ check_and_update(const witness_request *req, witness_state *state, witness_answe
 	}
 	if ((rc = check_consistency(req, found, &stored, ans, err)) != ALOT_OK)
 		goto out;
-	rc = witness_state_write(state, req->note_text, req->note_len, err);
+	if (found && same_checkpoint(text, len, req) &&
+	    ((rc = stored_cosignature(cfg, req, &line, err)) != ALOT_OK || line != NULL))
+		goto out;
+	if ((rc = witness_state_write(state, req->note_text, req->note_len, err)) != ALOT_OK ||
+	    (rc = cosign(cfg, req, &line, err)) != ALOT_OK ||
+	    (rc = witness_state_write_cosignature(state, line, strlen(line), err)) != ALOT_OK)
+		goto out;
 out:
+	if (rc == ALOT_OK && line != NULL) {
+		ans->line = line;
+		line = NULL;
+	}
+	free(line);
 	free(text);
 	return rc;
 }
 
 /* Every check of the request; ans->status is set on a refusal. */
 static alot_code
-check_request(const char *body, size_t len, const alot_note_verifier *logs, size_t n,
-              witness_state *state, witness_request *req, witness_answer *ans, alot_error *err)
+check_request(witness_config *cfg, const char *body, size_t len, witness_request *req,
+              witness_answer *ans, alot_error *err)
 {
 	alot_code rc;
 
 	rc = witness_request_parse(body, len, req, err);
 	if (rc == ALOT_ERR_INVALID)
 		return refuse(ans, 400, rc);
-	if (rc != ALOT_OK || (rc = check_log_signature(req, logs, n, ans, err)) != ALOT_OK)
+	if (rc != ALOT_OK || (rc = check_log_signature(req, cfg->logs, cfg->log_count, ans, err)) != ALOT_OK)
 		return rc;
 	if (req->old_size > req->checkpoint.size)
 		return refuse(ans, 400, alot_error_set(err, ALOT_ERR_INVALID,
 		              "old size %llu is larger than the checkpoint's size %llu",
 		              (unsigned long long)req->old_size,
 		              (unsigned long long)req->checkpoint.size));
-	return check_and_update(req, state, ans, err);
-}
-
-/* Cosign the stored checkpoint with the current time: the 200 answer. */
-static alot_code
-cosign(const witness_config *cfg, const witness_request *req, witness_answer *ans)
-{
-	time_t now = time(NULL);
-	alot_code rc;
-
-	if (now < 1)
-		return alot_error_set(&ans->err, ALOT_ERR_INTERNAL, "the system clock is before 1970");
-	rc = alot_note_cosign_line(cfg->key, cfg->name, req->note.text, req->note.text_len,
-	                           (uint64_t)now, &ans->line, &ans->err);
-	if (rc == ALOT_OK)
-		ans->status = 200;
-	return rc;
+	return check_and_update(cfg, req, ans, err);
 }
 
 alot_code
@@ -204,9 +274,9 @@ witness_handle(witness_config *cfg, const char *body, size_t len, witness_answer
 		            "request is larger than %d bytes", WITNESS_BODY_MAX));
 		goto out;
 	}
-	rc = check_request(body, len, cfg->logs, cfg->log_count, &cfg->state, &req, ans, &ans->err);
+	rc = check_request(cfg, body, len, &req, ans, &ans->err);
 	if (ans->status == 0 && rc == ALOT_OK)
-		rc = cosign(cfg, &req, ans);
+		ans->status = 200;
 out:
 	witness_state_unlock(&cfg->state);
 	witness_request_free(&req);
@@ -255,7 +325,8 @@ witness_config_load(const witness_options *o, witness_config *cfg, alot_error *e
 	if ((rc = alot_signing_key_load(o->key, &cfg->key, err)) != ALOT_OK)
 		goto out;
 	alot_signing_key_public(cfg->key, &pub);
-	if ((rc = alot_note_verifier_format(o->name, ALOT_NOTE_ALG_COSIG_V1, &pub, &vkey, err)) != ALOT_OK)
+	if ((rc = alot_note_verifier_format(o->name, ALOT_NOTE_ALG_COSIG_V1, &pub, &vkey, err)) != ALOT_OK ||
+	    (rc = alot_note_verifier_parse(vkey, strlen(vkey), &cfg->self, err)) != ALOT_OK)
 		goto out;
 	rc = witness_state_open(o->state, 1, &cfg->state, err);
 out:

@@ -1,15 +1,19 @@
 /*
  * state.c - the witness's state folder: per log, "<hex of SHA-256(origin)>"
  * names a ".checkpoint" (the last cosigned checkpoint, the signed note as
- * received), a ".lock" (held exclusively for a whole request, so that the
- * check against the stored size and the update are one atomic step) and,
- * only while it is being replaced, a ".checkpoint.tmp".
+ * received), a ".cosignature" (the witness's cosignature line of it, so
+ * that the same checkpoint asked again gets the same cosignature), a
+ * ".lock" (held exclusively for a whole request, so that the check against
+ * the stored size and the update are one atomic step) and, only while one
+ * of the two is being replaced, its ".tmp".
  *
  * The update is crash-safe: the new note goes to the temporary file, which
  * is fsync()ed and renamed over the old state, then the folder is
- * fsync()ed; only then does the caller sign.  After a crash the state is
- * the old or the new checkpoint, never a mix, and a temporary file left
- * behind is removed by the next request for that log.
+ * fsync()ed; then the cosignature the same way; only then does the caller
+ * answer.  After a crash the state is the old or the new checkpoint, never
+ * a mix; a cosignature file left from the old checkpoint does not verify
+ * over the new one and is not used (check.c verifies it); a temporary file
+ * left behind is removed by the next request for that log.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,10 +26,19 @@
 
 #include "witness.h"
 
-#define SUFFIX_STATE ".checkpoint"
-#define SUFFIX_TEMP  ".checkpoint.tmp"
-#define SUFFIX_LOCK  ".lock"
-#define FILE_NAME_MAX (WITNESS_STEM_LEN + sizeof(SUFFIX_TEMP))
+#define SUFFIX_STATE      ".checkpoint"
+#define SUFFIX_TEMP       ".checkpoint.tmp"
+#define SUFFIX_COSIG      ".cosignature"
+#define SUFFIX_COSIG_TEMP ".cosignature.tmp"
+#define SUFFIX_LOCK       ".lock"
+#define FILE_NAME_MAX (WITNESS_STEM_LEN + sizeof(SUFFIX_COSIG_TEMP))
+/* The names of the crash points exist in test builds only (the release binary holds none). */
+#ifdef ALOT_TEST_HOOKS
+#define CRASH_AT(point) (point)
+#else
+#define CRASH_AT(point) NULL
+#endif
+#define COSIG_FILE_MAX    1024 /* "— name base64\n": a name of 255 bytes and 76 of signature */
 
 void
 witness_state_stem(const char *origin, char stem[WITNESS_STEM_LEN + 1])
@@ -99,15 +112,23 @@ witness_state_unlock(witness_state *st)
 }
 
 static alot_code
-remove_stale_temp(const witness_state *st, alot_error *err)
+remove_stale(const witness_state *st, const char *suffix, alot_error *err)
 {
 	char name[FILE_NAME_MAX];
 
-	file_name(st, SUFFIX_TEMP, name);
+	file_name(st, suffix, name);
 	if (unlinkat(st->dir_fd, name, 0) != 0 && errno != ENOENT)
 		return alot_error_set(err, ALOT_ERR_IO, "could not remove \"%s/%s\": %s",
 		                      st->path, name, strerror(errno));
 	return ALOT_OK;
+}
+
+static alot_code
+remove_stale_temp(const witness_state *st, alot_error *err)
+{
+	alot_code rc = remove_stale(st, SUFFIX_TEMP, err);
+
+	return rc == ALOT_OK ? remove_stale(st, SUFFIX_COSIG_TEMP, err) : rc;
 }
 
 alot_code
@@ -137,10 +158,10 @@ out:
 	return rc;
 }
 
-/* The whole file name in the folder, at most ALOT_NOTE_MAX bytes, into *text (malloc()ed). */
+/* The whole file name in the folder, at most max bytes, into *text (malloc()ed, NUL-terminated). */
 static alot_code
-read_note_file(const witness_state *st, const char *name, int *found, char **text,
-               size_t *len, alot_error *err)
+read_small_file(const witness_state *st, const char *name, size_t max, int *found, char **text,
+                size_t *len, alot_error *err)
 {
 	char *buf = NULL;
 	size_t got = 0;
@@ -157,12 +178,12 @@ read_note_file(const witness_state *st, const char *name, int *found, char **tex
 			                    st->path, name, strerror(errno));
 		goto out;
 	}
-	if ((buf = malloc(ALOT_NOTE_MAX + 1)) == NULL) {
+	if ((buf = malloc(max + 2)) == NULL) {
 		rc = alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	while (got <= ALOT_NOTE_MAX &&
-	       ((n = read(fd, buf + got, ALOT_NOTE_MAX + 1 - got)) > 0 || (n < 0 && errno == EINTR)))
+	while (got <= max &&
+	       ((n = read(fd, buf + got, max + 1 - got)) > 0 || (n < 0 && errno == EINTR)))
 		if (n > 0)
 			got += (size_t)n;
 	if (n < 0) {
@@ -170,11 +191,12 @@ read_note_file(const witness_state *st, const char *name, int *found, char **tex
 		                    st->path, name, strerror(errno));
 		goto out;
 	}
-	if (got > ALOT_NOTE_MAX) {
-		rc = alot_error_set(err, ALOT_ERR_INVALID, "stored checkpoint \"%s/%s\" is too large",
+	if (got > max) {
+		rc = alot_error_set(err, ALOT_ERR_INVALID, "stored file \"%s/%s\" is too large",
 		                    st->path, name);
 		goto out;
 	}
+	buf[got] = '\0';
 	*found = 1;
 	*text = buf;
 	*len = got;
@@ -221,7 +243,7 @@ witness_state_read(const witness_state *st, const char *origin, int *found, char
 	alot_code rc;
 
 	file_name(st, SUFFIX_STATE, name);
-	if ((rc = read_note_file(st, name, found, text, len, err)) != ALOT_OK || !*found)
+	if ((rc = read_small_file(st, name, ALOT_NOTE_MAX, found, text, len, err)) != ALOT_OK || !*found)
 		goto out;
 	if ((rc = parse_stored(st, name, *text, *len, cp, err)) != ALOT_OK)
 		goto out;
@@ -249,7 +271,7 @@ witness_state_read_file(const witness_state *st, const char *name, alot_checkpoi
 	alot_code rc;
 
 	snprintf(named.stem, sizeof(named.stem), "%.*s", WITNESS_STEM_LEN, name);
-	if ((rc = read_note_file(&named, name, &found, &text, &len, err)) != ALOT_OK)
+	if ((rc = read_small_file(&named, name, ALOT_NOTE_MAX, &found, &text, &len, err)) != ALOT_OK)
 		goto out;
 	if (!found) {
 		rc = alot_error_set(err, ALOT_ERR_NOT_FOUND, "\"%s/%s\" disappeared", st->path, name);
@@ -278,19 +300,25 @@ write_all(int fd, const char *data, size_t len)
 	return ALOT_OK;
 }
 
-alot_code
-witness_state_write(const witness_state *st, const char *note, size_t len, alot_error *err)
+/*
+ * Replace the file of suffix with data through the temporary file of
+ * temp_suffix: written, fsync()ed, renamed, the folder fsync()ed.  The
+ * crash points (test builds) name the step after which a crash is tried.
+ */
+static alot_code
+write_durably(const witness_state *st, const char *suffix, const char *temp_suffix, const char *data,
+              size_t len, const char *after_temp, const char *after_rename, alot_error *err)
 {
 	char temp[FILE_NAME_MAX], final[FILE_NAME_MAX];
 	int fd = -1;
 	alot_code rc = ALOT_OK;
 
-	file_name(st, SUFFIX_TEMP, temp);
-	file_name(st, SUFFIX_STATE, final);
-	if ((rc = remove_stale_temp(st, err)) != ALOT_OK)
+	file_name(st, temp_suffix, temp);
+	file_name(st, suffix, final);
+	if ((rc = remove_stale(st, temp_suffix, err)) != ALOT_OK)
 		goto out;
 	fd = openat(st->dir_fd, temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 || write_all(fd, note, len) != ALOT_OK || fsync(fd) != 0) {
+	if (fd < 0 || write_all(fd, data, len) != ALOT_OK || fsync(fd) != 0) {
 		rc = alot_error_set(err, ALOT_ERR_IO, "could not write \"%s/%s\": %s",
 		                    st->path, temp, strerror(errno));
 		goto out;
@@ -302,15 +330,44 @@ witness_state_write(const witness_state *st, const char *note, size_t len, alot_
 		goto out;
 	}
 	fd = -1;
-	witness_crash_point("after-temp");
+	if (after_temp != NULL)
+		witness_crash_point(after_temp);
 	if (renameat(st->dir_fd, temp, st->dir_fd, final) != 0 || fsync(st->dir_fd) != 0) {
 		rc = alot_error_set(err, ALOT_ERR_IO, "could not replace \"%s/%s\": %s",
 		                    st->path, final, strerror(errno));
 		goto out;
 	}
-	witness_crash_point("after-rename");
+	if (after_rename != NULL)
+		witness_crash_point(after_rename);
 out:
 	if (fd >= 0)
 		close(fd);
 	return rc;
+}
+
+alot_code
+witness_state_write(const witness_state *st, const char *note, size_t len, alot_error *err)
+{
+	return write_durably(st, SUFFIX_STATE, SUFFIX_TEMP, note, len, CRASH_AT("after-temp"),
+	                     CRASH_AT("after-rename"), err);
+}
+
+alot_code
+witness_state_write_cosignature(const witness_state *st, const char *line, size_t len,
+                                alot_error *err)
+{
+	if (len > COSIG_FILE_MAX)
+		return alot_error_set(err, ALOT_ERR_INTERNAL, "a cosignature line of %zu bytes", len);
+	return write_durably(st, SUFFIX_COSIG, SUFFIX_COSIG_TEMP, line, len, NULL,
+	                     CRASH_AT("after-cosignature"), err);
+}
+
+alot_code
+witness_state_read_cosignature(const witness_state *st, int *found, char **line, alot_error *err)
+{
+	char name[FILE_NAME_MAX];
+	size_t len = 0;
+
+	file_name(st, SUFFIX_COSIG, name);
+	return read_small_file(st, name, COSIG_FILE_MAX, found, line, &len, err);
 }

@@ -120,6 +120,19 @@ alot_code witness_state_write(const witness_state *st, const char *note, size_t 
                               alot_error *err) ALOT_WARN_UNUSED;
 
 /*
+ * The locked log's stored cosignature: the witness's signature line
+ * (newline included) of the checkpoint it last cosigned, durably written
+ * before that cosignature was answered.  *found 0 when there is none;
+ * else *line is malloc()ed (the caller's), NUL-terminated.  The caller
+ * checks that it verifies over the stored checkpoint: after a crash
+ * between the two writes it is the previous checkpoint's.
+ */
+alot_code witness_state_read_cosignature(const witness_state *st, int *found, char **line,
+                                         alot_error *err) ALOT_WARN_UNUSED;
+alot_code witness_state_write_cosignature(const witness_state *st, const char *line, size_t len,
+                                          alot_error *err) ALOT_WARN_UNUSED;
+
+/*
  * Read the stored checkpoint in the file name (a "<stem>.checkpoint" in
  * the open folder) for status: the note text and its checkpoint.
  */
@@ -170,6 +183,7 @@ typedef struct witness_config {
 	size_t log_count;
 	alot_signing_key *key;
 	const char *name;
+	alot_note_verifier self;             /* the witness's own vkey: its stored cosignatures verify under it */
 	witness_state state;
 } witness_config;
 
@@ -196,7 +210,8 @@ typedef struct witness_answer {
 
 /*
  * Decide on an add-checkpoint request body of len bytes, update the state
- * and cosign.  ALOT_OK when *ans holds an answer; any other code when the
+ * and cosign.  The checkpoint cosigned last, asked again, gets the stored
+ * cosignature, timestamp and all, not a new one.  ALOT_OK when *ans holds an answer; any other code when the
  * witness could not decide (I/O, state, crypto), with ans->err set.
  */
 alot_code witness_handle(witness_config *cfg, const char *body, size_t len,
@@ -208,7 +223,9 @@ const char *witness_reason_phrase(int status);
 
 /*
  * Test builds only (-DALOT_TEST_HOOKS): _exit(99) when the environment's
- * ALOT_WITNESS_CRASH_AT names this point.  Nothing in release builds.
+ * ALOT_WITNESS_CRASH_AT names this point ("after-temp", "after-rename":
+ * the checkpoint's update; "after-cosignature": the cosignature stored,
+ * not yet answered).  Nothing in release builds.
  */
 #ifdef ALOT_TEST_HOOKS
 void witness_crash_point(const char *point);

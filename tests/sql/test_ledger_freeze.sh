@@ -110,7 +110,7 @@ expect "the guard is installed, before and after every DDL command" \
 	"alot_protect_guard:ddl_command_start:O alot_protect_triggers:ddl_command_end:O"
 expect "every protected trigger exists and is enabled" \
 	"SELECT count(*) FROM alot_protected_triggers() p JOIN pg_trigger t
-	    ON t.tgrelid = p.table_name::regclass AND t.tgname = p.trigger_name AND t.tgenabled = 'O'" 39 # 0011's 20, 0012's draw-role trigger and 0013's 18 log triggers
+	    ON t.tgrelid = p.table_name::regclass AND t.tgname = p.trigger_name AND t.tgenabled = 'O'" 47 # 0011's 20, 0012's draw-role trigger, 0013's 18 log triggers, 0014's 7 beacon triggers and 0015's notify trigger
 
 # ---- rule 1: entries only in an open, committed room ------------------------------
 # One room per state, committed (but the one that opened without, which
@@ -555,7 +555,7 @@ PGUSER=$MIGRATOR psql -X -q -v ON_ERROR_STOP=1 -d "$mdb" -f "$ALOT_SRC/sql/schem
 grep -q "WARNING:  migration 0011: not a superuser: the guard of the ledger's triggers is not installed" "$tmp/mig.err" ||
 	fail "no warning without the guard: $(cat "$tmp/mig.err")"
 [ "$(psql -X -q -At -d "$mdb" -c "SELECT count(*) FROM pg_event_trigger")" = 0 ] || fail "a guard was installed by a non-superuser"
-[ "$(psql -X -q -At -d "$mdb" -c "SELECT count(*) FROM schema_migrations")" = 7 ] || fail "the non-superuser's migrations"
+[ "$(psql -X -q -At -d "$mdb" -c "SELECT count(*) FROM schema_migrations")" = 9 ] || fail "the non-superuser's migrations"
 # Without the guard, the tables' owner (here the migrating role) is not
 # bound: it changes a table by DDL.  The hint's commands, run by a
 # superuser, install the guard; the owner is then refused.

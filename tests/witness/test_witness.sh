@@ -97,8 +97,15 @@ add again r9                      # "old 9" is wrong now: 409 with the size
 refused again "409 Conflict" 9
 has again err "old size 5 is not 9"
 req r9same 9 9
-add same r9same                   # the same checkpoint at the same size: cosigned again
+add same r9same                   # the checkpoint cosigned last, asked again: the very same cosignature
 cosigned same r9same
+cmp -s "$tmp/grow.out" "$tmp/same.out" ||
+	fail "same: asked again, the witness cosigned anew: $(cat "$tmp/same.out"), first $(cat "$tmp/grow.out")"
+sleep 1.1                         # a new cosignature would carry a later second
+add same2 r9same
+cmp -s "$tmp/grow.out" "$tmp/same2.out" || fail "same2: a second later, another cosignature: $(cat "$tmp/same2.out")"
+stem0=$(printf %s "$origin" | sha256sum | cut -c1-64)
+cmp -s "$tmp/grow.out" "$state/$stem0.cosignature" || fail "same: the stored cosignature is not the one answered"
 
 # ---- refusals -----------------------------------------------------------
 req fork 9 9 --seed b             # another root at the same size: a fork
@@ -218,7 +225,7 @@ done
 
 # ---- crashes between the steps of an update (hooks build) ---------------
 [ -x "$hooks" ] || fail "no $hooks: build it with make (witness/build.mk)"
-if grep -a -q -e ALOT_WITNESS_CRASH_AT -e after-temp -e after-rename "$witness"; then
+if grep -a -q -e ALOT_WITNESS_CRASH_AT -e after-temp -e after-rename -e after-cosignature "$witness"; then
 	fail "the release binary contains the test hooks"
 fi
 grep -a -q ALOT_WITNESS_CRASH_AT "$hooks" || fail "the hooks binary has no hooks"
@@ -265,6 +272,32 @@ refused crash2-old "409 Conflict" 40
 add crash2-same crash2-same              # the same checkpoint, from 40: cosigned
 cosigned crash2-same crash2-same
 [ "$(stored_size)" = 40 ] || fail "crash recovery: stored size $(stored_size)"
+add crash2-same-again crash2-same        # and from then on always that cosignature
+cmp -s "$tmp/crash2-same.out" "$tmp/crash2-same-again.out" || fail "crash2-same-again: another cosignature"
+
+# A crash after the cosignature is stored, before it is answered: asked
+# again, the witness answers the stored one (which nobody saw yet).
+python3 - "$tmp/log.pem" "$origin" "$base" >"$tmp/crash3" <<'EOF2'
+import os, sys
+sys.path.insert(0, os.path.join(os.environ["ALOT_SRC"], "tests/lib"))
+import tlogfix as t
+key, origin, base = sys.argv[1], sys.argv[2], int(sys.argv[3])
+leaves = [t.leaf_hash(b"a:%d" % i) for i in range(base)]
+leaves += [t.leaf_hash(b"b:%d" % i) for i in range(base, 50)]
+text = t.checkpoint_text(origin, 50, t.tree_hash(leaves))
+proof = t.consistency_proof(40, leaves)
+body = "old 40\n" + "".join(t.b64(h) + "\n" for h in proof) + "\n"
+sys.stdout.write(body + t.signed_note(text, [t.sign_line(text, origin, key)]))
+EOF2
+ALOT_WITNESS_CRASH_AT=after-cosignature add_with "$hooks" crash-cosig crash3
+expect crash-cosig 99
+[ ! -s "$tmp/crash-cosig.out" ] || fail "crash-cosig: printed $(cat "$tmp/crash-cosig.out")"
+[ "$(stored_size)" = 50 ] || fail "crash-cosig: stored size $(stored_size), expected 50"
+cp "$state/$stem.cosignature" "$tmp/crash3.stored"
+{ echo "old 50"; echo; sed '1,/^$/d' "$tmp/crash3"; } >"$tmp/crash3-same"
+add crash3-same crash3-same
+cosigned crash3-same crash3-same
+cmp -s "$tmp/crash3.stored" "$tmp/crash3-same.out" || fail "crash3-same: not the cosignature stored before the crash"
 
 # ---- configuration the witness refuses to run with: exit 2 --------------
 chmod 770 "$state"

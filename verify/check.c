@@ -241,11 +241,25 @@ check_proof(companions *c, const alot_draw_record *draw, alot_report *report)
 	}
 }
 
+/* 1 when both pulses are signed by the NIST certificate built in (not one given with --beacon-cert). */
+static int
+signed_by_nist(const alot_beacon_outcome *o)
+{
+	alot_beacon_trust *nist = alot_beacon_trust_new();
+	int yes = nist != NULL && alot_beacon_trust_add_builtin(nist, NULL) == ALOT_OK &&
+	          alot_beacon_trust_has(nist, o->pulse.certificate_id) &&
+	          alot_beacon_trust_has(nist, o->previous.certificate_id);
+
+	alot_beacon_trust_free(nist);
+	return yes;
+}
+
 static void
 summarize_beacon(const alot_beacon_outcome *o, beacon_summary *b)
 {
 	size_t at = 0;
 
+	b->nist_certificate = signed_by_nist(o);
 	b->log_time = o->log_time;
 	b->freeze_index = o->freeze_index;
 	b->chain = o->pulse.chain_index;

@@ -36,18 +36,21 @@ beacon_meaning(const beacon_summary *b, struct meaning *m)
 	format_log_time(b->log_time, when);
 	snprintf(m->buf_proves, sizeof(m->buf_proves),
 	         "the winner follows, exactly uniformly, from the committed seed, the lot bound at commitment, "
-	         "the frozen ledger and NIST beacon pulse %llu of chain %llu (%s), the first pulse after the "
+	         "the frozen ledger and %s pulse %llu of chain %llu (%s%s), the first pulse after the "
 	         "freeze record was witnessed in the log (its log time, %s): the winner was fixed by a value "
 	         "nobody knew when the ledger was frozen, so nobody, the operator included, could choose or "
 	         "predict it",
-	         (unsigned long long)b->pulse_index, (unsigned long long)b->chain,
-	         pulse_time ? pulse_time : "?", when);
+	         b->nist_certificate ? "NIST beacon" : "beacon", (unsigned long long)b->pulse_index,
+	         (unsigned long long)b->chain, pulse_time ? pulse_time : "?",
+	         b->nist_certificate ? "" : ", signed by a certificate given with --beacon-cert, not NIST's built-in one",
+	         when);
 	snprintf(m->buf_rests_on, sizeof(m->buf_rests_on),
-	         "the operator's key; NIST not colluding with the operator (the pulse's certificate, its "
+	         "the operator's key; %s not colluding with the operator (the pulse's certificate, its "
 	         "signature and its chain were checked); and fewer than %zu of the %zu witnesses the "
 	         "commitment named (%s) lying about when they saw the frozen ledger: check that you trust "
 	         "them. It does not prevent the operator from withholding the draw once the pulse is out: a "
 	         "monitor of the log reports a frozen room left undrawn",
+	         b->nist_certificate ? "NIST" : "the holder of the --beacon-cert certificate's key",
 	         b->quorum, b->witnesses, names ? names : "?");
 	m->proves = m->buf_proves;
 	m->rests_on = m->buf_rests_on;

@@ -107,6 +107,7 @@ typedef struct beacon_summary {
 	uint64_t freeze_index;
 	uint64_t chain, pulse_index;
 	char pulse_time[32];      /* as NIST gave it */
+	int nist_certificate;     /* both pulses signed by the NIST certificate built in, not a --beacon-cert one */
 	size_t witnesses, quorum;
 	char witness_names[512];  /* the policy's witnesses, ", "-separated (untrusted text) */
 } beacon_summary;

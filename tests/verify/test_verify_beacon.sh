@@ -52,6 +52,8 @@ has untrusted out "SKIP  beacon-pulse: not checked"
 run trusted "$verify" --pubkey "$B/pubkey.pem" --beacon-cert "$B/beacon-test-1.pem" \
 	"$B/valid/beacon-gap.draw.json" "${room[@]}"
 expect trusted 0
+has trusted out "beacon pulse 1862119 of chain 2 (2026-07-16T13:52:00.000Z, signed by a certificate given with --beacon-cert, not NIST's built-in one)"
+has trusted out "rests on: the operator's key; the holder of the --beacon-cert certificate's key not colluding"
 # A certificate change (status 4) needs both certificates; DER works as PEM does.
 openssl x509 -in "$B/beacon-test-2.pem" -outform DER -out "$tmp/second.der"
 run new_cert "$verify" --pubkey "$B/pubkey.pem" --beacon-cert "$B/beacon-test-1.pem" \

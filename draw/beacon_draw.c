@@ -433,6 +433,13 @@ fetch_pulses(const char *room, const struct beacon_inputs *in, const struct beac
 
 	memset(&pair, 0, sizeof(pair));
 	memset(&client, 0, sizeof(client));
+	if (in->log_time > (uint64_t)INT64_MAX / 1000) {
+		/* A witness's timestamp no pulse can follow: the check before signing refuses it too. */
+		cli_error("room %s: the log time %llu is beyond any pulse's time", room,
+		          (unsigned long long)in->log_time);
+		rc = ALOT_EXIT_FAILED;
+		goto out;
+	}
 	if (net_init(&err) != ALOT_OK) {
 		cli_report(&err);
 		goto out;

@@ -268,13 +268,17 @@ static int
 scan_once(PGconn *conn, const struct run_config *cfg, char stopped_in[ALOT_UUID_STRLEN])
 {
 	char **rooms = NULL;
+	const char *held_by = NULL;
 	size_t n = 0, i;
-	int rc = ALOT_EXIT_OK, one, abandoned = 0;
+	int rc = ALOT_EXIT_OK, one, abandoned = 0, unwitnessed = 0;
 
 	if (run_scan(conn, cfg, &rooms, &n) != ALOT_OK)
 		return ALOT_EXIT_ERROR;
+	/* Rooms come in the order of their freezes: the first one not witnessed holds the later ones. */
 	for (i = 0; i < n && !run_stopping() && PQstatus(conn) == CONNECTION_OK; i++) {
-		one = run_room(conn, cfg, rooms[i], &abandoned);
+		one = run_room(conn, cfg, rooms[i], held_by, &abandoned, &unwitnessed);
+		if (unwitnessed && held_by == NULL)
+			held_by = rooms[i];
 		if (abandoned)
 			snprintf(stopped_in, ALOT_UUID_STRLEN, "%s", rooms[i]);
 		if (one > rc)

@@ -57,8 +57,13 @@ void run_wake_drain(void);
  * already, or a stop was asked for (run_steps.c).  Returns the room's exit
  * code: 0 every step done or already, 1 a step refused, 2 a step could not
  * run.  *abandoned is set when a stop ended a step before it finished.
+ * Under the beacon rule, *unwitnessed is set when the room's checkpoint
+ * did not get every witness's cosignature; held_by (NULL: none) names an
+ * earlier room in that state, and then this room's witness step waits
+ * (refused) rather than let the witnesses move past that room's size.
  */
-int run_room(PGconn *conn, const struct run_config *cfg, const char *room, int *abandoned);
+int run_room(PGconn *conn, const struct run_config *cfg, const char *room, const char *held_by,
+             int *abandoned, int *unwitnessed);
 
 /*
  * The rooms a scan takes, in order (run_steps.c): every funded, committed

@@ -670,7 +670,8 @@ logged(const char *room, const char *step, enum run_result r, const char *detail
 }
 
 int
-run_room(PGconn *conn, const struct run_config *cfg, const char *room, int *abandoned)
+run_room(PGconn *conn, const struct run_config *cfg, const char *room, const char *held_by,
+         int *abandoned, int *unwitnessed)
 {
 	struct room_state st = { 0, 0 };
 	enum run_result r = RUN_DONE;
@@ -680,7 +681,7 @@ run_room(PGconn *conn, const struct run_config *cfg, const char *room, int *aban
 	alot_uuid id;
 	int skip = 0, drawn = 0;
 
-	*abandoned = 0;
+	*abandoned = *unwitnessed = 0;
 	if (alot_uuid_parse(room, &id, NULL) != ALOT_OK)
 		return ALOT_EXIT_ERROR;
 	if (cfg->export_dir != NULL && !marker_make(cfg, room)) {
@@ -699,12 +700,25 @@ run_room(PGconn *conn, const struct run_config *cfg, const char *room, int *aban
 	if (!skip && !logged(room, "freeze", r, detail))
 		goto out;
 	if (st.nist) {
+		/*
+		 * Witnesses never go back to a smaller tree: while an earlier
+		 * room's freeze lacks its cosignatures at its own size, cosigning
+		 * a larger checkpoint would leave that room undrawable for good.
+		 */
+		*unwitnessed = 1;
+		if (held_by != NULL) {
+			run_log(room, "witness", RUN_REFUSED, "waits for room %s, frozen before it, to be witnessed first",
+			        held_by);
+			r = RUN_REFUSED;
+			goto out;
+		}
 		r = step_checkpoint(conn, cfg, room, &size, detail, sizeof(detail));
 		if (!logged(room, "checkpoint", r, detail))
 			goto out;
 		r = step_witness(conn, cfg, room, size, detail, sizeof(detail));
 		if (!logged(room, "witness", r, detail))
 			goto out;
+		*unwitnessed = 0;
 		if (cfg->publish_dir != NULL) {
 			r = step_publish(conn, cfg, detail, sizeof(detail));
 			if (!logged(room, "publish", r, detail))

@@ -354,6 +354,7 @@ struct log_view {
 	uint64_t size;          /* 2: the beacon checkpoint; 3: a later one */
 	const char *times[2];   /* cosignature times; NULL: that witness did not cosign */
 	const char *again;      /* a second cosignature of witness 1, placed first; NULL: none */
+	const char *extension;  /* an extension line of the checkpoint; NULL: none (the log's have none) */
 };
 
 static char *
@@ -378,7 +379,8 @@ freeze_proof(const struct log_view *v)
 		memcpy(root, inner, 32);
 	}
 	check(alot_base64_encode(root, 32, &root64, &err), &err);
-	snprintf(text, sizeof(text), "%s\n%llu\n%s\n", LOG_ORIGIN, (unsigned long long)v->size, root64);
+	snprintf(text, sizeof(text), "%s\n%llu\n%s\n%s%s", LOG_ORIGIN, (unsigned long long)v->size, root64,
+	         v->extension ? v->extension : "", v->extension ? "\n" : "");
 	free(root64);
 	check(alot_note_sign_line(log_key, LOG_ORIGIN, text, strlen(text), &sig, &err), &err);
 	at = (size_t)snprintf(note, sizeof(note), "%s\n%s", text, sig);
@@ -462,7 +464,7 @@ struct beacon_case {
 	int trust[2];             /* which test certificates the index trusts */
 };
 
-#define STD_LOG { 2, { "2026-07-16T13:49:20Z", "2026-07-16T13:49:40Z" }, NULL }
+#define STD_LOG { 2, { "2026-07-16T13:49:20Z", "2026-07-16T13:49:40Z" }, NULL, NULL }
 
 static void
 fill_evidence(alot_draw_record *rec, const struct beacon_case *bc)
@@ -598,7 +600,7 @@ emit_cases(void)
 			  &cert_q, &cert_p, STD_LOG, NULL, 0, 0, 0, { 1, 1 } },
 			{ "beacon-timing", "not-first", "a later pulse than the rule names: the freeze was witnessed by 13:48:58, "
 			  "so the rule's pulse is the one of 13:49:00, not 13:50:00 (the operator shopping for an outcome)",
-			  &real_q, &real_p, { 2, { "2026-07-16T13:48:56Z", "2026-07-16T13:48:58Z" }, NULL }, NULL, 0, 0, 0, { 0, 0 } },
+			  &real_q, &real_p, { 2, { "2026-07-16T13:48:56Z", "2026-07-16T13:48:58Z" }, NULL, NULL }, NULL, 0, 0, 0, { 0, 0 } },
 			{ "beacon-pulse", "tampered", "the pulse's hour value changed: its signature no longer verifies",
 			  &real_q, &tampered, STD_LOG, NULL, 0, 0, 0, { 0, 0 } },
 			{ "beacon-chain", "wrong-predecessor", "the previous pulse is another pulse of the same index and time",
@@ -608,12 +610,16 @@ emit_cases(void)
 			{ "beacon-certificate", "foreign", "pulses signed by a certificate the verifier does not trust",
 			  &link_q, &link_p, STD_LOG, NULL, 0, 0, 0, { 0, 0 } },
 			{ "beacon-log-time", "later-checkpoint", "the freeze's proof is against a later, larger checkpoint",
-			  &real_q, &real_p, { 3, { "2026-07-16T13:49:20Z", "2026-07-16T13:49:40Z" }, NULL }, NULL, 0, 0, 0, { 0, 0 } },
+			  &real_q, &real_p, { 3, { "2026-07-16T13:49:20Z", "2026-07-16T13:49:40Z" }, NULL, NULL }, NULL, 0, 0, 0, { 0, 0 } },
 			{ "beacon-log-time", "witness-missing", "one of the policy's two witnesses did not cosign",
-			  &real_q, &real_p, { 2, { "2026-07-16T13:49:20Z", NULL }, NULL }, NULL, 0, 0, 0, { 0, 0 } },
+			  &real_q, &real_p, { 2, { "2026-07-16T13:49:20Z", NULL }, NULL, NULL }, NULL, 0, 0, 0, { 0, 0 } },
 			{ "beacon-log-time", "witness-twice", "a witness's second, later cosignature put before its first: "
 			  "which time counts would be the operator's choice",
-			  &real_q, &real_p, { 2, { "2026-07-16T13:49:20Z", "2026-07-16T13:49:40Z" }, "2026-07-16T13:49:55Z" },
+			  &real_q, &real_p, { 2, { "2026-07-16T13:49:20Z", "2026-07-16T13:49:40Z" }, "2026-07-16T13:49:55Z", NULL },
+			  NULL, 0, 0, 0, { 0, 0 } },
+			{ "beacon-log-time", "extension-line", "the same tree with an extension line, cosigned anew at later "
+			  "times: a second text of the checkpoint, and so a second log time",
+			  &real_q, &real_p, { 2, { "2026-07-16T13:49:50Z", "2026-07-16T13:49:52Z" }, NULL, "reroll-1" },
 			  NULL, 0, 0, 0, { 0, 0 } },
 			{ "beacon-log-time", "freeze-not-given", "the room's freeze record is not given: no log time",
 			  &real_q, &real_p, STD_LOG, NULL, 0, 0, 1, { 0, 0 } },
@@ -627,6 +633,13 @@ emit_cases(void)
 
 		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 			emit(&cases[i]);
+	}
+	{
+		struct pulse_doc *docs[] = { &gap_q, &gap_p, &cert_q, &cert_p, &link_q, &link_p, &other_q, &other_p,
+		                             &chain_q, &chain_p, &tampered };
+
+		for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
+			free(docs[i]->text);
 	}
 }
 
@@ -659,4 +672,16 @@ generate_beacon(const char *keys_dir, const char *nist_pulses, const char *pubke
 	write_indexes();
 	snprintf(rel, sizeof(rel), "%s/witness-policy.txt", rec_dir);
 	write_file(rel, policy_text);
+	free(real_q.text);
+	free(real_p.text);
+	free(commitment_rec);
+	free(freeze_rec);
+	free(room);
+	free(policy_text);
+	free(other_policy_text);
+	alot_signing_key_free(log_key);
+	for (int i = 0; i < 2; i++) {
+		alot_signing_key_free(witness_key[i]);
+		EVP_PKEY_free(certs[i].key);
+	}
 }

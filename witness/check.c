@@ -224,6 +224,18 @@ check_and_update(witness_config *cfg, const witness_request *req, witness_answer
 	}
 	if ((rc = check_consistency(req, found, &stored, ans, err)) != ALOT_OK)
 		goto out;
+	/*
+	 * One checkpoint per size: another text of the size last cosigned (the
+	 * same root with an extension line) would get a new, later timestamp,
+	 * and a log could use that to move its log time (docs/witness.md).
+	 */
+	if (found && stored.size == req->checkpoint.size && !same_checkpoint(text, len, req)) {
+		rc = refuse(ans, 422, alot_error_set(err, ALOT_ERR_VERIFY,
+		            "another checkpoint of \"%s\" at size %llu was cosigned already: "
+		            "this witness cosigns one checkpoint per size",
+		            req->checkpoint.origin, (unsigned long long)stored.size));
+		goto out;
+	}
 	if (found && same_checkpoint(text, len, req) &&
 	    ((rc = stored_cosignature(cfg, req, &line, err)) != ALOT_OK || line != NULL))
 		goto out;

@@ -305,12 +305,13 @@ alot_beacon_pulse_parse(const char *json, size_t len, alot_beacon_pulse *out, al
 	}
 	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
-		rc = alot_error_set(err, ALOT_ERR_INVALID, "the pulse is malformed JSON at line %d: %s",
-		                    jerr.line, jerr.text);
+		/* Not jerr.text: it quotes the input, which may hold terminal escapes. */
+		rc = alot_error_set(err, ALOT_ERR_INVALID, "the pulse is malformed JSON at line %d, column %d",
+		                    jerr.line, jerr.column);
 		goto out;
 	}
 	pulse = json_object_get(root, "pulse");
-	if (!json_is_object(root) || !json_is_object(pulse)) {
+	if (!json_is_object(root) || !json_is_object(pulse) || json_object_size(root) != 1) {
 		rc = alot_error_set(err, ALOT_ERR_INVALID,
 		                    "the pulse document is not {\"pulse\": {...}} as NIST serves it");
 		goto out;

@@ -156,6 +156,8 @@ witness_repeated(const alot_tlog_policy *p)
 {
 	const alot_note_verifier *last = &p->witnesses[p->witness_count - 1];
 
+	if (strcmp(p->log.name, last->name) == 0 || memcmp(p->log.key, last->key, sizeof(last->key)) == 0)
+		return 1;
 	for (size_t i = 0; i + 1 < p->witness_count; i++)
 		if (strcmp(p->witnesses[i].name, last->name) == 0 ||
 		    memcmp(p->witnesses[i].key, last->key, sizeof(last->key)) == 0)
@@ -188,7 +190,7 @@ alot_witness_policy_parse(const char *text, size_t len, alot_tlog_policy *out, a
 			return rc;
 		out->witness_count++;
 		if (witness_repeated(out))
-			return alot_error_set(err, ALOT_ERR_INVALID, "the witness policy names a witness twice");
+			return alot_error_set(err, ALOT_ERR_INVALID, "the witness policy names a key or a name twice");
 	}
 	if (out->witness_count == 0)
 		return alot_error_set(err, ALOT_ERR_INVALID, "the witness policy names no witness");

@@ -9,6 +9,7 @@
  * SKIP, and says so.
  */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,7 +105,12 @@ judge_log_time(const struct beacon_state *s, const alot_tlog_proof *proof, const
 	const char *twice;
 
 	alot_tlog_leaf_hash(freeze, freeze_len, leaf);
-	if (proof->tree.size != proof->index + 1) {
+	if (proof->tree.extension_lines != 0) {
+		/* Section 11: none.  With one, the same tree is a new text, to be cosigned at a new time. */
+		alot_report_set(r, "beacon-log-time", ALOT_CHECK_FAIL,
+		                "the checkpoint has %zu extension lines: the log's checkpoints have none",
+		                proof->tree.extension_lines);
+	} else if (proof->tree.size != proof->index + 1) {
 		alot_report_set(r, "beacon-log-time", ALOT_CHECK_FAIL,
 		                "the checkpoint is of %" PRIu64 " entries, not %" PRIu64
 		                ": the first tree that holds the freeze (entry %" PRIu64 ")",
@@ -124,6 +130,9 @@ judge_log_time(const struct beacon_state *s, const alot_tlog_proof *proof, const
 		alot_report_set(r, "beacon-log-time", ALOT_CHECK_FAIL,
 		                "%zu of the policy's %zu witnesses cosigned the checkpoint: the rule takes every one",
 		                v.cosigned, s->policy.witness_count);
+	} else if (v.policy_time > (uint64_t)INT64_MAX / 1000) {
+		alot_report_set(r, "beacon-log-time", ALOT_CHECK_FAIL,
+		                "the log time %" PRIu64 " is beyond any pulse's time", v.policy_time);
 	} else {
 		*log_time = v.policy_time;
 		alot_report_set(r, "beacon-log-time", ALOT_CHECK_PASS, "%s", "");

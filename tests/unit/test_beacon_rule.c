@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "alot/beacon.h"
+#include "alot/note.h"
 #include "alot/protocol.h"
 
 #define HASH "70e74971cad795ebf33ca2f1db1c65ee3d81a107a5830be38bb6125c8dd8a7f3"
@@ -118,7 +119,21 @@ bad_policies_are_refused(void **state)
 	snprintf(text, sizeof(text), "%squorum 1\n", log_line);
 	expect_bad(text, "names no witness");
 	snprintf(text, sizeof(text), "%s%s%squorum 1\n", log_line, w1, w1);
-	expect_bad(text, "names a witness twice");
+	expect_bad(text, "names a key or a name twice");
+	/* A witness under the log's name (with witness 1's key, its key id made for that name). */
+	{
+		alot_note_verifier v;
+		alot_public_key pub;
+		char *vkey = NULL;
+
+		assert_int_equal(alot_note_verifier_parse(w1 + 8, strlen(w1) - 9, &v, NULL), ALOT_OK);
+		memcpy(pub.raw, v.key, sizeof(pub.raw));
+		assert_int_equal(alot_note_verifier_format("vectors.alot.example/log", ALOT_NOTE_ALG_COSIG_V1, &pub,
+		                                           &vkey, NULL), ALOT_OK);
+		snprintf(text, sizeof(text), "%switness %s\nquorum 1\n", log_line, vkey);
+		expect_bad(text, "names a key or a name twice");
+		free(vkey);
+	}
 	snprintf(text, sizeof(text), "%s%squorum 1\nextra\n", log_line, w1);
 	expect_bad(text, "text after");
 	snprintf(text, sizeof(text), "%s%s", w1, "quorum 1\n");

@@ -1090,7 +1090,7 @@ def witness_policy_hash(text):
     return H(tag("ALOT-v2/witness-policy"), LP(text))
 
 
-PULSE_TIME_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\.([0-9]{3})Z")
+PULSE_TIME_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,3}))?Z")
 PULSE_LIST_TYPES = ("previous", "hour", "day", "month", "year")
 _EPOCH_ORDINAL = 719163    # date(1970, 1, 1).toordinal()
 
@@ -1100,7 +1100,9 @@ def pulse_time_ms(text):
     m = PULSE_TIME_RE.fullmatch(text)
     if not m:
         return None
-    y, mo, d, h, mi, sec, ms = (int(x) for x in m.groups())
+    y, mo, d, h, mi, sec = (int(x) for x in m.groups()[:6])
+    fraction = m.group(7) or ""
+    ms = int((fraction + "00")[:3]) if fraction else 0
     try:
         day = datetime.date(y, mo, d).toordinal() - _EPOCH_ORDINAL
     except ValueError:
@@ -1166,18 +1168,20 @@ def parse_pulse(data):
          "cipherSuite": _uint(p["cipherSuite"], "cipherSuite", U32_MAX),
          "period": _uint(p["period"], "period", U32_MAX),
          "certificateId": _hex_bytes(p["certificateId"], "certificateId", 64),
-         "chainIndex": _uint(p["chainIndex"], "chainIndex", U64_MAX),
-         "pulseIndex": _uint(p["pulseIndex"], "pulseIndex", U64_MAX),
+         "chainIndex": _uint(p["chainIndex"], "chainIndex", 2 ** 63 - 1),
+         "pulseIndex": _uint(p["pulseIndex"], "pulseIndex", 2 ** 63 - 1),
          "timeStamp": _text(p["timeStamp"], "timeStamp"),
          "localRandomValue": _hex_bytes(p["localRandomValue"], "localRandomValue", 64),
-         "external.sourceId": _hex_bytes(ext["sourceId"], "external.sourceId"),
+         "external.sourceId": _hex_bytes(ext["sourceId"], "external.sourceId", 64),
          "external.statusCode": _uint(ext["statusCode"], "external.statusCode", U32_MAX),
-         "external.value": _hex_bytes(ext["value"], "external.value"),
+         "external.value": _hex_bytes(ext["value"], "external.value", 64),
          "list": [_hex_bytes(by_type[t], "listValues %s" % t, 64) for t in PULSE_LIST_TYPES],
          "precommitmentValue": _hex_bytes(p["precommitmentValue"], "precommitmentValue", 64),
          "statusCode": _uint(p["statusCode"], "statusCode", U32_MAX),
          "signatureValue": _hex_bytes(p["signatureValue"], "signatureValue"),
          "outputValue": _hex_bytes(p["outputValue"], "outputValue", 64)}
+    if len(f["signatureValue"]) > 1024:
+        raise Malformed("signatureValue is over 1,024 bytes")
     f["time_ms"] = pulse_time_ms(f["timeStamp"])
     if f["time_ms"] is None:
         raise Malformed("timeStamp %r is not a UTC time to the millisecond" % f["timeStamp"])

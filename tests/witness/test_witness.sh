@@ -106,6 +106,13 @@ add same2 r9same
 cmp -s "$tmp/grow.out" "$tmp/same2.out" || fail "same2: a second later, another cosignature: $(cat "$tmp/same2.out")"
 stem0=$(printf %s "$origin" | sha256sum | cut -c1-64)
 cmp -s "$tmp/grow.out" "$state/$stem0.cosignature" || fail "same: the stored cosignature is not the one answered"
+# The same tree under another text (an extension line): one checkpoint per
+# size, so no second, later cosignature of that tree (docs/witness.md).
+req r9ext 9 9 --ext "reroll-1"
+add other_text r9ext
+refused other_text "422 Unprocessable Entity"
+has other_text err "another checkpoint of \"$origin\" at size 9 was cosigned already"
+cmp -s "$tmp/grow.out" "$state/$stem0.cosignature" || fail "other_text: the stored cosignature changed"
 
 # ---- refusals -----------------------------------------------------------
 req fork 9 9 --seed b             # another root at the same size: a fork

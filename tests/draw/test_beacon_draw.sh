@@ -27,70 +27,35 @@ mkpulse="$ALOT_SRC/tests/lib/mkpulse.py"
 db="t_beacon_draw_$$"
 copy="t_beacon_draw_copy_$$" copy2="t_beacon_draw_copy2_$$"
 tmp=$(mktemp -d)
-server_pid=
+. "$(dirname "$0")/../verify/cli-lib.sh"
+. "$ALOT_SRC/tests/lib/testca.sh"
+. "$ALOT_SRC/tests/draw/lib.sh"
 cleanup() {
-	if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; fi
+	stop_servers
 	dropdb --if-exists --force "$db" >/dev/null 2>&1 || true
 	dropdb --if-exists --force "$copy" >/dev/null 2>&1 || true
 	dropdb --if-exists --force "$copy2" >/dev/null 2>&1 || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-. "$(dirname "$0")/../verify/cli-lib.sh"
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "${QDB:-$db}" -c "$1"; }
-id() { printf '00000000-0000-4000-8000-%012d' "$1"; }
 [ -x "$witness" ] || fail "$witness is not built"
-ORIGIN=alot.example/log
 hasnt() { ! grep -q -- "$3" "$tmp/$1.$2" || fail "$1: $2 has \"$3\": $(cat "$tmp/$1.$2")"; }
 
-createdb "$db"
-psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$ALOT_SRC/sql/schema.sql" >/dev/null
-export PGDATABASE="$db"
-q "INSERT INTO users (id, email, hashed_password)
-   SELECT ('00000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid, 'u' || i || '@example.com', 'x'
-     FROM generate_series(1, 7) AS i;
-   INSERT INTO admin_users (id, user_id, role, permissions, active) VALUES
-     ('$(id 101)', '$(id 7)', 'admin', '{\"can_execute_draws\": true}', true);
-   INSERT INTO product_classes (id, name, category, tier, retail_value, images)
-   VALUES ('$(id 50)', 'Speedmaster', 'watch', 'RARE', 7600, '[]');
-   INSERT INTO rooms (id, product_class_id, funding_target, deadline, entry_bundles)
-   SELECT ('00000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid, '$(id 50)', 20, '2030-01-01',
-          '[{\"amount\": 2, \"tickets\": 2}, {\"amount\": 5.00, \"tickets\": 5}]'
-     FROM generate_series(11, 16) AS i;" >/dev/null
-# fund ROOM: open it, sell its 10 tickets in 2-ticket entries, fund it.
-fund() {
-	q "UPDATE rooms SET status = 'open', opened_at = now() WHERE id = '$1';
-	   SELECT allocate_room_entry('$1', ('00000000-0000-4000-8000-' || lpad((1 + g % 6)::text, 12, '0'))::uuid, 2, 'cash', 2)
-	     FROM generate_series(1, 10) AS g ORDER BY g;
-	   UPDATE rooms SET status = 'funded', funded_at = clock_timestamp() WHERE id = '$1';" >/dev/null
-}
+new_db
+add_rooms 11 16 '[{"amount": 2, "tickets": 2}, {"amount": 5.00, "tickets": 5}]'
 
 # ---- keys: the operator's, the log's, two witnesses', a test beacon certificate ----
-run keys "$draw" keygen --signing-key "$tmp/sign.pem" --public-key "$tmp/pub.pem"
-expect keys 0
-run seal "$draw" keygen --seal-key "$tmp/seal.key"
-expect seal 0
+operator_keys
 run seal2 "$draw" keygen --seal-key "$tmp/seal2.key"
 expect seal2 0
-run logkey "$draw" keygen --signing-key "$tmp/log.pem" --public-key "$tmp/logpub.pem"
-expect logkey 0
+log_key
 run otherlog "$draw" keygen --signing-key "$tmp/other.pem" --public-key "$tmp/otherpub.pem"
 expect otherlog 0
-"$draw" log vkey --key "$tmp/log.pem" --origin "$ORIGIN" >"$tmp/log.vkey"
 "$draw" log vkey --key "$tmp/other.pem" --origin "$ORIGIN" >"$tmp/other.vkey"
-for w in w1 w2; do
-	run "wkey_$w" "$draw" keygen --signing-key "$tmp/$w.pem" --public-key "$tmp/$w.pub"
-	expect "wkey_$w" 0
-	"$witness" vkey --key "$tmp/$w.pem" --name "$w.example" >"$tmp/$w.vkey"
-done
-wcmd() { # wcmd W: the command that asks witness W
-	echo "\"$witness\" add-checkpoint --state \"$tmp/state-$1\" --key \"$tmp/$1.pem\" --name $1.example --log \"$tmp/log.vkey\""
-}
+witness_keys w1 w2
 python3 "$mkpulse" cert "$tmp/bc" >/dev/null
 BK="$tmp/bc/beacon-test.key" BC="$tmp/bc/beacon-test.pem"
-export ALOT_SIGNING_KEY="$tmp/sign.pem" ALOT_SEAL_KEY="$tmp/seal.key"
-printf 'log %s\nwitness %s\nwitness %s\nquorum 2\n' "$(cat "$tmp/log.vkey")" "$(cat "$tmp/w1.vkey")" "$(cat "$tmp/w2.vkey")" \
-	>"$tmp/policy"
+witness_policy
 HASH=$(python3 -c '
 import hashlib, struct, sys
 lp = lambda b: struct.pack(">I", len(b)) + b
@@ -324,20 +289,9 @@ START12=$(python3 -c "import sys, time; print(time.strftime('%Y-%m-%dT%H:%M:%S.0
 mkdir -p "$tmp/www"
 python3 "$mkpulse" chain --key "$BK" --cert "$BC" --chain 2 --start-index 5000 --start-time "$START12" --count 8 \
 	--period-ms 1000 --out "$tmp/www/c12"
-ossl() { openssl "$@" 2>>"$tmp/openssl.log" || { cat "$tmp/openssl.log" >&2; exit 2; }; }
-ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-	-subj "/CN=ALOT test CA" -keyout "$tmp/ca.key" -out "$tmp/ca.pem" \
-	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
-ossl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	-subj "/CN=127.0.0.1" -keyout "$tmp/server.key" -out "$tmp/server.csr"
-printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n' >"$tmp/server.ext"
-ossl x509 -req -in "$tmp/server.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAcreateserial \
-	-days 2 -extfile "$tmp/server.ext" -out "$tmp/server.pem"
-python3 "$ALOT_SRC/tests/lib/beacon_server.py" "$tmp/server.pem" "$tmp/server.key" "$tmp/www" "$tmp/port" \
-	2>"$tmp/server.log" &
-server_pid=$!
-for _ in $(seq 300); do [ -s "$tmp/port" ] && break; kill -0 "$server_pid" || break; sleep 0.1; done
-[ -s "$tmp/port" ] || fail "the beacon server did not start: $(cat "$tmp/server.log")"
+test_ca
+start_server "the beacon server" "$tmp/port" "$tmp/server.log" \
+	python3 "$ALOT_SRC/tests/lib/beacon_server.py" "$tmp/server.pem" "$tmp/server.key" "$tmp/www" "$tmp/port"
 base="https://127.0.0.1:$(cat "$tmp/port")/files/c12"
 run fetch_untrusted "$draw" execute --room "$(id 12)" --admin "$(id 101)" --beacon-url "$base" --cacert "$tmp/ca.pem"
 expect fetch_untrusted 1

@@ -17,28 +17,14 @@ cleanup() {
 trap cleanup EXIT
 # fail, run NAME COMMAND..., expect NAME RC, has NAME out|err PATTERN
 . "$ALOT_SRC/tests/verify/cli-lib.sh"
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
-id() { printf '00000000-0000-4000-8000-%012d' "$1"; }
+# q, id, new_db, add_rooms, operator_keys
+. "$ALOT_SRC/tests/draw/lib.sh"
 
-createdb "$db"
-psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$ALOT_SRC/sql/schema.sql" >/dev/null
-export PGDATABASE="$db"
-"$draw" keygen --signing-key "$tmp/sign.pem" --public-key "$tmp/pub.pem" 2>/dev/null
-"$draw" keygen --seal-key "$tmp/seal.key" 2>/dev/null
-export ALOT_SIGNING_KEY="$tmp/sign.pem" ALOT_SEAL_KEY="$tmp/seal.key"
+new_db
+operator_keys
 
 # Rooms 31..40, one for each place a room can stand.
-q "INSERT INTO users (id, email, hashed_password)
-   SELECT ('00000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid, 'u' || i || '@example.com', 'x'
-     FROM generate_series(1, 7) AS i;
-   INSERT INTO admin_users (id, user_id, role, permissions, active) VALUES
-     ('$(id 101)', '$(id 7)', 'admin', '{\"can_execute_draws\": true}', true);
-   INSERT INTO product_classes (id, name, category, tier, retail_value, images)
-   VALUES ('$(id 50)', 'Speedmaster', 'watch', 'RARE', 7600, '[]');
-   INSERT INTO rooms (id, product_class_id, funding_target, deadline, entry_bundles)
-   SELECT ('00000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid, '$(id 50)', 20, '2030-01-01',
-          '[{\"amount\": 2, \"tickets\": 2}]'
-     FROM generate_series(31, 40) AS i;" >/dev/null
+add_rooms 31 40 '[{"amount": 2, "tickets": 2}]'
 for r in 32 33 34 35 36 37 38 39; do
 	"$draw" commit --room "$(id $r)" >/dev/null
 done

@@ -23,10 +23,8 @@ cleanup() {
 }
 trap cleanup EXIT
 . "$(dirname "$0")/../verify/cli-lib.sh"
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
-id() { printf '00000000-0000-4000-8000-%012d' "$1"; }
+. "$ALOT_SRC/tests/draw/lib.sh"
 [ -x "$witness" ] || fail "$witness is not built"
-ORIGIN=alot.example/log
 
 # tl.py: the independent computations (RFC 9162 trees and proofs, C2SP formats).
 cat >"$tmp/tl.py" <<'PY'
@@ -145,21 +143,9 @@ openssl_verify() {
 	openssl pkeyutl -verify -pubin -inkey "$1" -rawin -in "$2/$3.msg" -sigfile "$2/$3.sig" >/dev/null 2>&1
 }
 
-createdb "$db"
-psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$ALOT_SRC/sql/schema.sql" >/dev/null
-export PGDATABASE="$db"
-q "INSERT INTO users (id, email, hashed_password)
-   SELECT ('00000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid, 'u' || i || '@example.com', 'x'
-     FROM generate_series(1, 7) AS i;
-   INSERT INTO admin_users (id, user_id, role, permissions, active) VALUES
-     ('$(id 101)', '$(id 7)', 'admin', '{\"can_execute_draws\": true}', true);
-   INSERT INTO product_classes (id, name, category, tier, retail_value, images)
-   VALUES ('$(id 50)', 'Speedmaster', 'watch', 'RARE', 7600, '[]');
-   INSERT INTO rooms (id, product_class_id, funding_target, deadline, entry_bundles)
-   SELECT ('00000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid, '$(id 50)', 20, '2030-01-01',
-          '[{\"amount\": 2, \"tickets\": 2}, {\"amount\": 5.00, \"tickets\": 5}]'
-     FROM generate_series(11, 14) AS i;
-   INSERT INTO rooms (id, product_class_id, funding_target, deadline, entry_bundles)
+new_db
+add_rooms 11 14 '[{"amount": 2, "tickets": 2}, {"amount": 5.00, "tickets": 5}]'
+q "INSERT INTO rooms (id, product_class_id, funding_target, deadline, entry_bundles)
    SELECT ('00000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid, '$(id 50)', 20, '2030-01-01', '[]'
      FROM generate_series(1000, 1600) AS i;" >/dev/null
 # filler N FROM: N more commitments (rows written directly: only their records matter to the log).
@@ -173,13 +159,9 @@ filler() {
 }
 
 # ---- the records of commit, freeze and execute are logged ------------------
-run keys "$draw" keygen --signing-key "$tmp/sign.pem" --public-key "$tmp/pub.pem"
-expect keys 0
-run seal "$draw" keygen --seal-key "$tmp/seal.key"
-expect seal 0
+operator_keys
 run logkey "$draw" keygen --signing-key "$tmp/log.pem" --public-key "$tmp/logpub.pem"
 expect logkey 0
-export ALOT_SIGNING_KEY="$tmp/sign.pem" ALOT_SEAL_KEY="$tmp/seal.key"
 for r in 11 12 13; do
 	run "commit$r" "$draw" commit --room "$(id $r)"
 	expect "commit$r" 0
@@ -324,9 +306,7 @@ for w in w1 w2 w3; do
 	cp "$tmp/wvkey_$w.out" "$tmp/$w.vkey"
 	py vkey "$tmp/$w.vkey" "$tmp/$w.pub" "$w.example" 04 || fail "witness $w's vkey"
 done
-wcmd() { # wcmd W [KEY_OF]: the command that asks witness W (signing with KEY_OF's key)
-	echo "\"$witness\" add-checkpoint --state \"$tmp/state-$1\" --key \"$tmp/${2:-$1}.pem\" --name $1.example --log \"$tmp/log.vkey\""
-}
+# wcmd W [KEY_OF] (lib.sh): the command that asks witness W.
 run wit1 "$draw" log witness --witness-key "$tmp/w1.vkey" --witness-exec "$(wcmd w1)" \
                              --witness-key "$tmp/w2.vkey" --witness-exec "$(wcmd w2)"
 expect wit1 0

@@ -23,20 +23,20 @@ verify="$BUILD/alot-verify"
 mkpulse="$ALOT_SRC/tests/lib/mkpulse.py"
 db="t_draw_run_$$"
 tmp=$(mktemp -d)
+. "$(dirname "$0")/../verify/cli-lib.sh"
+. "$ALOT_SRC/tests/lib/testca.sh"
+. "$ALOT_SRC/tests/draw/lib.sh"
 pids=()
 cleanup() {
 	local p
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+	stop_servers
 	dropdb --if-exists --force "$db" >/dev/null 2>&1 || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-. "$(dirname "$0")/../verify/cli-lib.sh"
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
-id() { printf '00000000-0000-4000-8000-%012d' "$1"; }
 for b in "$draw" "$witness" "$verify"; do [ -x "$b" ] || fail "$b is not built"; done
 [ -x "$hooks" ] || fail "no $hooks: build it with make (draw/build.mk)"
-ORIGIN=alot.example/log
 
 # ---- the hooks are in the test build only ----------------------------------------
 ! grep -a -q ALOT_RUN_CRASH_AT "$draw" || fail "the release binary contains the test hooks"
@@ -44,44 +44,15 @@ grep -a -q ALOT_RUN_CRASH_AT "$hooks" || fail "the hooks binary has no hooks"
 echo "ok: ALOT_RUN_CRASH_AT is in the test build only"
 
 # ---- the database: rooms 11-20, committed; funded one at a time --------------------
-createdb "$db"
-psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$ALOT_SRC/sql/schema.sql" >/dev/null
-export PGDATABASE="$db"
-q "INSERT INTO users (id, email, hashed_password)
-   SELECT ('00000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid, 'u' || i || '@example.com', 'x'
-     FROM generate_series(1, 7) AS i;
-   INSERT INTO admin_users (id, user_id, role, permissions, active) VALUES
-     ('$(id 101)', '$(id 7)', 'admin', '{\"can_execute_draws\": true}', true);
-   INSERT INTO product_classes (id, name, category, tier, retail_value, images)
-   VALUES ('$(id 50)', 'Speedmaster', 'watch', 'RARE', 7600, '[]');
-   INSERT INTO rooms (id, product_class_id, funding_target, deadline, entry_bundles)
-   SELECT ('00000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid, '$(id 50)', 20, '2030-01-01',
-          '[{\"amount\": 2, \"tickets\": 2}]'
-     FROM generate_series(11, 20) AS i;" >/dev/null
-# fund ROOM: open it, sell its 10 tickets in 2-ticket entries, fund it.
-fund() {
-	q "UPDATE rooms SET status = 'open', opened_at = now() WHERE id = '$1';
-	   SELECT allocate_room_entry('$1', ('00000000-0000-4000-8000-' || lpad((1 + g % 6)::text, 12, '0'))::uuid, 2, 'cash', 2)
-	     FROM generate_series(1, 10) AS g ORDER BY g;
-	   UPDATE rooms SET status = 'funded', funded_at = clock_timestamp() WHERE id = '$1';" >/dev/null
-}
+new_db
+add_rooms 11 22 '[{"amount": 2, "tickets": 2}]'
 
 # ---- keys, the witness policy, the commitments -------------------------------------
-"$draw" keygen --signing-key "$tmp/sign.pem" --public-key "$tmp/pub.pem" 2>/dev/null
-"$draw" keygen --seal-key "$tmp/seal.key" 2>/dev/null
-"$draw" keygen --signing-key "$tmp/log.pem" --public-key "$tmp/logpub.pem" 2>/dev/null
-"$draw" log vkey --key "$tmp/log.pem" --origin "$ORIGIN" >"$tmp/log.vkey"
-for w in w1 w2; do
-	"$draw" keygen --signing-key "$tmp/$w.pem" --public-key "$tmp/$w.pub" 2>/dev/null
-	"$witness" vkey --key "$tmp/$w.pem" --name "$w.example" >"$tmp/$w.vkey"
-done
-wcmd() { # wcmd W: the command that asks witness W
-	echo "\"$witness\" add-checkpoint --state \"$tmp/state-$1\" --key \"$tmp/$1.pem\" --name $1.example --log \"$tmp/log.vkey\""
-}
-printf 'log %s\nwitness %s\nwitness %s\nquorum 2\n' "$(cat "$tmp/log.vkey")" "$(cat "$tmp/w1.vkey")" "$(cat "$tmp/w2.vkey")" \
-	>"$tmp/policy"
-export ALOT_SIGNING_KEY="$tmp/sign.pem" ALOT_SEAL_KEY="$tmp/seal.key"
-for r in 11 12 13 14 15 16 17 18 20; do
+operator_keys
+log_key
+witness_keys w1 w2
+witness_policy
+for r in 11 12 13 14 15 16 17 18 20 21 22; do
 	run "commit$r" "$draw" commit --room "$(id $r)" --beacon-rule nist-beacon-2.0 --witness-policy "$tmp/policy"
 	expect "commit$r" 0
 done
@@ -89,23 +60,13 @@ run commit19 "$draw" commit --room "$(id 19)"
 expect commit19 0
 
 # ---- the live beacon (a test CA for its HTTPS, a test beacon certificate) ------------
-ossl() { openssl "$@" 2>>"$tmp/openssl.log" || { cat "$tmp/openssl.log" >&2; exit 2; }; }
-ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-	-subj "/CN=ALOT test CA" -keyout "$tmp/ca.key" -out "$tmp/ca.pem" \
-	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
-ossl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	-subj "/CN=127.0.0.1" -keyout "$tmp/server.key" -out "$tmp/server.csr"
-printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n' >"$tmp/server.ext"
-ossl x509 -req -in "$tmp/server.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAcreateserial \
-	-days 2 -extfile "$tmp/server.ext" -out "$tmp/server.pem"
+test_ca
 python3 "$mkpulse" cert "$tmp/bc" >/dev/null
 BC="$tmp/bc/beacon-test.pem"
 beacon() { # beacon NAME PERIOD_MS: start a live beacon; its base URL into $tmp/NAME.url
-	python3 "$ALOT_SRC/tests/lib/live_beacon.py" "$tmp/server.pem" "$tmp/server.key" "$tmp/bc/beacon-test.key" "$BC" \
-		"$tmp/$1.port" --period-ms "$2" 2>"$tmp/$1.log" &
-	pids+=($!)
-	for _ in $(seq 300); do [ -s "$tmp/$1.port" ] && break; sleep 0.1; done
-	[ -s "$tmp/$1.port" ] || fail "the live beacon $1 did not start: $(cat "$tmp/$1.log")"
+	start_server "the live beacon $1" "$tmp/$1.port" "$tmp/$1.log" \
+		python3 "$ALOT_SRC/tests/lib/live_beacon.py" "$tmp/server.pem" "$tmp/server.key" "$tmp/bc/beacon-test.key" "$BC" \
+		"$tmp/$1.port" --period-ms "$2"
 	echo "https://127.0.0.1:$(cat "$tmp/$1.port")/beacon/2.0" >"$tmp/$1.url"
 }
 beacon live 1000
@@ -274,6 +235,29 @@ expect retried 0
 	fail "the next scan: $(cat "$tmp/retried.out")"
 drawn_once "$R" retried
 echo "ok: a draw refused for a missing witness is logged, exit 1, and the next scan, with the witness, draws the room"
+
+# ---- a witness out of reach holds the rooms frozen after it ------------------------------
+# Witnesses never go back to a smaller tree: had the second room been
+# witnessed at its larger size, the first could never get its own
+# checkpoint cosigned by every witness.
+R1=$(id 21) R2=$(id 22)
+fund "$R1"
+fund "$R2"
+mapfile -d '' DOWN < <(opts)
+for i in "${!DOWN[@]}"; do [ "${DOWN[$i]}" = "$(wcmd w2)" ] && DOWN[$i]="exit 3"; done
+run held "$draw" run "${DOWN[@]}" --once
+[ "$(cat "$tmp/held.rc")" != 0 ] || fail "held: a witness out of reach, and exit 0"
+steps "$tmp/held.out" "$R1" | grep -q "^freeze:done checkpoint:done witness:\(refused\|error\)$" ||
+	fail "held: the first room: $(steps "$tmp/held.out" "$R1")"
+[ "$(steps "$tmp/held.out" "$R2")" = "freeze:done witness:refused" ] || fail "held: the second room: $(cat "$tmp/held.out")"
+has held out "waits for room $R1, frozen before it, to be witnessed first"
+size2=$(( $(q "SELECT idx FROM log_entries WHERE kind = 'freeze' AND room_id = '$R2'") + 1 ))
+[ "$(q "SELECT count(*) FROM log_checkpoints WHERE size = $size2")" = 0 ] || fail "held: the second room's checkpoint was signed"
+run unheld "$draw" run "${OPTS[@]}" --once
+expect unheld 0
+drawn_once "$R1" unheld
+drawn_once "$R2" unheld
+echo "ok: a witness out of reach holds the rooms frozen after the first unwitnessed one; with it back, both are drawn"
 
 # ---- SIGTERM during the pulse wait ------------------------------------------------------
 R=$(id 18)

@@ -10,27 +10,12 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/rules.sh"
 
-tmp=$(mktemp -d)
-APP=t_bp_app_$$ DRAW=t_bp_draw_$$ AUDITOR=t_bp_auditor_$$ OWNER=t_bp_owner_$$
-ROLES=("$APP" "$DRAW" "$AUDITOR" "$OWNER")
-cleanup() {
-	local r
-	cleanup_dbs # first: the owner role owns objects in the test database
-	for r in "${ROLES[@]}"; do psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-id() { printf '00000000-0000-4000-8000-%012d' "$1"; }
+rules_setup bp app draw auditor owner
 U1=$(id 1) P1=$(id 50)
 
 db="t_beacon_policy_$$"
-TEST_DBS+=("$db")
-createdb "$db"
-psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$ALOT_SRC/sql/schema.sql" >/dev/null
-sq "INSERT INTO users (id, email, hashed_password) VALUES ('$U1', 'a@example.com', 'x');
-    INSERT INTO product_classes (id, name, category, tier, retail_value, images) VALUES
-      ('$P1', 'Submariner', 'watch', 'GRAIL', 9000, '[]');" >/dev/null
+rules_db "$db"
+user_product
 
 STATE="SELECT md5(coalesce(string_agg(x, '|' ORDER BY x), '')) FROM (
     SELECT 'policy ' || to_jsonb(t)::text AS x FROM witness_policies t
@@ -128,8 +113,7 @@ refused "the pulses of a room twice" "" "duplicate key value violates unique con
 echo "ok: pulses are stored once, only for a frozen room under the rule, against its freeze's entry and the first checkpoint that holds it"
 
 # ---- nobody changes them -----------------------------------------------------------------------
-sq "CREATE ROLE $APP LOGIN IN ROLE alot_app; CREATE ROLE $DRAW LOGIN IN ROLE alot_draw;
-    CREATE ROLE $AUDITOR LOGIN IN ROLE alot_auditor; CREATE ROLE $OWNER LOGIN;
+sq "$(roles_sql)
     ALTER TABLE witness_policies OWNER TO $OWNER; ALTER TABLE room_draw_beacons OWNER TO $OWNER;" >/dev/null
 for role in "" "$OWNER" "$DRAW" "$APP" "$AUDITOR"; do
 	case $role in

@@ -14,29 +14,15 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/rules.sh"
 
-tmp=$(mktemp -d)
-APP=t_lf_app_$$ DRAW=t_lf_draw_$$ AUDITOR=t_lf_auditor_$$ OWNER=t_lf_owner_$$ MIGRATOR=t_lf_migrator_$$
-ROLES=("$APP" "$DRAW" "$AUDITOR" "$OWNER" "$MIGRATOR")
-cleanup() {
-	local r
-	cleanup_dbs # first: the owner role owns objects in the test databases
-	for r in "${ROLES[@]}"; do psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+rules_setup lf app draw auditor owner migrator
 
-# frozen_db: a fresh database with our schema, every trigger enabled (unlike
-# lib.sh's new_db, which switches the draw protocol's off), in $FROZEN_DB.
-# Not run in $(...): the cleanup must know the database (to drop it before
-# the roles that own objects in it).
+# frozen_db: a fresh database with our schema, every trigger enabled, in
+# $FROZEN_DB (rules_db).
 frozen_db() {
 	FROZEN_DB="t_ledger_freeze_$$_${RANDOM}"
-	TEST_DBS+=("$FROZEN_DB")
-	createdb "$FROZEN_DB"
-	psql -X -q -v ON_ERROR_STOP=1 -d "$FROZEN_DB" -f "$ALOT_SRC/sql/schema.sql" >/dev/null
+	rules_db "$FROZEN_DB"
 }
 
-id() { printf '00000000-0000-4000-8000-%012d' "$1"; }
 U1=$(id 1) U2=$(id 2) P1=$(id 50) P2=$(id 51)
 
 
@@ -166,8 +152,7 @@ echo "ok: entries refused in created, open-without-commitment, funded, drawing, 
 # (d) owns room_entries and is also a member of alot_app, the strongest
 # non-superuser there is: owning the table gives TRUNCATE and the right to
 # alter its triggers; alot_app gives what the triggers read.
-sq "CREATE ROLE $APP LOGIN IN ROLE alot_app; CREATE ROLE $DRAW LOGIN IN ROLE alot_draw;
-    CREATE ROLE $AUDITOR LOGIN IN ROLE alot_auditor; CREATE ROLE $OWNER LOGIN IN ROLE alot_app;
+sq "$(roles_sql alot_app)
     ALTER TABLE room_entries OWNER TO $OWNER;
     -- TRUNCATE room_entries must cascade to the tables that reference it;
     -- with their TRUNCATE too, only the rule is left to refuse the owner.
@@ -356,9 +341,8 @@ frozen_db
 control=$FROZEN_DB
 db_saved=$db
 db=$control
-sq "INSERT INTO users (id, email, hashed_password) VALUES ('$U1', 'a@example.com', 'x');
-    INSERT INTO product_classes (id, name, category, tier, retail_value, images) VALUES ('$P1', 'Submariner', 'watch', 'GRAIL', 9000, '[]');
-    $(room_sql "$R_FUNDED" 4); $(commit_sql "$R_FUNDED");
+user_product
+sq "$(room_sql "$R_FUNDED" 4); $(commit_sql "$R_FUNDED");
     UPDATE rooms SET status = 'open' WHERE id = '$R_FUNDED';
     SELECT allocate_room_entry('$R_FUNDED', '$U1', 4, 'cash', 4);
     UPDATE rooms SET status = 'funded' WHERE id = '$R_FUNDED';" >/dev/null

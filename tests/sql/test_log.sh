@@ -12,29 +12,14 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/rules.sh"
 
-tmp=$(mktemp -d)
-APP=t_log_app_$$ DRAW=t_log_draw_$$ AUDITOR=t_log_auditor_$$ OWNER=t_log_owner_$$
-ROLES=("$APP" "$DRAW" "$AUDITOR" "$OWNER")
-cleanup() {
-	local r
-	cleanup_dbs # first: the owner role owns objects in the test databases
-	for r in "${ROLES[@]}"; do psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-id() { printf '00000000-0000-4000-8000-%012d' "$1"; }
+rules_setup log app draw auditor owner
 U1=$(id 1) P1=$(id 50)
 
 # log_db: a fresh database with our schema, every trigger on, in $db.
 log_db() {
 	db="t_log_$$_${RANDOM}"
-	TEST_DBS+=("$db")
-	createdb "$db"
-	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$ALOT_SRC/sql/schema.sql" >/dev/null
-	sq "INSERT INTO users (id, email, hashed_password) VALUES ('$U1', 'a@example.com', 'x');
-	    INSERT INTO product_classes (id, name, category, tier, retail_value, images) VALUES
-	      ('$P1', 'Submariner', 'watch', 'GRAIL', 9000, '[]');" >/dev/null
+	rules_db "$db"
+	user_product
 }
 
 
@@ -181,8 +166,7 @@ check_tree
 echo "ok: concurrent appends get indexes with no gap and no duplicate, and the root is right"
 
 # ---- nobody changes the log -------------------------------------------------------------------
-sq "CREATE ROLE $APP LOGIN IN ROLE alot_app; CREATE ROLE $DRAW LOGIN IN ROLE alot_draw;
-    CREATE ROLE $AUDITOR LOGIN IN ROLE alot_auditor; CREATE ROLE $OWNER LOGIN;
+sq "$(roles_sql)
     ALTER TABLE log_entries OWNER TO $OWNER; ALTER TABLE log_hashes OWNER TO $OWNER;
     ALTER TABLE log_head OWNER TO $OWNER; ALTER TABLE log_checkpoints OWNER TO $OWNER;
     ALTER TABLE log_cosignatures OWNER TO $OWNER;

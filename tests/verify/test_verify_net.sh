@@ -12,24 +12,16 @@ net="$BUILD/alot-verify-net"
 R="$ALOT_SRC/vectors/records"
 K="$R/pubkey.pem"
 tmp=$(mktemp -d)
-server_pid=
+. "$ALOT_SRC/tests/verify/cli-lib.sh"
+. "$ALOT_SRC/tests/lib/testca.sh"
 cleanup() {
-	if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; fi
+	stop_servers
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-. "$ALOT_SRC/tests/verify/cli-lib.sh"
 
 # ---- a test CA and a certificate for 127.0.0.1 ------------------------------
-ossl() { openssl "$@" 2>>"$tmp/openssl.log" || { cat "$tmp/openssl.log" >&2; exit 2; }; }
-ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-	-subj "/CN=ALOT test CA" -keyout "$tmp/ca.key" -out "$tmp/ca.pem" \
-	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
-ossl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	-subj "/CN=127.0.0.1" -keyout "$tmp/server.key" -out "$tmp/server.csr"
-printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n' >"$tmp/server.ext"
-ossl x509 -req -in "$tmp/server.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAcreateserial \
-	-days 2 -extfile "$tmp/server.ext" -out "$tmp/server.pem"
+test_ca
 
 # ---- what the server publishes ------------------------------------------------
 www="$tmp/www"
@@ -44,11 +36,8 @@ cp "$R/valid/one-ticket.draw.json" "$www/no-ledger.draw.json"
 echo '<html><body>Sorry, we moved.</body></html>' >"$www/html.draw.json"
 cp "$R/valid/one-ticket.ledger.jsonl" "$www/html.ledger.jsonl"
 
-python3 "$ALOT_SRC/tests/verify/https_server.py" "$tmp/server.pem" "$tmp/server.key" "$www" \
-	"$tmp/port" 2>"$tmp/server.log" &
-server_pid=$!
-for _ in $(seq 300); do [ -s "$tmp/port" ] && break; kill -0 "$server_pid" || break; sleep 0.1; done
-[ -s "$tmp/port" ] || fail "the HTTPS server did not start: $(cat "$tmp/server.log")"
+start_server "the HTTPS server" "$tmp/port" "$tmp/server.log" \
+	python3 "$ALOT_SRC/tests/verify/https_server.py" "$tmp/server.pem" "$tmp/server.key" "$www" "$tmp/port"
 base="https://127.0.0.1:$(cat "$tmp/port")"
 v() { "$net" --pubkey "$K" --cacert "$tmp/ca.pem" "$@"; }
 

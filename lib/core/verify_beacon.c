@@ -94,8 +94,11 @@ witness_twice(const alot_note *note, const alot_tlog_policy *policy)
 	return NULL;
 }
 
-/* The freeze is entry proof->index, in the first tree that holds it, cosigned by every witness. */
-static void
+/*
+ * The freeze is entry proof->index, in the first tree that holds it,
+ * cosigned by every witness; 1 when so, with the log time in *log_time.
+ */
+static int
 judge_log_time(const struct beacon_state *s, const alot_tlog_proof *proof, const char *freeze,
                size_t freeze_len, uint64_t *log_time, alot_report *r)
 {
@@ -136,7 +139,9 @@ judge_log_time(const struct beacon_state *s, const alot_tlog_proof *proof, const
 	} else {
 		*log_time = v.policy_time;
 		alot_report_set(r, "beacon-log-time", ALOT_CHECK_PASS, "%s", "");
+		return 1;
 	}
+	return 0;
 }
 
 static void
@@ -159,9 +164,8 @@ check_log_time(const alot_draw_record *d, const char *freeze, size_t freeze_len,
 		alot_report_set(r, "beacon-log-time", ALOT_CHECK_FAIL, "the freeze's log proof: %s", err.message);
 		return;
 	}
-	judge_log_time(s, &proof, freeze, freeze_len, &s->log_time, r);
+	s->have_time = judge_log_time(s, &proof, freeze, freeze_len, &s->log_time, r);
 	s->freeze_index = proof.index;
-	s->have_time = alot_report_find(r, "beacon-log-time")->status == ALOT_CHECK_PASS;
 	alot_tlog_proof_free(&proof);
 }
 

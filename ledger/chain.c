@@ -175,11 +175,12 @@ judge(struct chain *ch, const tx *next, const tx *last)
 		ch->prev_after += cur->amount;
 		return 0;
 	}
+	/* The row is named with its own amount: written from a stale balance, it is the event. */
 	snprintf(detail, sizeof(detail),
 	         "%s %lld, the chain stood at %lld (%+lld credits) and goes on from there:"
-	         " a missing row, or a row written from a stale balance",
+	         " a missing row, or this row (%s, %+lld credits) written from a stale balance",
 	         ch->first ? "the first balance_before is" : "balance_before jumps to",
-	         cur->before, ch->prev_after, cur->before - ch->prev_after);
+	         cur->before, ch->prev_after, cur->before - ch->prev_after, cur->type, cur->amount);
 	chain_finding(ch, cur, "drift", detail);
 	ch->prev_after = cur->after;
 	return 0;

@@ -35,33 +35,105 @@ static const char credit_negative_sql[] =
 	" WHERE ($1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR t.room_id = ANY($2::uuid[]))"
 	"   AND (t.balance_before < 0 OR t.balance_after < 0)";
 
-static const char credit_balance_sql[] =
-	"WITH last AS (SELECT DISTINCT ON (t.user_id) t.user_id, t.balance_after"
-	"             FROM credit_transactions t WHERE $1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])"
-	"            ORDER BY t.user_id, t.created_at DESC, t.id DESC)"
-	"SELECT 'user_universal_credits', c.id::text,"
-	"       CASE WHEN l.user_id IS NULL THEN '0' ELSE l.balance_after::text END, c.balance::text,"
-	"       format('user %s: the balance is %s, the ledger ends at %s', c.user_id, coalesce(c.balance::text, 'NULL'),"
-	"              CASE WHEN l.user_id IS NULL THEN '0' ELSE coalesce(l.balance_after::text, 'NULL') END),"
-	"       abs(coalesce(c.balance, 0) - coalesce(l.balance_after, 0))::float8, 'credits', 'error'"
-	"  FROM user_universal_credits c LEFT JOIN last l ON l.user_id = c.user_id"
-	" WHERE ($1::uuid[] IS NULL OR c.user_id = ANY($1::uuid[])) AND $2::uuid[] IS NULL"
-	"   AND coalesce(c.balance, 0) <> coalesce(l.balance_after, 0)";
+/*
+ * Where each user's ledger stands, for credit-balance and credit-totals:
+ *   ends     the balance the ledger ends at: the last dated transaction's
+ *            balance_after, in (created_at, id) order, or, when an undated
+ *            transaction continues it (balance_before = that balance; 0
+ *            without dated ones), that one's, as credit-chain places it
+ *            (chain.c); end_text is it as shown (NULL as NULL, 0 when none)
+ *   amounts  the sum of the amounts: where the ledger's balances would end
+ *            if they chained; ends - amounts is what the breaks of the chain
+ *            (credit-chain, credit-arithmetic) made appear or vanish
+ * So that one event is counted once, credit-balance splits its difference
+ * into the part that follows from the chain, the part that follows from
+ * the totals and its own, and credit-totals says when it follows from the
+ * chain (docs/ledger.md, "One event, counted once").
+ */
+#define LEDGER_ENDS_SQL \
+	"WITH tx AS (SELECT t.user_id, t.id, t.created_at, t.amount, t.balance_before, t.balance_after, t.transaction_type" \
+	"             FROM credit_transactions t WHERE $1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[]))," \
+	"  last AS (SELECT DISTINCT ON (x.user_id) x.user_id, x.balance_after FROM tx x WHERE x.created_at IS NOT NULL" \
+	"            ORDER BY x.user_id, x.created_at DESC, x.id DESC)," \
+	"  fits AS (SELECT DISTINCT ON (u.user_id) u.user_id, u.balance_after FROM tx u LEFT JOIN last l ON l.user_id = u.user_id" \
+	"            WHERE u.created_at IS NULL AND u.balance_before = coalesce(l.balance_after, 0) ORDER BY u.user_id, u.id)," \
+	"  led AS (SELECT g.user_id, g.amounts, l.user_id IS NOT NULL AS dated, l.balance_after AS last_after," \
+	"                 n.balance_after AS undated_after" \
+	"            FROM (SELECT x.user_id, sum(x.amount) AS amounts FROM tx x GROUP BY x.user_id) g" \
+	"            LEFT JOIN last l ON l.user_id = g.user_id LEFT JOIN fits n ON n.user_id = g.user_id)," \
+	"  ledger AS (SELECT d.user_id, coalesce(d.undated_after, d.last_after, 0) AS ends, d.amounts::bigint AS amounts," \
+	"                    CASE WHEN d.undated_after IS NOT NULL THEN d.undated_after::text" \
+	"                         WHEN d.dated THEN coalesce(d.last_after::text, 'NULL') ELSE '0' END AS end_text" \
+	"               FROM led d)"
 
-/* The totals rule of docs/schema.md. */
+/* A signed number of credits, as the chain gives them: +100, -100, 0. */
+#define SIGNED(x) "(CASE WHEN (" x ") > 0 THEN '+' ELSE '' END || (" x ")::text)"
+
+/*
+ * The balance's difference from where the ledger ends is
+ *   (amounts - ends)  what the chain's breaks moved: credit-chain's finding
+ * + (totals - amounts) what the totals miss or add: credit-totals' findings
+ * + (balance - totals) the balance's own;
+ * each part is named when the first two are not 0, and the finding's
+ * amount is only the balance's own part, so no credit is counted twice.
+ */
+static const char credit_balance_sql[] =
+	LEDGER_ENDS_SQL
+	"SELECT 'user_universal_credits', c.id::text, coalesce(l.end_text, '0'), c.balance::text,"
+	"       format('user %s: the balance is %s, the ledger ends at %s', c.user_id, coalesce(c.balance::text, 'NULL'),"
+	"              coalesce(l.end_text, '0'))"
+	"       || CASE WHEN v.chain = 0 AND v.totals = 0 THEN ''"
+	"               ELSE format(': of the %s credits, %s', " SIGNED("v.balance - v.ends") ", concat_ws(', ',"
+	"                      CASE WHEN v.chain <> 0 THEN format('%s follow from the credit-chain finding (the ledger''s"
+	" amounts sum to %s: its balances %s %s credits)', " SIGNED("v.chain") ", v.amounts,"
+	"                                  CASE WHEN v.chain > 0 THEN 'lost' ELSE 'gained' END, abs(v.chain)) END,"
+	"                      CASE WHEN v.totals <> 0 THEN format('%s from the credit-totals finding (the totals give %s)',"
+	"                                  " SIGNED("v.totals") ", v.amounts + v.totals) END,"
+	"                      CASE WHEN v.own = 0 THEN 'none is the balance''s own'"
+	"                           ELSE format('%s are the balance''s own', " SIGNED("v.own") ") END)) END,"
+	"       abs(v.own)::float8, 'credits', 'error'"
+	"  FROM user_universal_credits c LEFT JOIN ledger l ON l.user_id = c.user_id"
+	" CROSS JOIN LATERAL (SELECT b.balance, b.ends, b.amounts, b.amounts - b.ends AS chain, b.rtotals - b.amounts AS totals,"
+	"                            b.balance - b.rtotals AS own"
+	"                       FROM (SELECT coalesce(c.balance, 0)::bigint AS balance, coalesce(l.ends, 0)::bigint AS ends,"
+	"                                    coalesce(l.amounts, 0) AS amounts, coalesce(c.total_earned, 0)::bigint"
+	"                                    - coalesce(c.total_spent, 0) - coalesce(c.total_expired, 0) AS rtotals) b) v"
+	" WHERE ($1::uuid[] IS NULL OR c.user_id = ANY($1::uuid[])) AND $2::uuid[] IS NULL"
+	"   AND v.balance <> v.ends";
+
+/*
+ * The totals rule of docs/schema.md.  The totals sum the amounts, which a
+ * transaction written from a stale balance does not change; but a credits
+ * row written from the same stale state misses what the ledger's balances
+ * miss.  So when only one total is wrong and the totals give exactly where
+ * the ledger's balances end, not what its amounts sum to, the finding
+ * follows from credit-chain's, says so, and counts no credit of its own.
+ */
 static const char credit_totals_sql[] =
-	"WITH sums AS (SELECT t.user_id, sum(greatest(t.amount, 0)) AS earned,"
+	LEDGER_ENDS_SQL ","
+	"  sums AS (SELECT t.user_id, sum(greatest(t.amount, 0)) AS earned,"
 	"                  sum(CASE WHEN t.amount < 0 AND t.transaction_type <> 'expiry' THEN -t.amount ELSE 0 END) AS spent,"
 	"                  sum(CASE WHEN t.transaction_type = 'expiry' THEN -t.amount ELSE 0 END) AS expired"
-	"             FROM credit_transactions t WHERE $1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[]) GROUP BY t.user_id)"
+	"             FROM tx t GROUP BY t.user_id)"
 	"SELECT 'user_universal_credits', c.id::text, v.expected::text, v.shown,"
-	"       format('user %s: %s is %s, the ledger sums to %s', c.user_id, v.name, coalesce(v.shown, 'NULL'), v.expected),"
-	"       abs(v.actual - v.expected)::float8, 'credits', 'error'"
-	"  FROM user_universal_credits c LEFT JOIN sums m ON m.user_id = c.user_id"
+	"       format('user %s: %s is %s, the ledger sums to %s', c.user_id, v.name, coalesce(v.shown, 'NULL'), v.expected)"
+	"       || CASE WHEN f.follows THEN format(': it follows from the credit-chain finding: the totals give %s, where the"
+	" ledger''s balances end, while its amounts sum to %s (%s credits)', f.rtotals, f.amounts, " SIGNED("f.ends - f.amounts") ")"
+	"               ELSE '' END,"
+	"       CASE WHEN f.follows THEN 0 ELSE abs(v.actual - v.expected) END::float8, 'credits', 'error'"
+	"  FROM user_universal_credits c LEFT JOIN sums m ON m.user_id = c.user_id LEFT JOIN ledger l ON l.user_id = c.user_id"
 	" CROSS JOIN LATERAL (VALUES ('total_earned', coalesce(c.total_earned, 0)::bigint, coalesce(m.earned, 0)::bigint, c.total_earned::text),"
 	"                            ('total_spent', coalesce(c.total_spent, 0)::bigint, coalesce(m.spent, 0)::bigint, c.total_spent::text),"
 	"                            ('total_expired', coalesce(c.total_expired, 0)::bigint, coalesce(m.expired, 0)::bigint, c.total_expired::text))"
 	"       AS v(name, actual, expected, shown)"
+	" CROSS JOIN LATERAL (SELECT r.rtotals, r.ends, r.amounts,"
+	"                            r.wrong = 1 AND r.ends <> r.amounts AND r.rtotals = r.ends AS follows"
+	"                       FROM (SELECT coalesce(c.total_earned, 0)::bigint - coalesce(c.total_spent, 0)"
+	"                                    - coalesce(c.total_expired, 0) AS rtotals,"
+	"                                    coalesce(l.ends, 0)::bigint AS ends, coalesce(l.amounts, 0) AS amounts,"
+	"                                    (coalesce(c.total_earned, 0) <> coalesce(m.earned, 0))::int"
+	"                                    + (coalesce(c.total_spent, 0) <> coalesce(m.spent, 0))::int"
+	"                                    + (coalesce(c.total_expired, 0) <> coalesce(m.expired, 0))::int AS wrong) r) f"
 	" WHERE ($1::uuid[] IS NULL OR c.user_id = ANY($1::uuid[])) AND $2::uuid[] IS NULL AND v.actual <> v.expected";
 
 /* The finding is the user's: table users, the user's id (its transactions are many). */

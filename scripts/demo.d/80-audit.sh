@@ -20,7 +20,7 @@ set -e
 echo "   alot-ledger exit status: $rc (2: it could not run)"
 [ "$rc" = 2 ]
 echo
-echo "== a corrupted copy: lost credits, a moved ticket range, a double refund, a forged winner"
+echo "== a corrupted copy: a grant from a stale balance, a moved ticket range, a double refund, a forged winner"
 copy="${DEMO_DB}_corrupted"
 psql -X -q -d postgres -c "CREATE DATABASE $copy TEMPLATE $DEMO_DB"
 psql -X -q -v ON_ERROR_STOP=1 -d "$copy" <<'SQL'
@@ -29,7 +29,8 @@ psql -X -q -v ON_ERROR_STOP=1 -d "$copy" <<'SQL'
 ALTER TABLE credit_transactions DISABLE TRIGGER USER;
 ALTER TABLE room_entries DISABLE TRIGGER USER;
 ALTER TABLE room_entries DROP CONSTRAINT excl_room_entries_no_overlap;
--- 100 credits vanish: a transaction from a stale balance (defect f).
+-- A grant of 100 written from a stale balance of 0 (defect f): its balances fall
+-- below the chain's, and the user's credits row never sees the grant.
 INSERT INTO credit_transactions (user_id, amount, balance_before, balance_after, transaction_type, description)
 SELECT user_id, 100, 0, 100, 'admin_grant', 'stale balance' FROM user_universal_credits WHERE balance > 500 ORDER BY user_id LIMIT 1;
 -- An open room's entry slides into its neighbour's tickets.

@@ -493,8 +493,120 @@ audit "$order" --check credit-chain --user "$U50"
 expect_finding credit-chain id='"00000000-0000-4000-8000-0000000050a2"' actual=null \
 	message="\"user $U50: no date: transaction 00000000-0000-4000-8000-0000000050a2 has no created_at, so it has no place in the chain (balance 110 to 160), and fits at no break of it\""
 expect_finding credit-chain id='"00000000-0000-4000-8000-0000000050a3"' \
-	message="\"user $U50: drift: balance_before jumps to 150, the chain stood at 100 (+50 credits) and goes on from there: a missing row, or a row written from a stale balance\""
+	message="\"user $U50: drift: balance_before jumps to 150, the chain stood at 100 (+50 credits) and goes on from there: a missing row, or this row (admin_grant, +50 credits) written from a stale balance\""
 echo "ok: an undated transaction is named as undated, and placed where its balances fit"
+
+# credit-balance places an undated transaction as the chain does: the
+# ledger ends at the last dated row, or at the undated row that continues
+# it; never at an undated row because NULL sorts first.  U50's balance is
+# its true end (250) with the undated row fitting nowhere (above) and in
+# the middle; U51's undated row continues the chain's end.
+U51=00000000-0000-4000-8000-00000000ee51
+q "$order" "ALTER TABLE credit_transactions DISABLE TRIGGER USER;
+	INSERT INTO users (id, email, hashed_password) VALUES ('$U51', 'nodate-end@example.com', 'x');
+	INSERT INTO user_universal_credits (user_id, balance, total_earned) VALUES ('$U51', 180, 180);
+	INSERT INTO credit_transactions (id, user_id, amount, balance_before, balance_after, transaction_type, created_at) VALUES
+	  ('00000000-0000-4000-8000-0000000051a1', '$U51', 100, 0, 100, 'admin_grant', '2026-06-01'),
+	  ('00000000-0000-4000-8000-0000000051a2', '$U51', 80, 100, 180, 'admin_grant', NULL),
+	  ('00000000-0000-4000-8000-0000000051a3', '$U51', 500, 700, 1200, 'admin_grant', NULL);
+	UPDATE user_universal_credits SET total_earned = 680 WHERE user_id = '$U51'" >/dev/null
+for fit in nowhere middle; do
+	[ "$fit" = nowhere ] || q "$order" "UPDATE credit_transactions SET balance_before = 100, balance_after = 150
+		WHERE id = '00000000-0000-4000-8000-0000000050a2'" >/dev/null
+	for u in "$U50" "$U51"; do
+		audit "$order" --check credit-balance --user "$u"
+		[ "$rc" = 0 ] || fail "credit-balance with an undated transaction ($fit, $u): $(cat "$tmp/out.jsonl")"
+	done
+done
+# A wrong balance is measured from the true end, not from the undated row.
+q "$order" "UPDATE user_universal_credits SET balance = 240 WHERE user_id = '$U50'" >/dev/null
+audit "$order" --check credit-balance --user "$U50"
+[ "$rc" = 1 ] && [ "$(wc -l <"$tmp/out.jsonl")" = 1 ] || fail "credit-balance after an undated transaction: $(cat "$tmp/out.jsonl")"
+expect_finding credit-balance expected='"250"' actual='"240"' amount=10 \
+	message="\"user $U50: the balance is 240, the ledger ends at 250\""
+q "$order" "UPDATE user_universal_credits SET balance = 250 WHERE user_id = '$U50'" >/dev/null
+echo "ok: credit-balance ends the ledger where the chain places its undated transactions"
+
+# ---- one stale balance, one loss: the findings that follow from the chain say so -----------
+# Each user: a grant of 1000, a grant of 100, then a redemption of 100
+# written from the balance before that grant (1000, not 1100): 100 credits
+# vanish from the chain.  The credits row: U60's kept by the amounts (the
+# true balance, 1000); U61's never saw the redemption (1100, spent 0);
+# U62's written from the same stale state (900, earned 1000: the grant lost).
+# U63, the demo's case (scripts/demo.d/80-audit.sh): a grant of 100 written
+# from 0 while the chain stood at 1000, which its credits row never saw.
+stale="t_ledger_stale_$$"
+dbs+=("$stale")
+q postgres "CREATE DATABASE $stale TEMPLATE $clean"
+stale_rows() {  # stale_rows N: the three transactions of user ...ee6N
+	local u=00000000-0000-4000-8000-00000000ee6$1 t=00000000-0000-4000-8000-000000006$1
+	echo "INSERT INTO users (id, email, hashed_password) VALUES ('$u', 'stale$1@example.com', 'x');
+	INSERT INTO credit_transactions (id, user_id, amount, balance_before, balance_after, transaction_type, created_at) VALUES
+	  ('${t}a1', '$u', 1000, 0, 1000, 'admin_grant', '2026-07-01'),
+	  ('${t}a2', '$u', 100, 1000, 1100, 'admin_grant', '2026-07-02'),
+	  ('${t}a3', '$u', -100, 1000, 900, 'redemption', '2026-07-03');"
+}
+q "$stale" "ALTER TABLE credit_transactions DISABLE TRIGGER USER;
+	$(stale_rows 0) $(stale_rows 1) $(stale_rows 2)
+	INSERT INTO users (id, email, hashed_password) VALUES ('00000000-0000-4000-8000-00000000ee63', 'stale3@example.com', 'x');
+	INSERT INTO credit_transactions (id, user_id, amount, balance_before, balance_after, transaction_type, created_at) VALUES
+	  ('00000000-0000-4000-8000-0000000063a1', '00000000-0000-4000-8000-00000000ee63', 1000, 0, 1000, 'admin_grant', '2026-07-01'),
+	  ('00000000-0000-4000-8000-0000000063a2', '00000000-0000-4000-8000-00000000ee63', 100, 0, 100, 'admin_grant', '2026-07-02');
+	INSERT INTO user_universal_credits (id, user_id, balance, total_earned, total_spent) VALUES
+	  ('00000000-0000-4000-8000-0000000060c0', '00000000-0000-4000-8000-00000000ee60', 1000, 1100, 100),
+	  ('00000000-0000-4000-8000-0000000060c1', '00000000-0000-4000-8000-00000000ee61', 1100, 1100, 0),
+	  ('00000000-0000-4000-8000-0000000060c2', '00000000-0000-4000-8000-00000000ee62', 900, 1000, 100),
+	  ('00000000-0000-4000-8000-0000000060c3', '00000000-0000-4000-8000-00000000ee63', 1000, 1000, 0);" >/dev/null
+audit "$stale"
+python3 - "$tmp/out.jsonl" <<'PY' || fail "one stale balance: $(cat "$tmp/out.jsonl")"
+import json, sys
+got = sorted(json.dumps(json.loads(l), sort_keys=True) for l in open(sys.argv[1]))
+U = "00000000-0000-4000-8000-00000000ee6"
+def f(check, table, id, expected, actual, message, amount=None):
+    d = {"check": check, "severity": "error", "table": table, "id": id, "expected": expected, "actual": actual, "message": message}
+    if amount is not None:
+        d.update(amount=amount, unit="credits")
+    return d
+want = []
+for n in "012":
+    want.append(f("credit-chain", "credit_transactions", "00000000-0000-4000-8000-000000006%sa3" % n, "1100", "1000",
+                  "user %s%s: drift: balance_before jumps to 1000, the chain stood at 1100 (-100 credits) and goes on from"
+                  " there: a missing row, or this row (redemption, -100 credits) written from a stale balance" % (U, n), 100.0))
+want.append(f("credit-balance", "user_universal_credits", "00000000-0000-4000-8000-0000000060c0", "900", "1000",
+              "user %s0: the balance is 1000, the ledger ends at 900: of the +100 credits, +100 follow from the credit-chain"
+              " finding (the ledger's amounts sum to 1000: its balances lost 100 credits), none is the balance's own" % U))
+want.append(f("credit-balance", "user_universal_credits", "00000000-0000-4000-8000-0000000060c1", "900", "1100",
+              "user %s1: the balance is 1100, the ledger ends at 900: of the +200 credits, +100 follow from the credit-chain"
+              " finding (the ledger's amounts sum to 1000: its balances lost 100 credits), +100 from the credit-totals"
+              " finding (the totals give 1100), none is the balance's own" % U))
+want.append(f("credit-totals", "user_universal_credits", "00000000-0000-4000-8000-0000000060c1", "100", "0",
+              "user %s1: total_spent is 0, the ledger sums to 100" % U, 100.0))
+want.append(f("credit-totals", "user_universal_credits", "00000000-0000-4000-8000-0000000060c2", "1100", "1000",
+              "user %s2: total_earned is 1000, the ledger sums to 1100: it follows from the credit-chain finding: the totals"
+              " give 900, where the ledger's balances end, while its amounts sum to 1000 (-100 credits)" % U))
+want.append(f("credit-chain", "credit_transactions", "00000000-0000-4000-8000-0000000063a2", "1000", "0",
+              "user %s3: drift: balance_before jumps to 0, the chain stood at 1000 (-1000 credits) and goes on from"
+              " there: a missing row, or this row (admin_grant, +100 credits) written from a stale balance" % U, 1000.0))
+want.append(f("credit-balance", "user_universal_credits", "00000000-0000-4000-8000-0000000060c3", "100", "1000",
+              "user %s3: the balance is 1000, the ledger ends at 100: of the +900 credits, +1000 follow from the credit-chain"
+              " finding (the ledger's amounts sum to 1100: its balances lost 1000 credits), -100 from the credit-totals"
+              " finding (the totals give 1000), none is the balance's own" % U))
+want.append(f("credit-totals", "user_universal_credits", "00000000-0000-4000-8000-0000000060c3", "1100", "1000",
+              "user %s3: total_earned is 1000, the ledger sums to 1100" % U, 100.0))
+want = sorted(json.dumps(w, sort_keys=True) for w in want)
+if got != want:
+    for l in sorted(set(got) ^ set(want)):
+        print(("got  " if l in got else "want ") + l, file=sys.stderr)
+    sys.exit(1)
+PY
+# The text report counts each credit once: what each stale row's balances
+# lost (100, 100, 100, 1000), and what U61's and U63's rows never saw (100 each).
+set +e; ledger -d "dbname=$stale" >"$tmp/text.txt"; set -e
+grep -q '^FAIL  credit-chain             4 findings, 1300 credits involved$' "$tmp/text.txt" &&
+	grep -q '^FAIL  credit-balance           3 findings$' "$tmp/text.txt" &&
+	grep -q '^FAIL  credit-totals            3 findings, 200 credits involved$' "$tmp/text.txt" ||
+	fail "one stale balance, text report: $(cat "$tmp/text.txt")"
+echo "ok: one stale balance is one loss: the balance and totals findings say what follows from the chain's, counted once"
 
 # ---- random damage: the scan finds exactly what the plain queries find ----------------------
 # Forty mutations, each applied on top of the ones before (a seeded random row

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "verify.h"
 #ifdef ALOT_WITH_CURL
@@ -63,14 +64,26 @@ source_seekable(FILE *f, const char *name, unsigned long long limit)
 }
 
 static FILE *
-open_file(const char *name)
+open_file(const char *name, unsigned long long limit)
 {
+	unsigned long long file_limit = limit >= FETCH_LEDGER_LIMIT ? FILE_LEDGER_LIMIT
+	                                : limit >= FETCH_BUNDLE_LIMIT ? FILE_BUNDLE_LIMIT : 0;
+	struct stat st;
 	FILE *f;
 
 	if (strcmp(name, "-") == 0)
 		return stdin;
-	if ((f = fopen(name, "rb")) == NULL)
+	if ((f = fopen(name, "rb")) == NULL) {
 		cli_error("could not open \"%s\": %s", name, strerror(errno));
+		return NULL;
+	}
+	/* Records and proofs are read with a bounded fread; bundles and ledgers to their end. */
+	if (file_limit != 0 && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size > file_limit) {
+		cli_error("\"%s\" is over the limit of %llu bytes", name, file_limit);
+		fclose(f);
+		return NULL;
+	}
 	return f;
 }
 
@@ -100,12 +113,11 @@ source_cleanup(void)
 FILE *
 source_open(const char *name, unsigned long long limit)
 {
-	(void)limit;
 	if (source_is_url(name)) {
 		refuse_network();
 		return NULL;
 	}
-	return open_file(name);
+	return open_file(name, limit);
 }
 
 #else /* ALOT_WITH_CURL */
@@ -214,7 +226,7 @@ source_open(const char *name, unsigned long long limit)
 		cli_hint("use the https:// address, or download the files and verify them offline");
 		return NULL;
 	}
-	return source_is_url(name) ? fetch(name, limit) : open_file(name);
+	return source_is_url(name) ? fetch(name, limit) : open_file(name, limit);
 }
 
 #endif /* ALOT_WITH_CURL */

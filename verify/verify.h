@@ -20,6 +20,15 @@
 #define FETCH_RECORD_LIMIT      ((unsigned long long)ALOT_RECORD_MAX + 2) /* one record and its line end */
 #define FETCH_BUNDLE_LIMIT      (64ULL << 20) /* a bundle of records, a list of commitments */
 #define FETCH_LEDGER_LIMIT      (1ULL << 30)
+/*
+ * The most a regular file may hold: it is read line by line in bounded
+ * memory, never copied, so its limits are the largest real inputs, not
+ * what a temporary copy may take.  A bundle: 16 GiB (a million draw
+ * records of 16 KiB).  A ledger: the largest one the protocol allows, a
+ * header and 2^31 - 1 entries, each line at its limit.
+ */
+#define FILE_BUNDLE_LIMIT       (16ULL << 30)
+#define FILE_LEDGER_LIMIT       (((unsigned long long)ALOT_MAX_TICKETS + 1) * (ALOT_LEDGER_LINE_MAX + 1))
 #define FETCH_DEFAULT_TIMEOUT   60L /* seconds per download */
 
 /* 1 when name is an http:// or https:// URL rather than a file. */

@@ -183,6 +183,23 @@ assert [o["verified"] for o in objs] == [True, False], objs
 assert objs[1]["type"] == "ledger" and objs[1]["checks"][0]["status"] == "FAIL", objs[1]
 PY
 echo "ok: CR LF is not the published form, a missing final newline is fine, /dev/zero ends, escapes are escaped"
+# A regular file has a total limit too, checked before it is read (sparse
+# files: nothing is written to disk): 16 GiB of records, and for a ledger
+# the largest the protocol allows, 2^31 entries of 513 bytes.
+truncate -s $(( (16 << 30) + 1 )) "$tmp/huge.jsonl"
+could_not_run huge_bundle "alot-verify: \"$tmp/huge.jsonl\" is over the limit of 17179869184 bytes" \
+	"$verify" --pubkey "$K" "$tmp/huge.jsonl"
+could_not_run huge_commitments "is over the limit of 17179869184 bytes" \
+	"$verify" --pubkey "$K" --commitment "$tmp/huge.jsonl" "$R2/valid/many-entries.draw.json"
+truncate -s $(( (1 << 31) * 513 + 1 )) "$tmp/huge.ledger.jsonl"
+could_not_run huge_ledger "alot-verify: \"$tmp/huge.ledger.jsonl\" is over the limit of 1101659111424 bytes" \
+	"$verify" --pubkey "$K" --ledger "$tmp/huge.ledger.jsonl" "$R2/valid/many-entries.draw.json"
+truncate -s $(( (1 << 31) * 513 )) "$tmp/huge.ledger.jsonl"
+run ledger_at_limit timeout 20 "$verify" --pubkey "$K" --ledger "$tmp/huge.ledger.jsonl" "$R2/valid/many-entries.draw.json"
+expect ledger_at_limit 1
+has ledger_at_limit out "FAIL  ledger"
+rm -f "$tmp/huge.jsonl" "$tmp/huge.ledger.jsonl"
+echo "ok: a regular file over its total limit is refused before it is read"
 
 # ---- the command line -------------------------------------------------------
 run help "$verify" --help

@@ -19,10 +19,8 @@
 #include "draw.h"
 #include "net/net.h"
 
-#define MAX_CERT_FILES   16
 #define DEFAULT_WAIT     300L  /* seconds */
 #define DEFAULT_TIMEOUT  30L   /* seconds per request */
-#define MAX_SECONDS      (7L * 24 * 3600)
 
 static const char usage[] =
 	"alot-draw beacon fetches and checks NIST Randomness Beacon pulses for the beacon rule.\n"
@@ -99,78 +97,18 @@ static const char check_usage[] =
 
 /* ---- shared ----------------------------------------------------------- */
 
-/* Read all of name (at most max bytes) into *buf (malloc()ed, NUL-terminated); prints why not. */
-static int
-read_whole(const char *name, size_t max, char **buf, size_t *len)
-{
-	FILE *f = NULL;
-	int ok = 0;
-
-	*buf = NULL;
-	*len = 0;
-	if ((f = fopen(name, "rb")) == NULL) {
-		cli_error("could not open \"%s\": %s", name, strerror(errno));
-		goto out;
-	}
-	if ((*buf = malloc(max + 2)) == NULL) {
-		cli_error("out of memory");
-		goto out;
-	}
-	*len = fread(*buf, 1, max + 1, f);
-	if (ferror(f)) {
-		cli_error("could not read \"%s\": %s", name, strerror(errno ? errno : EIO));
-		goto out;
-	}
-	(*buf)[*len] = '\0';
-	ok = 1;
-out:
-	if (f != NULL)
-		fclose(f);
-	if (!ok) {
-		free(*buf);
-		*buf = NULL;
-	}
-	return ok;
-}
-
 alot_beacon_trust *
 beacon_trust_load(char *const *files, size_t n)
 {
 	alot_beacon_trust *trust;
 	alot_error err;
-	char *text = NULL;
-	size_t len;
-	int ok = 0;
+	size_t failed;
 
-	if ((trust = alot_beacon_trust_new()) == NULL) {
-		cli_error("out of memory");
-		return NULL;
-	}
-	if (alot_beacon_trust_add_builtin(trust, &err) != ALOT_OK) {
+	trust = alot_beacon_trust_load((const char *const *)files, n, &failed, &err);
+	if (trust == NULL && failed < n && err.code != ALOT_ERR_IO)
+		cli_error("--beacon-cert \"%s\": %s", files[failed], err.message);
+	else if (trust == NULL)
 		cli_report(&err);
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!read_whole(files[i], 4 * ALOT_BEACON_CERT_MAX, &text, &len))
-			goto out;
-		if (len > 4 * ALOT_BEACON_CERT_MAX) {
-			cli_error("--beacon-cert \"%s\" is over the limit of %d bytes", files[i], 4 * ALOT_BEACON_CERT_MAX);
-			goto out;
-		}
-		if (alot_beacon_trust_add(trust, (const unsigned char *)text, len, &err) != ALOT_OK) {
-			cli_error("--beacon-cert \"%s\": %s", files[i], err.message);
-			goto out;
-		}
-		free(text);
-		text = NULL;
-	}
-	ok = 1;
-out:
-	free(text);
-	if (!ok) {
-		alot_beacon_trust_free(trust);
-		trust = NULL;
-	}
 	return trust;
 }
 
@@ -193,15 +131,19 @@ parse_beacon_time(const char *text, int64_t *ms)
 	return 0;
 }
 
-/* A whole number of seconds from 0 (or 1) to a week into *out; prints why not. */
+/*
+ * A whole number of seconds from min to a week; prints why not.  Not
+ * parse_seconds_option(): "alot-draw beacon" words its messages as
+ * "for --wait", and its tests hold it to that.
+ */
 static int
 parse_seconds(const char *option, const char *text, long min, long *out)
 {
 	uint64_t v;
 
-	if (!parse_u64(text, &v) || v < (uint64_t)min || v > (uint64_t)MAX_SECONDS) {
+	if (!parse_u64(text, &v) || v < (uint64_t)min || v > (uint64_t)BEACON_MAX_WAIT) {
 		cli_error("invalid value \"%s\" for %s: expected %ld to %ld seconds", text, option, min,
-		          MAX_SECONDS);
+		          BEACON_MAX_WAIT);
 		return 0;
 	}
 	*out = (long)v;
@@ -223,7 +165,7 @@ struct fetch_options {
 	int have_after;
 	uint64_t chain;
 	const char *base_url, *cacert, *output;
-	char *certs[MAX_CERT_FILES];
+	char *certs[BEACON_MAX_CERTS];
 	size_t ncerts;
 	long wait, timeout;
 };
@@ -347,13 +289,7 @@ fetch_option(int c, struct fetch_options *o)
 		return 1;
 	case 'u': o->base_url = optarg; return 1;
 	case 1: o->cacert = optarg; return 1;
-	case 'b':
-		if (o->ncerts == MAX_CERT_FILES) {
-			cli_error("--beacon-cert may be given at most %d times", MAX_CERT_FILES);
-			return 0;
-		}
-		o->certs[o->ncerts++] = optarg;
-		return 1;
+	case 'b': return add_beacon_cert(o->certs, &o->ncerts, optarg);
 	case 'w': return parse_seconds("--wait", optarg, 0, &o->wait);
 	case 't': return parse_seconds("--timeout", optarg, 1, &o->timeout);
 	case 'o': o->output = optarg; return 1;
@@ -396,7 +332,7 @@ check_file(const char *name, const alot_beacon_trust *trust, alot_beacon_pulse *
 	size_t len;
 	int rc = ALOT_EXIT_ERROR;
 
-	if (!read_whole(name, ALOT_BEACON_PULSE_MAX, &text, &len))
+	if ((rc = draw_read_file(name, ALOT_BEACON_PULSE_MAX, "beacon pulse", &text, &len)) != ALOT_EXIT_OK)
 		goto out;
 	rc = ALOT_EXIT_FAILED;
 	if (alot_beacon_pulse_parse(text, len, p, &err) != ALOT_OK) {
@@ -420,7 +356,7 @@ struct check_options {
 	int64_t after;
 	int have_after, have_chain;
 	uint64_t chain;
-	char *certs[MAX_CERT_FILES];
+	char *certs[BEACON_MAX_CERTS];
 	size_t ncerts;
 };
 
@@ -513,11 +449,8 @@ beacon_cmd_check(int argc, char **argv)
 			}
 			break;
 		case 'b':
-			if (o.ncerts == MAX_CERT_FILES) {
-				cli_error("--beacon-cert may be given at most %d times", MAX_CERT_FILES);
+			if (!add_beacon_cert(o.certs, &o.ncerts, optarg))
 				return usage_error();
-			}
-			o.certs[o.ncerts++] = optarg;
 			break;
 		default:
 			return usage_error();

@@ -61,7 +61,7 @@ draw_read_file(const char *path, size_t max, const char *what, char **out, size_
 	*out = NULL;
 	*len = 0;
 	if ((f = fopen(path, "rb")) == NULL) {
-		cli_error("could not read %s \"%s\": %s", what, path, strerror(errno));
+		cli_error("could not open \"%s\": %s", path, strerror(errno));
 		goto out;
 	}
 	if ((buf = malloc(max + 2)) == NULL) {

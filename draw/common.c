@@ -30,6 +30,30 @@ parse_uuid_option(const char *option, const char *value, alot_uuid *out)
 	return 1;
 }
 
+int
+parse_seconds_option(const char *option, const char *value, long min, long max, long *out)
+{
+	uint64_t v;
+
+	if (!parse_u64(value, &v) || v < (uint64_t)min || v > (uint64_t)max) {
+		cli_error("invalid value \"%s\" for option %s: expected seconds from %ld to %ld", value, option, min, max);
+		return 0;
+	}
+	*out = (long)v;
+	return 1;
+}
+
+int
+add_beacon_cert(char **certs, size_t *n, const char *file)
+{
+	if (*n == BEACON_MAX_CERTS) {
+		cli_error("--beacon-cert may be given at most %d times", BEACON_MAX_CERTS);
+		return 0;
+	}
+	certs[(*n)++] = (char *)file;
+	return 1;
+}
+
 const char *
 uuid_text(const alot_uuid *id)
 {

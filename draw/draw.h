@@ -54,6 +54,9 @@ void draw_options_defaults(draw_options *opts);
 /* Parse a UUID option, in any case; prints the error and returns 0 when it is not one. */
 int parse_uuid_option(const char *option, const char *value, alot_uuid *out);
 
+/* A whole number of seconds from min to max for option; prints the error and returns 0 when not. */
+int parse_seconds_option(const char *option, const char *value, long min, long max, long *out);
+
 /*
  * The canonical lowercase text of id, in one of four static buffers used
  * in turn: what the options' UUIDs are normalised to.
@@ -275,6 +278,7 @@ int write_file_atomic(const char *path, const void *data, size_t len, int sync);
 
 #define BEACON_MAX_CERTS    16
 #define BEACON_DEFAULT_WAIT 3600L /* seconds: --beacon-wait */
+#define BEACON_MAX_WAIT     (7L * 24 * 3600) /* the longest --beacon-wait or --wait: a week */
 
 /*
  * Where the pulses of a draw under the beacon rule come from, and whom to
@@ -285,6 +289,9 @@ int write_file_atomic(const char *path, const void *data, size_t len, int sync);
  * certificates trusted beside the builtin NIST one (--beacon-cert).
  * Set every field with beacon_options_defaults() first.
  */
+/* One more --beacon-cert file into certs (n of them, at most BEACON_MAX_CERTS); prints why not. */
+int add_beacon_cert(char **certs, size_t *n, const char *file);
+
 struct beacon_options {
 	const char *pulse_file;     /* --beacon-pulse */
 	const char *previous_file;  /* --beacon-previous */

@@ -832,20 +832,6 @@ out:
 	return rc;
 }
 
-/* A whole number of seconds, 0 to a week, for --beacon-wait; 0 after a usage error (printed). */
-static int
-parse_wait(const char *text, long *out)
-{
-	uint64_t v;
-
-	if (!parse_u64(text, &v) || v > 7u * 24 * 3600) {
-		cli_error("invalid value \"%s\" for --beacon-wait: expected 0 to 604800 seconds", text);
-		return 0;
-	}
-	*out = (long)v;
-	return 1;
-}
-
 /* One of the beacon options into b; 0 after a usage error (printed), -1 when c is none of them. */
 static int
 beacon_option(int c, const char *arg, struct beacon_options *b)
@@ -855,14 +841,8 @@ beacon_option(int c, const char *arg, struct beacon_options *b)
 	case 2: b->previous_file = arg; return 1;
 	case 3: b->url = arg; return 1;
 	case 4: b->cacert = arg; return 1;
-	case 5: return parse_wait(arg, &b->wait);
-	case 6:
-		if (b->cert_count == BEACON_MAX_CERTS) {
-			cli_error("--beacon-cert may be given at most %d times", BEACON_MAX_CERTS);
-			return 0;
-		}
-		b->certs[b->cert_count++] = (char *)arg;
-		return 1;
+	case 5: return parse_seconds_option("--beacon-wait", arg, 0, BEACON_MAX_WAIT, &b->wait);
+	case 6: return add_beacon_cert(b->certs, &b->cert_count, arg);
 	default: return -1;
 	}
 }

@@ -339,20 +339,6 @@ enum {
 	OPT_BEACON_URL, OPT_CACERT, OPT_BEACON_CERT, OPT_BEACON_WAIT
 };
 
-/* A decimal number of seconds, min..max; prints why not. */
-static int
-parse_seconds(const char *option, const char *value, long min, long max, long *out)
-{
-	uint64_t v;
-
-	if (!parse_u64(value, &v) || v < (uint64_t)min || v > (uint64_t)max) {
-		cli_error("invalid value \"%s\" for option %s: expected seconds from %ld to %ld", value, option, min, max);
-		return 0;
-	}
-	*out = (long)v;
-	return 1;
-}
-
 static int
 parse_args(int argc, char **argv, struct run_config *cfg, const char **log_key_path)
 {
@@ -400,21 +386,18 @@ parse_args(int argc, char **argv, struct run_config *cfg, const char **log_key_p
 		case OPT_PUBLISH: cfg->publish_dir = optarg; break;
 		case OPT_EXPORT: cfg->export_dir = optarg; break;
 		case OPT_POLL:
-			if (!parse_seconds("--poll", optarg, 1, 86400, &cfg->poll))
+			if (!parse_seconds_option("--poll", optarg, 1, 86400, &cfg->poll))
 				return 0;
 			break;
 		case OPT_ONCE: cfg->once = 1; break;
 		case OPT_BEACON_URL: cfg->beacon.url = optarg; break;
 		case OPT_CACERT: cfg->beacon.cacert = optarg; break;
 		case OPT_BEACON_CERT:
-			if (cfg->beacon.cert_count == BEACON_MAX_CERTS) {
-				cli_error("at most %d --beacon-cert options", BEACON_MAX_CERTS);
+			if (!add_beacon_cert(cfg->beacon.certs, &cfg->beacon.cert_count, optarg))
 				return 0;
-			}
-			cfg->beacon.certs[cfg->beacon.cert_count++] = optarg;
 			break;
 		case OPT_BEACON_WAIT:
-			if (!parse_seconds("--beacon-wait", optarg, 0, 7L * 86400, &cfg->beacon.wait))
+			if (!parse_seconds_option("--beacon-wait", optarg, 0, BEACON_MAX_WAIT, &cfg->beacon.wait))
 				return 0;
 			break;
 		default: return 0;

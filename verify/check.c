@@ -89,36 +89,16 @@ int
 companions_load_beacon_certs(companions *c, const char *const *files, size_t n)
 {
 	alot_error err;
-	char *text = NULL;
-	size_t len;
-	int too_long, ok = 0;
+	size_t failed;
 
-	if ((c->trust = alot_beacon_trust_new()) == NULL) {
-		cli_error("out of memory");
-		return 0;
-	}
-	if (alot_beacon_trust_add_builtin(c->trust, &err) != ALOT_OK) {
+	if ((c->trust = alot_beacon_trust_load(files, n, &failed, &err)) != NULL &&
+	    (c->nist = alot_beacon_trust_load(NULL, 0, &failed, &err)) != NULL)
+		return 1;
+	if (failed < n && err.code != ALOT_ERR_IO)
+		cli_error("--beacon-cert \"%s\": %s", files[failed], err.message);
+	else
 		cli_report(&err);
-		return 0;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!read_whole(files[i], 4 * ALOT_BEACON_CERT_MAX, &text, &len, &too_long))
-			goto out;
-		if (too_long) {
-			cli_error("--beacon-cert \"%s\" is over the limit of %d bytes", files[i], 4 * ALOT_BEACON_CERT_MAX);
-			goto out;
-		}
-		if (alot_beacon_trust_add(c->trust, (const unsigned char *)text, len, &err) != ALOT_OK) {
-			cli_error("--beacon-cert \"%s\": %s", files[i], err.message);
-			goto out;
-		}
-		free(text);
-		text = NULL;
-	}
-	ok = 1;
-out:
-	free(text);
-	return ok;
+	return 0;
 }
 
 void
@@ -127,6 +107,7 @@ companions_free(companions *c)
 	if (c->have_ledger)
 		line_reader_close(&c->ledger);
 	alot_beacon_trust_free(c->trust);
+	alot_beacon_trust_free(c->nist);
 	free(c->proof);
 	memset(c, 0, sizeof(*c));
 }
@@ -241,25 +222,14 @@ check_proof(companions *c, const alot_draw_record *draw, alot_report *report)
 	}
 }
 
-/* 1 when both pulses are signed by the NIST certificate built in (not one given with --beacon-cert). */
-static int
-signed_by_nist(const alot_beacon_outcome *o)
-{
-	alot_beacon_trust *nist = alot_beacon_trust_new();
-	int yes = nist != NULL && alot_beacon_trust_add_builtin(nist, NULL) == ALOT_OK &&
-	          alot_beacon_trust_has(nist, o->pulse.certificate_id) &&
-	          alot_beacon_trust_has(nist, o->previous.certificate_id);
-
-	alot_beacon_trust_free(nist);
-	return yes;
-}
-
 static void
-summarize_beacon(const alot_beacon_outcome *o, beacon_summary *b)
+summarize_beacon(const companions *c, const alot_beacon_outcome *o, beacon_summary *b)
 {
 	size_t at = 0;
 
-	b->nist_certificate = signed_by_nist(o);
+	/* Both pulses signed by the NIST certificate built in, not by one given with --beacon-cert. */
+	b->nist_certificate = alot_beacon_trust_has(c->nist, o->pulse.certificate_id) &&
+	                      alot_beacon_trust_has(c->nist, o->previous.certificate_id);
 	b->log_time = o->log_time;
 	b->freeze_index = o->freeze_index;
 	b->chain = o->pulse.chain_index;
@@ -291,7 +261,7 @@ check_beacon_draw(const companions *c, const alot_draw_record *draw, alot_report
 		goto out;
 	}
 	if (alot_draw_beacon_verify(draw, text, text ? strlen(text) : 0, c->trust, report, o) == ALOT_OK)
-		summarize_beacon(o, b);
+		summarize_beacon(c, o, b);
 out:
 	free(text);
 	free(o);

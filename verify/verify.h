@@ -257,6 +257,7 @@ typedef struct companions {
 	int proof_used;
 	struct log_context *log;      /* the log's policy and --log-proof files */
 	alot_beacon_trust *trust;     /* the beacon certificates trusted: NIST's, and --beacon-cert's */
+	alot_beacon_trust *nist;      /* NIST's alone: whether a verdict may say "NIST" */
 } companions;
 
 /*

@@ -113,6 +113,17 @@ alot_code alot_beacon_trust_add_builtin(alot_beacon_trust *trust, alot_error *er
  */
 alot_code alot_beacon_trust_add(alot_beacon_trust *trust, const unsigned char *data, size_t len,
                                 alot_error *err) ALOT_WARN_UNUSED;
+#define ALOT_BEACON_CERT_FILE_MAX (4 * ALOT_BEACON_CERT_MAX) /* bytes of one certificate file */
+/*
+ * A new store trusting the built-in certificate and those of each of the
+ * n files (PEM or DER, at most ALOT_BEACON_CERT_FILE_MAX bytes each); free
+ * it with alot_beacon_trust_free().  NULL on failure, with *failed the
+ * index of the file that failed (n when none did): ALOT_ERR_IO (err naming
+ * the file) when it cannot be read, ALOT_ERR_INVALID (err saying what,
+ * not naming the file) when it is too long or holds no certificate.
+ */
+alot_beacon_trust *alot_beacon_trust_load(const char *const *files, size_t n, size_t *failed,
+                                          alot_error *err) ALOT_WARN_UNUSED;
 /* 1 when a certificate with this certificateId is trusted. */
 int alot_beacon_trust_has(const alot_beacon_trust *trust,
                           const unsigned char id[ALOT_BEACON_HASH_LEN]);

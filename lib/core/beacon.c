@@ -12,6 +12,7 @@
  * (NIST may add fields; the signature covers only the known ones), but
  * every known field must be there with its JSON type.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -630,6 +631,61 @@ alot_beacon_trust_add_builtin(alot_beacon_trust *trust, alot_error *err)
 {
 	return alot_beacon_trust_add(trust, (const unsigned char *)Alot_beacon_builtin_pem,
 	                             strlen(Alot_beacon_builtin_pem), err);
+}
+
+/* The certificates of the file at path into trust. */
+static alot_code
+add_file(alot_beacon_trust *trust, const char *path, alot_error *err)
+{
+	unsigned char *buf = malloc(ALOT_BEACON_CERT_FILE_MAX + 1);
+	FILE *f = NULL;
+	size_t len;
+	alot_code rc;
+
+	if (buf == NULL) {
+		rc = alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((f = fopen(path, "rb")) == NULL) {
+		rc = alot_error_set(err, ALOT_ERR_IO, "could not open \"%s\": %s", path, strerror(errno));
+		goto out;
+	}
+	len = fread(buf, 1, ALOT_BEACON_CERT_FILE_MAX + 1, f);
+	if (ferror(f))
+		rc = alot_error_set(err, ALOT_ERR_IO, "could not read \"%s\": %s", path, strerror(errno ? errno : EIO));
+	else if (len > ALOT_BEACON_CERT_FILE_MAX)
+		rc = alot_error_set(err, ALOT_ERR_INVALID, "it is over the limit of %d bytes", ALOT_BEACON_CERT_FILE_MAX);
+	else
+		rc = alot_beacon_trust_add(trust, buf, len, err);
+out:
+	if (f != NULL)
+		fclose(f);
+	free(buf);
+	return rc;
+}
+
+alot_beacon_trust *
+alot_beacon_trust_load(const char *const *files, size_t n, size_t *failed, alot_error *err)
+{
+	alot_beacon_trust *trust = alot_beacon_trust_new();
+	alot_code rc = ALOT_OK;
+
+	*failed = n;
+	if (trust == NULL) {
+		alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	if ((rc = alot_beacon_trust_add_builtin(trust, err)) != ALOT_OK)
+		goto out;
+	for (size_t i = 0; i < n && rc == ALOT_OK; i++)
+		if ((rc = add_file(trust, files[i], err)) != ALOT_OK)
+			*failed = i;
+out:
+	if (rc != ALOT_OK) {
+		alot_beacon_trust_free(trust);
+		trust = NULL;
+	}
+	return trust;
 }
 
 /* ---- checks --------------------------------------------------------- */

@@ -27,10 +27,11 @@ import ssl
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mkpulse  # noqa: E402
+import tls_serve  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("cert")
@@ -117,14 +118,6 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-context.load_cert_chain(args.cert, args.key)
-server.socket = context.wrap_socket(server.socket, server_side=True)
 with lock:
     make(published())  # the history up to now, before the first request
-with open(args.portfile + ".tmp", "w") as f:
-    f.write(str(server.server_address[1]))
-os.rename(args.portfile + ".tmp", args.portfile)
-server.serve_forever()
+tls_serve.serve(Handler, args.cert, args.key, args.portfile)

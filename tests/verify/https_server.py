@@ -19,7 +19,10 @@ import os
 import ssl
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import tls_serve  # noqa: E402
 
 cert, key, root, portfile = sys.argv[1:5]
 never = threading.Event()
@@ -77,7 +80,7 @@ class Handler(BaseHTTPRequestHandler):
             elif kind in ("redirect-https", "redirect-http"):
                 scheme = "https" if kind == "redirect-https" else "http"
                 self.send_response(302)
-                self.send_header("Location", "%s://127.0.0.1:%d/files/%s" % (scheme, port, name))
+                self.send_header("Location", "%s://127.0.0.1:%d/files/%s" % (scheme, self.server.server_address[1], name))
                 self.send_header("Content-Length", "0")
                 self.end_headers()
             else:
@@ -87,13 +90,4 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_error(404)
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-context.load_cert_chain(cert, key)
-server.socket = context.wrap_socket(server.socket, server_side=True)
-port = server.server_address[1]
-with open(portfile + ".tmp", "w") as f:
-    f.write(str(port))
-os.rename(portfile + ".tmp", portfile)
-server.serve_forever()
+tls_serve.serve(Handler, cert, key, portfile)

@@ -4,6 +4,7 @@
 #   make check              install missing Debian packages, build, run every test
 #   make check SANITIZE=1   the same, built and run under ASan and UBSan (build-san/)
 #   make demo               the main job on a throwaway PostgreSQL cluster
+#   make web                the browser verifier's static files, into build/web/
 #   make install PREFIX=/usr/local DESTDIR=
 #                           the tools, libalot and its headers, the static
 #                           verifier with its SHA256SUMS (share/alot/), the
@@ -173,7 +174,7 @@ DEMO_SCRIPT   ?= scripts/demo.sh
 demo: deps
 	@mkdir -p $(BUILD)
 	@echo "demo: building (compiler output in $(DEMO_BUILD_LOG))"
-	@$(MAKE) --no-print-directory all >$(DEMO_BUILD_LOG) 2>&1 || \
+	@$(MAKE) --no-print-directory all web >$(DEMO_BUILD_LOG) 2>&1 || \
 		{ echo "demo: the build failed; the end of $(DEMO_BUILD_LOG):" >&2; \
 		  tail -n 30 $(DEMO_BUILD_LOG) >&2; exit 1; }
 	@BUILD=$(abspath $(BUILD)) $(DEMO_SCRIPT)

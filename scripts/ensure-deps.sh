@@ -10,13 +10,21 @@ packages=(
 	postgresql libpq-dev libssl-dev libjansson-dev libcurl4-openssl-dev
 	libcmocka-dev pkg-config make gcc clang libclang-rt-dev python3 procps
 	util-linux openssl groff-base
+	emscripten dpkg-dev chromium
 )
+# Node.js runs emscripten's optimizer and the web tests: any node will do, so
+# Debian's is installed only when there is none (a node from elsewhere
+# brings its own npm, which Debian's npm would conflict with).
+node_packages=(nodejs npm)
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' "${packages[@]}"
 	exit 0
 fi
 
 missing=()
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+	packages+=("${node_packages[@]}")
+fi
 for p in "${packages[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
 		missing+=("$p")

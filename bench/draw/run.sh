@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/draw/run.sh - draw a room of ENTRIES entries (default 1,000,000) and
 # print the time beside the floor: PostgreSQL's COPY of the same entries out.
-# Then the Merkle root's throughput beside raw SHA-256 on the same data.
+# Then the Merkle root beside its floor: bulk SHA-256 over as many 64-byte blocks.
 # A benchmark, not a test: "make bench-draw [BENCH_ENTRIES=n]".
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -54,5 +54,5 @@ echo "alot-draw execute (whole transaction):     ${draw} ms"
 awk -v d="$draw" -v f="$floor" 'BEGIN { printf "ratio: %.2fx the floor (goal: at most 2x)\n", d / f }'
 "$build/alot-verify" -q --pubkey "$tmp/pub.pem" "$tmp/record.json" && echo "(the record verifies)"
 echo
-echo "== Merkle root beside raw SHA-256"
+echo "== Merkle root beside its floor: SHA-256 in bulk over as many blocks"
 "$build/bench/merkle-bench" "$entries"

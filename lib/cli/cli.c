@@ -27,6 +27,8 @@ cli_progname(void)
 	return progname;
 }
 
+static void vprint_line(const char *label, const char *fmt, va_list ap) ALOT_PRINTF(2, 0);
+
 static void
 vprint_line(const char *label, const char *fmt, va_list ap)
 {

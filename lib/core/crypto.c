@@ -5,6 +5,12 @@
  * Every secret passes through memory this file wipes (OPENSSL_cleanse) on
  * every path; key files that their group or others can read are refused.
  */
+/*
+ * SHA-256 uses OpenSSL's low-level SHA256_Init/Update/Final, which 3.0
+ * deprecates in favour of EVP; see alot_sha256() for why.
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED 1
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -33,25 +39,23 @@ struct alot_seal_key {
 #define KEY_FILE_MAX 4096
 
 /*
- * OpenSSL 3's one-shot SHA256() fetches the algorithm on every call, which
- * costs more than hashing a Merkle node: fetch it once for the process (a
- * fetched EVP_MD may be shared by threads) and keep it for good.
+ * The Merkle tree hashes two short inputs (a 41-byte leaf, a 65-byte node)
+ * per ticket range, millions per draw.  Through EVP each hash allocates a
+ * context and OpenSSL 3's one-shot SHA256() also fetches the algorithm, and
+ * that costs more than the one or two blocks hashed.  The low-level
+ * interface keeps its context on the stack and calls the same block
+ * function, so it gives the same digest at close to the bulk rate
+ * (bench/README.md, "the Merkle tree").
  */
-static EVP_MD *sha256_md;
-static CRYPTO_ONCE sha256_once = CRYPTO_ONCE_STATIC_INIT;
-
-static void
-fetch_sha256(void)
-{
-	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
-}
-
 void
 alot_sha256(const void *data, size_t len, unsigned char out[ALOT_HASH_LEN])
 {
-	if (!CRYPTO_THREAD_run_once(&sha256_once, fetch_sha256) || sha256_md == NULL ||
-	    EVP_Digest(data, len, out, NULL, sha256_md, NULL) != 1)
-		SHA256(data, len, out); /* the slow path never gives another answer */
+	SHA256_CTX ctx;
+
+	SHA256_Init(&ctx);
+	SHA256_Update(&ctx, data, len);
+	SHA256_Final(out, &ctx);
+	OPENSSL_cleanse(&ctx, sizeof(ctx)); /* the input may be a seed */
 }
 
 alot_code

@@ -180,6 +180,16 @@ leaf_and_node_hashes_are_domain_separated(void **state)
 	alot_merkle_node_hash(a, b2, node);
 	alot_merkle_node_hash(b2, a, expected);
 	assert_memory_not_equal(node, expected, 32);
+	/* The node hash pads its 65 bytes itself: the same as SHA-256 of them. */
+	{
+		unsigned char cat[65];
+
+		cat[0] = 0x01;
+		memcpy(cat + 1, a, 32);
+		memcpy(cat + 33, b2, 32);
+		alot_sha256(cat, sizeof(cat), expected);
+		assert_memory_equal(node, expected, 32);
+	}
 }
 
 static void

@@ -46,13 +46,39 @@ ms() { date +%s%N; }
 t0=$(ms)
 psql -X -q -c "COPY (SELECT id, user_id, tickets_start, tickets_end FROM room_entries WHERE room_id = '$room' ORDER BY tickets_start, id) TO STDOUT" >/dev/null
 t1=$(ms)
-"$build/alot-draw" execute --room "$room" --admin "$admin" -k "$tmp/sign.pem" -s "$tmp/seal.key" >"$tmp/record.json" 2>/dev/null
+# The server logs every statement of the draw's session, with its duration:
+# the breakdown below reads them back.
+log="$(dirname "$ALOT_TEST_PGDATA")/server.log"
+mark=$(wc -l <"$log")
+PGOPTIONS="-c log_min_duration_statement=0" \
+	"$build/alot-draw" execute --room "$room" --admin "$admin" -k "$tmp/sign.pem" -s "$tmp/seal.key" >"$tmp/record.json" 2>/dev/null
 t2=$(ms)
 floor=$(( (t1 - t0) / 1000000 )); draw=$(( (t2 - t1) / 1000000 ))
 echo "floor: COPY of the $entries entries out:   ${floor} ms"
-echo "alot-draw execute (whole transaction):     ${draw} ms"
+echo "alot-draw execute (both transactions):     ${draw} ms"
 awk -v d="$draw" -v f="$floor" 'BEGIN { printf "ratio: %.2fx the floor (goal: at most 2x)\n", d / f }'
+# read: the ledger's COPYs; writes: every INSERT and UPDATE; commit: the
+# COMMITs; other: the server's other statements; the client's own time
+# (the Merkle tree, the draw, the signature, process start) is the rest.
+tail -n +"$((mark + 1))" "$log" | awk -v total="$draw" '
+	/duration: / {
+		ms = $0; sub(/.*duration: /, "", ms); sub(/ ms.*/, "", ms)
+		what = $0; sub(/.* ms +(statement|execute [^:]*): */, "", what)
+		if (what ~ /^COPY/) k = "read"
+		else if (what ~ /^(INSERT|UPDATE|DELETE)/) k = "writes"
+		else if (what ~ /^COMMIT/) k = "commit"
+		else k = "other"
+		t[k] += ms; server += ms
+		if (k == "writes" && ms > 50) { sub(/ +(SELECT|VALUES|SET|WHERE).*/, "", what); big[what] += ms }
+	}
+	END {
+		printf "breakdown: read %.0f ms, writes %.0f ms, commit %.0f ms, other statements %.0f ms, client (tree, draw, signature) %.0f ms\n",
+		       t["read"], t["writes"], t["commit"], t["other"], total - server
+		for (w in big) printf "  writes: %.0f ms in %s\n", big[w], w
+	}'
 "$build/alot-verify" -q --pubkey "$tmp/pub.pem" "$tmp/record.json" && echo "(the record verifies)"
 echo
 echo "== Merkle root beside its floor: SHA-256 in bulk over as many blocks"
 "$build/bench/merkle-bench" "$entries"
+echo
+bash "$src/bench/draw/rooms.sh" "$build" "$tmp"

@@ -44,3 +44,17 @@ CHECK_EXTRA_BUILD += $(BUILD)/bench/gen-log $(BUILD)/bench/inclusion-bench
 bench-log: all $(BUILD)/bench/gen-log $(BUILD)/bench/inclusion-bench
 	BUILD=$(abspath $(BUILD)) bench/log/run.sh $(BENCH_LOG_RECORDS)
 bench: bench-log
+
+# The browser verifier (issue #15): alot-verify.wasm in node and in headless
+# chromium beside the native binary, on 10,000 records and a 100,000-entry ledger.
+BENCH_WEB_RECORDS ?= 10000
+BENCH_WEB_ENTRIES ?= 100000
+$(BUILD)/bench/gen-ledger: $(call obj,bench/web/gen_ledger.c) $(LIB_CORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(LINKFLAGS) -o $@ $< $(LIB_CORE) $(CORE_LIBS)
+CHECK_EXTRA_BUILD += $(BUILD)/bench/gen-ledger
+
+.PHONY: bench-web
+bench-web: all web $(BUILD)/bench/gen-bundle $(BUILD)/bench/gen-ledger
+	BUILD=$(abspath $(BUILD)) bench/web/run.sh $(BENCH_WEB_RECORDS) $(BENCH_WEB_ENTRIES)
+bench: bench-web

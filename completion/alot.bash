@@ -35,9 +35,9 @@ _alot_witness_opts_keygen="--secret --public --help --version"
 _alot_witness_opts_status="--state --help --version"
 _alot_witness_opts_serve="--state --key --name --log --listen --max-requests --help --version"
 _alot_verify_opts="--pubkey --commitment --ledger --proof --entry --url --log-key --witness-key --witnesses --log-proof --checkpoint --consistency-proof --monitor --state --max-undrawn --now --beacon-cert
- --format --quiet --help --version"
+ --format --quiet --list-checks --help --version"
 _alot_verify_net_opts="--pubkey --commitment --ledger --proof --entry --url --cacert --timeout --log-key --witness-key --witnesses --log-proof --checkpoint --consistency-proof --monitor --state --max-undrawn --now --beacon-cert
- --format --quiet --help --version"
+ --format --quiet --list-checks --help --version"
 _alot_ledger_opts="--dbname --jobs --engine --memory-limit --check --skip --user --room --allow-writable --pubkey
  --format --progress --verbose --explain --list-checks --help --version"
 

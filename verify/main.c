@@ -86,6 +86,8 @@ static const char usage[] =
 	"\nOutput:\n"
 	"  -f, --format=FORMAT     output format: text (default) or json (one object per record)\n"
 	"  -q, --quiet             print nothing; the exit status tells\n"
+	"      --list-checks       list every check, with what it proves when it passes\n"
+	"                          (with --format json: one array), then exit\n"
 	"  -V, --version           output version information, then exit\n"
 	"  -?, --help              show this help, then exit\n"
 	"\n"
@@ -95,7 +97,8 @@ static const char usage[] =
 
 enum {
 	OPT_CACERT = 256, OPT_TIMEOUT, OPT_LOG_KEY, OPT_WITNESS_KEY, OPT_WITNESSES, OPT_LOG_PROOF,
-	OPT_CHECKPOINT, OPT_CONSISTENCY, OPT_MONITOR, OPT_STATE, OPT_MAX_UNDRAWN, OPT_NOW, OPT_BEACON_CERT
+	OPT_CHECKPOINT, OPT_CONSISTENCY, OPT_MONITOR, OPT_STATE, OPT_MAX_UNDRAWN, OPT_NOW, OPT_BEACON_CERT,
+	OPT_LIST_CHECKS
 };
 
 struct verify_options {
@@ -125,6 +128,7 @@ struct verify_options {
 	long long now;          /* POSIX seconds; -1 when not given */
 	const char **beacon_certs; /* --beacon-cert: argv's, argc of them at most */
 	size_t nbeacon_certs;
+	int list_checks;        /* --list-checks: list them, check nothing */
 };
 
 struct totals {
@@ -398,6 +402,10 @@ parse_option(int opt, struct verify_options *o)
 		o->beacon_certs[o->nbeacon_certs++] = optarg;
 		return 1;
 	}
+	if (opt == OPT_LIST_CHECKS) {
+		o->list_checks = 1;
+		return 1;
+	}
 	if (opt >= OPT_LOG_KEY)
 		return parse_log_option(opt, o);
 	switch (opt) {
@@ -476,9 +484,11 @@ log_usage_problem(const struct verify_options *o, int have_records)
 static const char *
 usage_problem(const struct verify_options *o, int have_records)
 {
-	const char *problem = log_usage_problem(o, have_records);
+	const char *problem;
 
-	if (problem != NULL)
+	if (o->list_checks)
+		return NULL;
+	if ((problem = log_usage_problem(o, have_records)) != NULL)
 		return problem;
 	if (o->monitor != NULL || (o->ncheckpoints == 2 && !have_records && o->url == NULL))
 		return NULL;
@@ -519,6 +529,7 @@ parse_args(int argc, char **argv, struct verify_options *o, alot_uuid *entry)
 		{ "max-undrawn", required_argument, NULL, OPT_MAX_UNDRAWN },
 		{ "now", required_argument, NULL, OPT_NOW },
 		{ "beacon-cert", required_argument, NULL, OPT_BEACON_CERT },
+		{ "list-checks", no_argument, NULL, OPT_LIST_CHECKS },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, '?' },
 		{ NULL, 0, NULL, 0 }
@@ -744,6 +755,11 @@ main(int argc, char **argv)
 	}
 	if (!parse_args(argc, argv, &o, &entry)) {
 		cli_try_help();
+		goto out;
+	}
+	if (o.list_checks) {
+		print_check_list(o.format);
+		rc = ALOT_EXIT_OK;
 		goto out;
 	}
 	if (!set_up_log(&o, &lc))

@@ -169,6 +169,19 @@ typedef struct monitor_summary {
 } monitor_summary;
 void print_monitor_summary(output_format fmt, const monitor_summary *s);
 
+/* ---- the checks, in plain words (explain.c) ------------------------------ */
+
+/* A check's name and one sentence of what it proves when it passes. */
+typedef struct check_description {
+	const char *name;
+	const char *proves;
+} check_description;
+
+/* Every check alot-verify can report, *count of them. */
+const check_description *check_descriptions(size_t *count);
+/* --list-checks: "name: sentence" lines, or one JSON array of {name, proves}. */
+void print_check_list(output_format fmt);
+
 /* ---- every record given, seen before any is reported (index.c) -------- */
 
 typedef enum signed_state { SIGNED_UNKNOWN = 0, SIGNED_VALID, SIGNED_INVALID } signed_state;

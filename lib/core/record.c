@@ -673,132 +673,254 @@ alot_inclusion_proof_parse(const char *text, size_t len, alot_inclusion_proof *o
 
 /* ---- serialization ------------------------------------------------- */
 
-static json_t *
-hex_json(const unsigned char *p, size_t len)
+/*
+ * The canonical writer: a kind's fields straight from the struct to text,
+ * keys sorted bytewise, no whitespace, as jansson's JSON_COMPACT |
+ * JSON_SORT_KEYS would print them (the form docs/protocol.md specifies),
+ * without building a JSON tree.  It runs twice over a record: counting
+ * (w->p NULL), then writing into one block of exactly that size, which is
+ * never reallocated, so a draw record's seed is never left behind in a
+ * freed block.  Verification serializes each record twice (its published
+ * form, its signed message); this is most of what it costs besides the
+ * signature check (bench/README.md).
+ */
+struct writer {
+	char *p;    /* NULL while counting */
+	size_t n;   /* bytes so far */
+	int failed; /* a value no record can hold (base64 over its cap) */
+};
+
+static void
+put(struct writer *w, const char *s, size_t len)
+{
+	if (w->p != NULL)
+		memcpy(w->p + w->n, s, len);
+	w->n += len;
+}
+
+static void
+put_str(struct writer *w, const char *s)
+{
+	put(w, s, strlen(s));
+}
+
+/* A JSON string, escaped as jansson escapes (our values never need it). */
+static void
+put_quoted(struct writer *w, const char *s, size_t len)
+{
+	static const char hexdigits[] = "0123456789abcdef";
+	size_t i, run = 0;
+
+	put(w, "\"", 1);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[6] = { '\\', 'u', '0', '0', hexdigits[c >> 4], hexdigits[c & 15] };
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		put(w, s + run, i - run);
+		run = i + 1;
+		if (c == '"' || c == '\\') {
+			esc[1] = (char)c;
+			put(w, esc, 2);
+		} else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
+			esc[1] = c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+			put(w, esc, 2);
+		} else
+			put(w, esc, 6);
+	}
+	put(w, s + run, len - run);
+	put(w, "\"", 1);
+}
+
+static void
+put_hex(struct writer *w, const unsigned char *p, size_t len)
 {
 	char buf[2 * ALOT_SIG_LEN + 1];
 
 	alot_hex_encode(p, len, buf);
-	return json_string(buf);
+	put_quoted(w, buf, 2 * len);
 }
 
-static json_t *build_object(const struct record_kind *kind, const void *base, int with_signature);
+static void
+put_uint(struct writer *w, uint64_t v)
+{
+	char buf[24];
+	int n = snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
 
-static json_t *
-b64_json(const unsigned char *p, size_t len, size_t cap)
+	put(w, buf, (size_t)n);
+}
+
+static void
+put_b64(struct writer *w, const unsigned char *p, size_t len, size_t cap)
 {
 	char *text = NULL;
-	json_t *v;
 
-	if (len > cap || alot_base64_encode(p, len, &text, NULL) != ALOT_OK)
-		return NULL;
-	v = json_string(text);
-	free(text);
-	return v;
-}
-
-static json_t *
-attempts_json(const alot_draw_result *d)
-{
-	json_t *arr = json_array();
-	size_t i;
-
-	for (i = 0; arr != NULL && i < d->attempt_count && i <= ALOT_MAX_NONCE; i++) {
-		json_t *a = build_object(&attempt_kind, &d->attempts[i], 1);
-
-		if (a != NULL)
-			json_object_set_new(a, "accepted", json_boolean(d->attempts[i].accepted));
-		json_array_append_new(arr, a);
+	if (len > cap) {
+		w->failed = 1;
+		return;
 	}
-	return arr;
+	if (w->p == NULL) { /* counting: the length of base64 with padding */
+		w->n += 2 + 4 * ((len + 2) / 3);
+		return;
+	}
+	if (alot_base64_encode(p, len, &text, NULL) != ALOT_OK) {
+		w->failed = 1;
+		return;
+	}
+	put_quoted(w, text, strlen(text));
+	free(text);
 }
 
-static json_t *
-path_json(const unsigned char (*path)[ALOT_HASH_LEN], size_t len)
+static void put_object(struct writer *w, const struct record_kind *kind, const void *base, int with_signature);
+
+static void
+put_attempts(struct writer *w, const alot_draw_result *d)
 {
-	json_t *arr = json_array();
 	size_t i;
 
-	for (i = 0; arr != NULL && i < len && i < ALOT_MAX_PROOF_LEN; i++)
-		json_array_append_new(arr, hex_json(path[i], ALOT_HASH_LEN));
-	return arr;
+	put(w, "[", 1);
+	for (i = 0; i < d->attempt_count && i <= ALOT_MAX_NONCE; i++) {
+		if (i > 0)
+			put(w, ",", 1);
+		/* "accepted" sorts first among the try's keys. */
+		put_str(w, d->attempts[i].accepted ? "{\"accepted\":true," : "{\"accepted\":false,");
+		put_object(w, &attempt_kind, &d->attempts[i], 1);
+	}
+	put(w, "]", 1);
 }
 
-static json_t *
-field_json(const struct field *f, const void *base)
+static void
+put_path(struct writer *w, const unsigned char (*path)[ALOT_HASH_LEN], size_t len)
+{
+	size_t i;
+
+	put(w, "[", 1);
+	for (i = 0; i < len && i < ALOT_MAX_PROOF_LEN; i++) {
+		if (i > 0)
+			put(w, ",", 1);
+		put_hex(w, path[i], ALOT_HASH_LEN);
+	}
+	put(w, "]", 1);
+}
+
+static void
+put_field(struct writer *w, const struct field *f, const void *base)
 {
 	char uuid[ALOT_UUID_STRLEN];
+	const char *text;
+	size_t len;
 
 	switch (f->kind) {
 	case K_UUID:
 		alot_uuid_format(CAT(base, f->offset, alot_uuid), uuid);
-		return json_string(uuid);
+		put_quoted(w, uuid, strlen(uuid));
+		return;
 	case K_HASH:
-		return hex_json(CAT(base, f->offset, unsigned char), ALOT_HASH_LEN);
+		put_hex(w, CAT(base, f->offset, unsigned char), ALOT_HASH_LEN);
+		return;
 	case K_KEY_ID:
-		return hex_json(CAT(base, f->offset, unsigned char), ALOT_KEY_ID_LEN);
+		put_hex(w, CAT(base, f->offset, unsigned char), ALOT_KEY_ID_LEN);
+		return;
 	case K_SIG:
-		return hex_json(CAT(base, f->offset, unsigned char), ALOT_SIG_LEN);
+		put_hex(w, CAT(base, f->offset, unsigned char), ALOT_SIG_LEN);
+		return;
 	case K_U32:
-		return json_integer(*CAT(base, f->offset, uint32_t));
+		put_uint(w, *CAT(base, f->offset, uint32_t));
+		return;
 	case K_U64:
-		return json_integer((json_int_t)*CAT(base, f->offset, uint64_t));
+		put_uint(w, *CAT(base, f->offset, uint64_t));
+		return;
 	case K_RULE:
 	case K_TIME:
 	case K_LOT_TYPE:
-		return json_string(CAT(base, f->offset, char));
+		text = CAT(base, f->offset, char);
+		put_quoted(w, text, strlen(text));
+		return;
 	case K_BEACON:
-		return hex_json(CAT(base, f->offset, unsigned char),
-		                *CAT(base, f->aux, size_t) <= ALOT_BEACON_VALUE_MAX ? *CAT(base, f->aux, size_t) : 0);
+		len = *CAT(base, f->aux, size_t);
+		put_hex(w, CAT(base, f->offset, unsigned char), len <= ALOT_BEACON_VALUE_MAX ? len : 0);
+		return;
 	case K_ATTEMPTS:
-		return attempts_json(CAT(base, f->offset, alot_draw_result));
+		put_attempts(w, CAT(base, f->offset, alot_draw_result));
+		return;
 	case K_PATH:
-		return path_json(CAT(base, f->offset, hash_t), *CAT(base, f->aux, size_t));
+		put_path(w, CAT(base, f->offset, hash_t), *CAT(base, f->aux, size_t));
+		return;
 	case K_B64_PULSE:
 	case K_B64_PROOF:
 	case K_B64_POLICY:
-		return b64_json(CAT(base, f->offset, unsigned char), *CAT(base, f->aux, size_t), b64_cap(f->kind));
+		put_b64(w, CAT(base, f->offset, unsigned char), *CAT(base, f->aux, size_t), b64_cap(f->kind));
+		return;
 	}
-	return NULL;
 }
 
-static json_t *
-build_object(const struct record_kind *kind, const void *base, int with_signature)
+/* One key of an object: a field, or (f NULL) "type" or "version". */
+struct key {
+	const char *name;
+	const struct field *f;
+};
+
+static int
+key_cmp(const void *a, const void *b)
 {
-	json_t *obj = json_object();
-	size_t i;
-
-	if (obj == NULL)
-		return NULL;
-	if (kind->type != NULL) {
-		json_object_set_new(obj, "type", json_string(kind->type));
-		json_object_set_new(obj, "version", json_integer(kind->version));
-	}
-	for (i = 0; i < kind->count; i++) {
-		json_t *v;
-
-		if (!with_signature && kind->fields[i].kind == K_SIG)
-			continue;
-		v = field_json(&kind->fields[i], base);
-		if (v == NULL || json_object_set_new(obj, kind->fields[i].name, v) != 0) {
-			json_decref(obj);
-			return NULL;
-		}
-	}
-	return obj;
+	return strcmp(((const struct key *)a)->name, ((const struct key *)b)->name);
 }
 
-/* Canonical text: keys sorted bytewise, no whitespace.  Values never need escaping. */
+/* The object's members, sorted; an object that opened already ('{' and a
+ * first member, for a try) gets no opening brace here. */
+static void
+put_object(struct writer *w, const struct record_kind *kind, const void *base, int with_signature)
+{
+	struct key keys[64];
+	size_t n = 0, i;
+
+	if (kind->type != NULL) {
+		keys[n++] = (struct key){ "type", NULL };
+		keys[n++] = (struct key){ "version", NULL };
+	}
+	for (i = 0; i < kind->count && n < sizeof(keys) / sizeof(keys[0]); i++)
+		if (with_signature || kind->fields[i].kind != K_SIG)
+			keys[n++] = (struct key){ kind->fields[i].name, &kind->fields[i] };
+	qsort(keys, n, sizeof(keys[0]), key_cmp);
+	if (kind != &attempt_kind)
+		put(w, "{", 1);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			put(w, ",", 1);
+		put_quoted(w, keys[i].name, strlen(keys[i].name));
+		put(w, ":", 1);
+		if (keys[i].f != NULL)
+			put_field(w, keys[i].f, base);
+		else if (strcmp(keys[i].name, "type") == 0)
+			put_quoted(w, kind->type, strlen(kind->type));
+		else
+			put_uint(w, kind->version);
+	}
+	put(w, "}", 1);
+}
+
+/* Canonical text into *text (malloc()ed, the caller's). */
 static alot_code
 dump_kind(const struct record_kind *kind, const void *base, int with_signature, char **text,
           alot_error *err)
 {
-	json_t *obj = build_object(kind, base, with_signature);
+	struct writer w = { NULL, 0, 0 };
 
-	*text = obj ? Alot_json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(obj);
-	if (*text == NULL)
+	*text = NULL;
+	put_object(&w, kind, base, with_signature);
+	if (w.failed)
+		return alot_error_set(err, ALOT_ERR_INVALID, "a record's base64 field is longer than its limit");
+	if ((w.p = malloc(w.n + 1)) == NULL)
 		return alot_error_set(err, ALOT_ERR_NOMEM, "out of memory serializing a record");
+	w.n = 0;
+	put_object(&w, kind, base, with_signature);
+	if (w.failed) {
+		free(w.p);
+		return alot_error_set(err, ALOT_ERR_INVALID, "a record's base64 field is longer than its limit");
+	}
+	w.p[w.n] = '\0';
+	*text = w.p;
 	return ALOT_OK;
 }
 

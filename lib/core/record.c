@@ -28,6 +28,7 @@ enum field_kind {
 	K_BEACON,   /* 0..64 bytes of hex; aux = offset of its size_t length */
 	K_TIME,     /* "YYYY-MM-DDTHH:MM:SS.ffffffZ" */
 	K_LOT_TYPE, /* "known" or "mystery" */
+	K_BOOL,     /* int, 0 or 1: true or false (a try's "accepted", the one boolean) */
 	K_ATTEMPTS, /* alot_draw_result: the array of tries */
 	K_PATH,     /* hashes; aux = offset of the size_t count */
 	/* base64 of bytes kept as given; aux = offset of the size_t length; the cap is the kind's */
@@ -347,6 +348,7 @@ static alot_code parse_fields(json_t *obj, const struct record_kind *kind, void 
 /* One try: {"accepted", "combined_seed", "nonce", "value"}. */
 #define ATTEMPT(f) offsetof(alot_attempt, f)
 static const struct field attempt_fields[] = {
+	{ "accepted", K_BOOL, ATTEMPT(accepted), 0 },
 	{ "combined_seed", K_HASH, ATTEMPT(combined_seed), 0 },
 	{ "nonce", K_U32, ATTEMPT(nonce), 0 },
 	{ "value", K_U32, ATTEMPT(value), 0 },
@@ -366,21 +368,11 @@ parse_attempts(json_t *v, alot_draw_result *out, alot_error *err)
 		                      ALOT_MAX_NONCE + 1);
 	out->attempt_count = json_array_size(v);
 	for (i = 0; i < out->attempt_count; i++) {
-		json_t *a = json_array_get(v, i), *accepted;
+		json_t *a = json_array_get(v, i);
 
 		if (!json_is_object(a))
 			return alot_error_set(err, ALOT_ERR_INVALID, "attempt %zu must be an object", i);
-		/* "accepted" is the one boolean of the protocol: take it out first. */
-		accepted = json_object_get(a, "accepted");
-		if (!json_is_boolean(accepted))
-			return alot_error_set(err, ALOT_ERR_INVALID,
-			                      "attempt %zu: field \"accepted\" must be true or false", i);
-		out->attempts[i].accepted = json_is_true(accepted);
-		json_incref(accepted);
-		json_object_del(a, "accepted");
-		rc = parse_fields(a, &attempt_kind, &out->attempts[i], err);
-		json_object_set_new(a, "accepted", accepted);
-		if (rc != ALOT_OK) {
+		if ((rc = parse_fields(a, &attempt_kind, &out->attempts[i], err)) != ALOT_OK) {
 			alot_error_prefix(err, "attempt %zu", i);
 			return rc;
 		}
@@ -425,6 +417,11 @@ parse_field(json_t *v, const struct field *f, void *base, alot_error *err)
 		if (!json_is_string(v) || !alot_lot_type_known(json_string_value(v)))
 			return alot_error_set(err, ALOT_ERR_INVALID, "field \"%s\" must be \"known\" or \"mystery\"", f->name);
 		snprintf(AT(base, f->offset, char), ALOT_LOT_TYPE_MAX + 1, "%s", json_string_value(v));
+		return ALOT_OK;
+	case K_BOOL:
+		if (!json_is_boolean(v))
+			return alot_error_set(err, ALOT_ERR_INVALID, "field \"%s\" must be true or false", f->name);
+		*AT(base, f->offset, int) = json_is_true(v);
 		return ALOT_OK;
 	case K_ATTEMPTS:
 		return parse_attempts(v, AT(base, f->offset, alot_draw_result), err);
@@ -783,8 +780,6 @@ put_attempts(struct writer *w, const alot_draw_result *d)
 	for (i = 0; i < d->attempt_count && i <= ALOT_MAX_NONCE; i++) {
 		if (i > 0)
 			put(w, ",", 1);
-		/* "accepted" sorts first among the try's keys. */
-		put_str(w, d->attempts[i].accepted ? "{\"accepted\":true," : "{\"accepted\":false,");
 		put_object(w, &attempt_kind, &d->attempts[i], 1);
 	}
 	put(w, "]", 1);
@@ -841,6 +836,9 @@ put_field(struct writer *w, const struct field *f, const void *base)
 		len = *CAT(base, f->aux, size_t);
 		put_hex(w, CAT(base, f->offset, unsigned char), len <= ALOT_BEACON_VALUE_MAX ? len : 0);
 		return;
+	case K_BOOL:
+		put_str(w, *CAT(base, f->offset, int) ? "true" : "false");
+		return;
 	case K_ATTEMPTS:
 		put_attempts(w, CAT(base, f->offset, alot_draw_result));
 		return;
@@ -867,8 +865,7 @@ key_cmp(const void *a, const void *b)
 	return strcmp(((const struct key *)a)->name, ((const struct key *)b)->name);
 }
 
-/* The object's members, sorted; an object that opened already ('{' and a
- * first member, for a try) gets no opening brace here. */
+/* The object: its members, sorted by key. */
 static void
 put_object(struct writer *w, const struct record_kind *kind, const void *base, int with_signature)
 {
@@ -883,8 +880,7 @@ put_object(struct writer *w, const struct record_kind *kind, const void *base, i
 		if (with_signature || kind->fields[i].kind != K_SIG)
 			keys[n++] = (struct key){ kind->fields[i].name, &kind->fields[i] };
 	qsort(keys, n, sizeof(keys[0]), key_cmp);
-	if (kind != &attempt_kind)
-		put(w, "{", 1);
+	put(w, "{", 1);
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			put(w, ",", 1);

@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { best, check, BUNDLE_ARGS, FIRST_ARGS, LEDGER_ARGS } from './timing.mjs';
 
 const start = performance.now();
 const [webDir, dataDir, runsArg] = process.argv.slice(2);
@@ -19,28 +20,13 @@ const verifier = await Verifier.load(factory, readFileSync(join(webDir, 'alot-ve
 const loaded = performance.now();
 const data = (name) => readFileSync(join(dataDir, name));
 
-const check = (what, r) => {
-	if (r.status !== 0)
-		throw new Error(`${what}: exit ${r.status}: ${r.stderr}`);
-};
-const first = await verifier.run(['--quiet', '--pubkey', '/in/pub.pem', '/in/one.jsonl'],
-                                 { 'pub.pem': data('pub.pem'), 'one.jsonl': data('one.jsonl') });
+const first = await verifier.run(FIRST_ARGS, { 'pub.pem': data('pub.pem'), 'one.jsonl': data('one.jsonl') });
 check('first verdict', first);
 const firstVerdict = performance.now();
 
-async function best(what, args, files) {
-	let ms = Infinity;
-	for (let i = 0; i < runs; i++) {
-		const t = performance.now();
-		const r = await verifier.run(args, files);
-		ms = Math.min(ms, performance.now() - t);
-		check(what, r);
-	}
-	return ms;
-}
-const bundle = await best('bundle', ['--quiet', '--pubkey', '/in/pub.pem', '/in/bundle.jsonl'],
+const bundle = await best(verifier, runs, 'bundle', BUNDLE_ARGS,
                           { 'pub.pem': data('pub.pem'), 'bundle.jsonl': data('bundle.jsonl') });
-const ledger = await best('ledger', ['--quiet', '--pubkey', '/in/pub.pem', '--ledger', '/in/ledger.jsonl', '/in/draw.json'],
+const ledger = await best(verifier, runs, 'ledger', LEDGER_ARGS,
                           { 'pub.pem': data('ledger/pub.pem'), 'draw.json': data('ledger/draw.json'),
                             'ledger.jsonl': data('ledger/ledger.jsonl') });
 console.log(JSON.stringify({ load_ms: loaded - start, first_verdict_ms: firstVerdict - start, bundle_ms: bundle, ledger_ms: ledger }));

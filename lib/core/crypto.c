@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -373,17 +374,55 @@ alot_signing_key_public(const alot_signing_key *key, alot_public_key *out)
 	public_key_of(key->pkey, out);
 }
 
+/*
+ * An Ed25519 SubjectPublicKeyInfo (RFC 8410) is these 12 bytes and the
+ * 32-byte key.  Reading it directly spares OpenSSL 3's decoder search,
+ * which tries every key type it knows: 20 ms of the browser verifier's
+ * first verdict.  Anything else takes the general path, so that every
+ * other key is refused with the same message as before.
+ */
+static const unsigned char ED25519_SPKI_PREFIX[12] = {
+	0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
+};
+
+/* 1 when pem's first PEM block is an Ed25519 "PUBLIC KEY", its key in out. */
+static int
+ed25519_spki_from_pem(BIO *bio, alot_public_key *out)
+{
+	char *name = NULL, *header = NULL;
+	unsigned char *der = NULL;
+	long len = 0;
+	int ok = PEM_read_bio(bio, &name, &header, &der, &len) == 1 && strcmp(name, PEM_STRING_PUBLIC) == 0 &&
+	         header[0] == '\0' && len == (long)(sizeof(ED25519_SPKI_PREFIX) + ALOT_PUBKEY_LEN) &&
+	         memcmp(der, ED25519_SPKI_PREFIX, sizeof(ED25519_SPKI_PREFIX)) == 0;
+
+	if (ok) {
+		memcpy(out->raw, der + sizeof(ED25519_SPKI_PREFIX), ALOT_PUBKEY_LEN);
+		alot_key_id(out->raw, out->key_id);
+	}
+	OPENSSL_free(name);
+	OPENSSL_free(header);
+	OPENSSL_free(der);
+	return ok;
+}
+
 alot_code
 alot_public_key_from_pem(const char *pem, size_t len, alot_public_key *out, alot_error *err)
 {
 	BIO *bio = len <= KEY_FILE_MAX ? BIO_new_mem_buf(pem, (int)len) : NULL;
-	EVP_PKEY *pkey = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
+	EVP_PKEY *pkey = NULL;
 	alot_code rc = ALOT_OK;
 
+	if (bio != NULL && ed25519_spki_from_pem(bio, out))
+		goto out;
+	ERR_clear_error();
+	if (bio != NULL && BIO_reset(bio) == 1)
+		pkey = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
 	if (pkey == NULL)
 		rc = alot_error_set(err, ALOT_ERR_INVALID, "not a PEM public key");
 	else if ((rc = require_ed25519(pkey, "the public key", err)) == ALOT_OK)
 		public_key_of(pkey, out);
+out:
 	EVP_PKEY_free(pkey);
 	BIO_free(bio);
 	return rc;

@@ -55,3 +55,15 @@ grep -q "[0-9]* proofs made, $((valid_proofs + proofs)) equal to export's byte f
 compared=$(sed -n 's/^compared \([0-9]*\) invocations.*/\1/p' "$tmp/compare.out")
 [ "${compared:-0}" -ge 300 ] || fail "only ${compared:-0} invocations compared"
 echo "ok: the browser verifier under node agrees with alot-verify on $compared invocations"
+
+# The demo's own stage: the page hosted beside one room's records, its
+# WebAssembly agreeing with the static binary, and the link a buyer opens.
+# (Its room is one of 60-draw's, never the beacon stage's, whose test
+# certificate neither verifier trusts.)
+bash "$ALOT_SRC/scripts/demo.d/77-web.sh" >"$tmp/web-stage.out" 2>&1 || { cat "$tmp/web-stage.out"; fail "demo stage 77-web"; }
+grep -q "^   its WebAssembly, under node, as the static binary: 3 of 3 records verified$" "$tmp/web-stage.out" ||
+	fail "demo stage 77-web: $(cat "$tmp/web-stage.out")"
+link_room=$(sed -n 's|.*&draw=records/\([0-9a-f-]*\)\.draw\.json&.*|\1|p' "$tmp/web-stage.out")
+[ -n "$link_room" ] && ! grep -q '"beacon_rule":"nist-beacon' "$out/$link_room.draw.json" ||
+	fail "demo stage 77-web links a draw the page cannot verify: $(cat "$tmp/web-stage.out")"
+echo "ok: the demo's page stage, on room $link_room"

@@ -80,20 +80,23 @@ async function showBuild(buildinfo, wasm) {
 
 async function load() {
 	setState('loading');
+	/* The files a link names are fetched while the module loads. */
+	const linked = fetchLinked();
 	try {
-		const [wasm, buildinfo] = await Promise.all([
-			fetchBytes('alot-verify.wasm'),
-			fetch('BUILDINFO').then((r) => (r.ok ? r.text() : null), () => null),
-		]);
+		/* Only the module waits for the module: BUILDINFO is shown when it comes. */
+		const buildinfo = fetch('BUILDINFO').then((r) => (r.ok ? r.text() : null), () => null);
+		const wasm = await fetchBytes('alot-verify.wasm');
 		if (typeof globalThis.createAlotVerify !== 'function')
 			throw new Error('alot-verify.js did not load');
+		/* The hash is computed off the main thread while the module compiles and lists its checks. */
+		const build = buildinfo.then((text) => showBuild(text, wasm));
 		verifier = await Verifier.load(globalThis.createAlotVerify, wasm);
 		const list = await verifier.run(['--list-checks', '--format', 'json']);
 		if (list.status !== 0)
 			throw new Error(list.stderr || `--list-checks exit ${list.status}`);
 		for (const { name, proves } of JSON.parse(list.stdout))
 			descriptions.set(name, proves);
-		await showBuild(buildinfo, wasm);
+		await build;
 	} catch (e) {
 		showVerdict($('verdict'), 'ERROR', 'Could not verify', 'The verifier did not load, so this page can check nothing.',
 			String(e && e.message ? e.message : e));
@@ -105,7 +108,7 @@ async function load() {
 	$('verify').disabled = false;
 	say('Ready. The verifier is loaded: from now on nothing you check leaves this device.');
 	setState('ready');
-	await fromQuery();
+	await fromQuery(await linked);
 }
 
 /* ---- inputs ------------------------------------------------------------------ */
@@ -173,15 +176,15 @@ async function readDropped(files) {
 }
 
 /* The query string's files: ?pubkey=URL&draw=URL&...&entry=UUID, fetched once, relative to the page. */
-async function fromQuery() {
+/*
+ * Fetch the files the page's query string names, into chosen.  Resolves to
+ * the roles named and the problems met (never rejects).
+ */
+async function fetchLinked() {
 	const params = new URLSearchParams(location.search);
 	const named = Object.keys(ROLES).filter((role) => params.get(role));
 	if (params.get('entry'))
 		$('entry').value = params.get('entry');
-	if (named.length === 0)
-		return;
-	setState('verifying');
-	say('Fetching the files named in the link…');
 	const problems = [];
 	await Promise.all(named.map(async (role) => {
 		const url = new URL(params.get(role), location.href);
@@ -193,6 +196,14 @@ async function fromQuery() {
 			problems.push(`could not fetch ${ROLES[role].what} from ${url.href}: ${e.message}`);
 		}
 	}));
+	return { named, problems };
+}
+
+/* Verify what a link named, once the module is loaded. */
+async function fromQuery({ named, problems }) {
+	if (named.length === 0)
+		return;
+	setState('verifying');
 	if (problems.length) {
 		$('result').hidden = false;
 		replace($('records'));

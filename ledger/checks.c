@@ -158,34 +158,127 @@ static const char credit_unknown_type_sql[] =
 	"   AND t.transaction_type NOT IN ('lot_settlement', 'expired_conversion', 'entry_purchase',"
 	"                                  'admin_grant', 'admin_deduct', 'redemption', 'expiry')";
 
-/* Each transaction and the row it is about must exist and agree, both ways. */
+/*
+ * credit-references: each transaction and the row it is about must exist
+ * and agree (user, room, credits), both ways, and exactly once:
+ *   1. every entry_purchase, lot_settlement and expired_conversion names an
+ *      entry or purchase of its own user and room, for its credits;
+ *   2. of the transactions that agree with one entry (or purchase), only
+ *      the first, in (created_at, id) order, may exist: each later one is
+ *      a second charge, award or conversion of the same row;
+ *   3. every entry that spent credits was charged, every entry awarded
+ *      credits was paid them, and every purchase refunded as credits was
+ *      converted.
+ * A transaction that agrees with no row is rule 1's finding only; rules 2
+ * and 3 count the agreeing ones, so one bad row is one finding.
+ */
+/*
+ * credit-types: what each type of transaction may do.
+ *   C4  lot_settlement, expired_conversion and admin_grant credit the
+ *       account (amount > 0); entry_purchase, admin_deduct, redemption and
+ *       expiry debit it (amount < 0).  A wrong sign passes every balance
+ *       rule when the chain was written with it.
+ *   C5  consolation credits are awarded only to a losing entry of a drawn
+ *       room: never in a room without a draw, never to the entry its draw
+ *       names as the winner.
+ */
+#define CREDIT_TYPES "('lot_settlement', 'expired_conversion', 'admin_grant')"
+#define DEBIT_TYPES "('entry_purchase', 'admin_deduct', 'redemption', 'expiry')"
+
+static const char credit_types_sql[] =
+	"SELECT 'credit_transactions', t.id::text,"
+	"       CASE WHEN t.transaction_type IN " CREDIT_TYPES " THEN 'amount > 0' ELSE 'amount < 0' END, t.amount::text,"
+	"       format('user %s: %s %s the account, but this transaction is of %s credits', t.user_id, t.transaction_type,"
+	"              CASE WHEN t.transaction_type IN " CREDIT_TYPES " THEN 'credits' ELSE 'debits' END, t.amount),"
+	"       abs(t.amount)::float8, 'credits', 'error'"
+	"  FROM credit_transactions t"
+	" WHERE ($1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR t.room_id = ANY($2::uuid[]))"
+	"   AND ((t.transaction_type IN " CREDIT_TYPES " AND t.amount <= 0) OR (t.transaction_type IN " DEBIT_TYPES " AND t.amount >= 0))"
+	" UNION ALL "
+	"SELECT 'room_entries', e.id::text, 'consolation credits for a losing entry of a drawn room',"
+	"       format('%s credits awarded', e.credits_awarded),"
+	"       format('room %s: entry %s of user %s was awarded %s consolation credits, but %s', e.room_id, e.id, e.user_id,"
+	"              e.credits_awarded, CASE WHEN x.drawn THEN 'it won the room''s draw' ELSE 'the room was never drawn' END),"
+	"       e.credits_awarded::float8, 'credits', 'error'"
+	"  FROM room_entries e"
+	" CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM lottery_draws d WHERE d.room_id = e.room_id) AS drawn,"
+	"                            EXISTS (SELECT 1 FROM lottery_draws d WHERE d.room_id = e.room_id"
+	"                                       AND d.winner_entry_id = e.id) AS won) x"
+	" WHERE e.credits_awarded > 0 AND (NOT x.drawn OR x.won)"
+	"   AND ($1::uuid[] IS NULL OR e.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR e.room_id = ANY($2::uuid[]))";
+
+/*
+ * Rule 1's scope: a transaction of the users named, or one that refers to
+ * an entry (purchase) of theirs, so that a user's audit sees a charge of
+ * their entry that another user's transaction made.  (= ANY (ARRAY(...))
+ * keeps both sides on an index.)
+ */
+#define ENTRY_REF_SCOPE \
+	"($1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])" \
+	"     OR t.room_entry_id = ANY (ARRAY(SELECT x.id FROM room_entries x WHERE x.user_id = ANY($1::uuid[]))))" \
+	" AND ($2::uuid[] IS NULL OR t.room_id = ANY($2::uuid[]))"
+#define PURCHASE_REF_SCOPE \
+	"($1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])" \
+	"     OR t.purchase_id = ANY (ARRAY(SELECT x.id FROM room_entry_purchases x WHERE x.user_id = ANY($1::uuid[]))))" \
+	" AND ($2::uuid[] IS NULL OR t.room_id = ANY($2::uuid[]))"
+#define REF_MATCHES \
+	"          LEFT JOIN room_entries e ON e.id = t.room_entry_id AND t.transaction_type IN ('entry_purchase', 'lot_settlement')" \
+	"               AND e.user_id = t.user_id AND e.room_id = t.room_id" \
+	"               AND CASE WHEN t.transaction_type = 'entry_purchase' THEN coalesce(e.credits_spent, 0) = -t.amount" \
+	"                        ELSE coalesce(e.credits_awarded, 0) = t.amount END" \
+	"          LEFT JOIN room_entry_purchases p ON p.id = t.purchase_id AND t.transaction_type = 'expired_conversion'" \
+	"               AND p.user_id = t.user_id AND p.room_id = t.room_id AND coalesce(p.credits_converted, 0) = t.amount"
+
 static const char credit_references_sql[] =
-	"SELECT 'credit_transactions', t.id::text, format('an entry of user %s spending %s credits', t.user_id, -t.amount),"
+	"SELECT 'credit_transactions', t.id::text,"
+	"       format('an entry of user %s in room %s spending %s credits', t.user_id, coalesce(t.room_id::text, 'NULL'), -t.amount),"
 	"       CASE WHEN e.id IS NULL THEN 'no such entry'"
-	"            ELSE format('entry %s of user %s spent %s credits', e.id, e.user_id, coalesce(e.credits_spent::text, 'NULL')) END,"
+	"            ELSE format('entry %s of user %s in room %s spent %s credits', e.id, e.user_id, e.room_id,"
+	"                        coalesce(e.credits_spent::text, 'NULL')) END,"
 	"       format('entry_purchase %s does not match its room entry', t.id), abs(t.amount)::float8, 'credits', 'error'"
 	"  FROM credit_transactions t LEFT JOIN room_entries e ON e.id = t.room_entry_id"
-	" WHERE t.transaction_type = 'entry_purchase'"
-	"   AND ($1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR t.room_id = ANY($2::uuid[]))"
-	"   AND (e.id IS NULL OR e.user_id <> t.user_id OR coalesce(e.credits_spent, 0) <> -t.amount)"
+	" WHERE t.transaction_type = 'entry_purchase' AND " ENTRY_REF_SCOPE
+	"   AND (e.id IS NULL OR e.user_id <> t.user_id OR e.room_id IS DISTINCT FROM t.room_id"
+	"        OR coalesce(e.credits_spent, 0) <> -t.amount)"
 	" UNION ALL "
-	"SELECT 'credit_transactions', t.id::text, format('an entry of user %s awarded %s credits', t.user_id, t.amount),"
+	"SELECT 'credit_transactions', t.id::text,"
+	"       format('an entry of user %s in room %s awarded %s credits', t.user_id, coalesce(t.room_id::text, 'NULL'), t.amount),"
 	"       CASE WHEN e.id IS NULL THEN 'no such entry'"
-	"            ELSE format('entry %s of user %s was awarded %s credits', e.id, e.user_id, coalesce(e.credits_awarded::text, 'NULL')) END,"
+	"            ELSE format('entry %s of user %s in room %s was awarded %s credits', e.id, e.user_id, e.room_id,"
+	"                        coalesce(e.credits_awarded::text, 'NULL')) END,"
 	"       format('lot_settlement %s does not match its room entry', t.id), abs(t.amount)::float8, 'credits', 'error'"
 	"  FROM credit_transactions t LEFT JOIN room_entries e ON e.id = t.room_entry_id"
-	" WHERE t.transaction_type = 'lot_settlement'"
-	"   AND ($1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR t.room_id = ANY($2::uuid[]))"
-	"   AND (e.id IS NULL OR e.user_id <> t.user_id OR coalesce(e.credits_awarded, 0) <> t.amount)"
+	" WHERE t.transaction_type = 'lot_settlement' AND " ENTRY_REF_SCOPE
+	"   AND (e.id IS NULL OR e.user_id <> t.user_id OR e.room_id IS DISTINCT FROM t.room_id"
+	"        OR coalesce(e.credits_awarded, 0) <> t.amount)"
 	" UNION ALL "
-	"SELECT 'credit_transactions', t.id::text, format('a purchase of user %s converted to %s credits', t.user_id, t.amount),"
+	"SELECT 'credit_transactions', t.id::text,"
+	"       format('a purchase of user %s in room %s converted to %s credits', t.user_id, coalesce(t.room_id::text, 'NULL'), t.amount),"
 	"       CASE WHEN p.id IS NULL THEN 'no such purchase'"
-	"            ELSE format('purchase %s of user %s converted %s credits', p.id, p.user_id, coalesce(p.credits_converted::text, 'NULL')) END,"
+	"            ELSE format('purchase %s of user %s in room %s converted %s credits', p.id, p.user_id, p.room_id,"
+	"                        coalesce(p.credits_converted::text, 'NULL')) END,"
 	"       format('expired_conversion %s does not match its purchase', t.id), abs(t.amount)::float8, 'credits', 'error'"
 	"  FROM credit_transactions t LEFT JOIN room_entry_purchases p ON p.id = t.purchase_id"
-	" WHERE t.transaction_type = 'expired_conversion'"
-	"   AND ($1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR t.room_id = ANY($2::uuid[]))"
-	"   AND (p.id IS NULL OR p.user_id <> t.user_id OR coalesce(p.credits_converted, 0) <> t.amount)"
+	" WHERE t.transaction_type = 'expired_conversion' AND " PURCHASE_REF_SCOPE
+	"   AND (p.id IS NULL OR p.user_id <> t.user_id OR p.room_id IS DISTINCT FROM t.room_id"
+	"        OR coalesce(p.credits_converted, 0) <> t.amount)"
+	" UNION ALL "
+	"SELECT 'credit_transactions', x.id::text, format('one %s transaction for %s %s', x.transaction_type, x.what, x.ref),"
+	"       format('%s of them', x.copies),"
+	"       format('%s %s of user %s is %s %s times: transaction %s repeats %s', x.what, x.ref, x.user_id,"
+	"              CASE x.transaction_type WHEN 'entry_purchase' THEN 'charged' WHEN 'lot_settlement' THEN 'paid its award'"
+	"                   ELSE 'converted to credits' END, x.copies, x.id, x.first_id),"
+	"       abs(x.amount)::float8, 'credits', 'error'"
+	"  FROM (SELECT t.id, t.user_id, t.transaction_type, t.amount, coalesce(e.id, p.id) AS ref,"
+	"               CASE WHEN e.id IS NOT NULL THEN 'entry' ELSE 'purchase' END AS what,"
+	"               count(*) OVER w AS copies, first_value(t.id) OVER w AS first_id, row_number() OVER w AS nth"
+	"          FROM credit_transactions t"
+	REF_MATCHES
+	"         WHERE t.transaction_type IN ('entry_purchase', 'lot_settlement', 'expired_conversion')"
+	"           AND (e.id IS NOT NULL OR p.id IS NOT NULL)"
+	"           AND ($1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR t.room_id = ANY($2::uuid[]))"
+	"        WINDOW w AS (PARTITION BY t.transaction_type, coalesce(e.id, p.id) ORDER BY t.created_at, t.id)) x"
+	" WHERE x.nth > 1"
 	" UNION ALL "
 	"SELECT 'room_entries', e.id::text, format('an entry_purchase transaction of %s credits', -e.credits_spent),"
 	"       'none', format('user %s spent %s credits on entry %s, but the ledger never charged them',"
@@ -194,7 +287,26 @@ static const char credit_references_sql[] =
 	"  FROM room_entries e"
 	" WHERE e.credits_spent > 0 AND ($1::uuid[] IS NULL OR e.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR e.room_id = ANY($2::uuid[]))"
 	"   AND NOT EXISTS (SELECT 1 FROM credit_transactions t"
-	"                    WHERE t.room_entry_id = e.id AND t.transaction_type = 'entry_purchase')";
+	"                    WHERE t.room_entry_id = e.id AND t.transaction_type = 'entry_purchase')"
+	" UNION ALL "
+	"SELECT 'room_entries', e.id::text, format('a lot_settlement transaction of %s credits', e.credits_awarded),"
+	"       'none', format('user %s was awarded %s credits on entry %s, but the ledger never paid them',"
+	"                      e.user_id, e.credits_awarded, e.id),"
+	"       e.credits_awarded::float8, 'credits', 'error'"
+	"  FROM room_entries e"
+	" WHERE e.credits_awarded > 0 AND ($1::uuid[] IS NULL OR e.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR e.room_id = ANY($2::uuid[]))"
+	"   AND NOT EXISTS (SELECT 1 FROM credit_transactions t"
+	"                    WHERE t.room_entry_id = e.id AND t.transaction_type = 'lot_settlement')"
+	" UNION ALL "
+	"SELECT 'room_entry_purchases', p.id::text, format('an expired_conversion transaction of %s credits', p.credits_converted),"
+	"       'none', format('purchase %s of user %s was refunded as %s credits, but the ledger never paid them',"
+	"                      p.id, p.user_id, p.credits_converted),"
+	"       p.credits_converted::float8, 'credits', 'error'"
+	"  FROM room_entry_purchases p"
+	" WHERE p.refund_choice = 'credits' AND p.credits_converted > 0"
+	"   AND ($1::uuid[] IS NULL OR p.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR p.room_id = ANY($2::uuid[]))"
+	"   AND NOT EXISTS (SELECT 1 FROM credit_transactions t"
+	"                    WHERE t.purchase_id = p.id AND t.transaction_type = 'expired_conversion')";
 
 static const char room_coverage_sql[] =
 	"WITH e AS (SELECT e.id, e.room_id, e.user_id, e.tickets_start, e.tickets_end,"
@@ -264,6 +376,20 @@ static const char room_timestamps_sql[] =
 	"       format('room %s is %s, but %s', p.id, p.status, p.problems), 0::float8, NULL, 'error'"
 	"  FROM p WHERE p.problems <> ''";
 
+/*
+ * purchase-cash: cash and the tickets it bought, both ways and exactly once:
+ *   1. every cash entry names a paid purchase (succeeded, or refunded
+ *      later) of its amount, user and room;
+ *   2. every paid purchase pays exactly one cash entry: one with none took
+ *      money for no tickets, and each entry after the first (in
+ *      (created_at, id) order) that names an agreeing purchase is paid by
+ *      money the purchase already paid for;
+ *   3. an entry is paid one way only: a cash entry spends no credits, a
+ *      credits entry names no purchase and pays no cash, a trivia entry pays
+ *      nothing.
+ */
+#define PAID_STATUS "('succeeded', 'refunded', 'partially_refunded')"
+
 static const char purchase_cash_sql[] =
 	"SELECT 'room_entries', e.id::text, format('a paid purchase of %s', coalesce(e.amount_paid::text, 'NULL')),"
 	"       CASE WHEN p.id IS NULL THEN 'no purchase'"
@@ -275,7 +401,45 @@ static const char purchase_cash_sql[] =
 	" WHERE e.purchase_type = 'cash'"
 	"   AND ($1::uuid[] IS NULL OR e.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR e.room_id = ANY($2::uuid[]))"
 	"   AND (p.id IS NULL OR p.amount IS DISTINCT FROM e.amount_paid OR p.user_id <> e.user_id"
-	"        OR p.room_id <> e.room_id OR p.status NOT IN ('succeeded', 'refunded', 'partially_refunded'))";
+	"        OR p.room_id <> e.room_id OR p.status NOT IN " PAID_STATUS ")"
+	" UNION ALL "
+	"SELECT 'room_entry_purchases', p.id::text, 'a cash entry it paid for', 'none',"
+	"       format('room %s: purchase %s of user %s (%s, %s) paid for no entry: money taken, no tickets', p.room_id, p.id,"
+	"              p.user_id, p.status, p.amount),"
+	"       p.amount::float8, 'USD', 'error'"
+	"  FROM room_entry_purchases p"
+	" WHERE p.status IN " PAID_STATUS
+	"   AND ($1::uuid[] IS NULL OR p.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR p.room_id = ANY($2::uuid[]))"
+	"   AND NOT EXISTS (SELECT 1 FROM room_entries e WHERE e.purchase_id = p.id AND e.purchase_type = 'cash')"
+	" UNION ALL "
+	"SELECT 'room_entries', x.id::text, format('the only entry paid by purchase %s', x.purchase_id),"
+	"       format('%s entries', x.copies),"
+	"       format('room %s: purchase %s of user %s pays %s entries: entry %s is paid by the money of entry %s',"
+	"              x.room_id, x.purchase_id, x.user_id, x.copies, x.id, x.first_id),"
+	"       x.amount_paid::float8, 'USD', 'error'"
+	"  FROM (SELECT e.id, e.room_id, e.user_id, e.purchase_id, e.amount_paid, count(*) OVER w AS copies,"
+	"               first_value(e.id) OVER w AS first_id, row_number() OVER w AS nth"
+	"          FROM room_entries e JOIN room_entry_purchases p ON p.id = e.purchase_id AND p.amount = e.amount_paid"
+	"               AND p.user_id = e.user_id AND p.room_id = e.room_id AND p.status IN " PAID_STATUS
+	"         WHERE e.purchase_type = 'cash'"
+	"           AND ($1::uuid[] IS NULL OR e.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR e.room_id = ANY($2::uuid[]))"
+	"        WINDOW w AS (PARTITION BY e.purchase_id ORDER BY e.created_at, e.id)) x"
+	" WHERE x.nth > 1"
+	" UNION ALL "
+	"SELECT 'room_entries', e.id::text, CASE e.purchase_type WHEN 'cash' THEN 'cash only, no credits'"
+	"                                       WHEN 'credits' THEN 'credits only, no cash and no purchase'"
+	"                                       ELSE 'nothing: a trivia entry is free' END,"
+	"       format('amount_paid %s, credits_spent %s, purchase %s', coalesce(e.amount_paid::text, 'NULL'),"
+	"              coalesce(e.credits_spent::text, 'NULL'), coalesce(e.purchase_id::text, 'NULL')),"
+	"       format('room %s: %s entry %s of user %s is paid more than one way', e.room_id, e.purchase_type, e.id, e.user_id),"
+	"       0::float8, NULL, 'error'"
+	"  FROM room_entries e"
+	" WHERE ($1::uuid[] IS NULL OR e.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR e.room_id = ANY($2::uuid[]))"
+	"   AND CASE e.purchase_type WHEN 'cash' THEN coalesce(e.credits_spent, 0) <> 0"
+	"                            WHEN 'credits' THEN e.purchase_id IS NOT NULL OR coalesce(e.amount_paid, 0) <> 0"
+	"                            WHEN 'trivia' THEN e.purchase_id IS NOT NULL OR coalesce(e.amount_paid, 0) <> 0"
+	"                                               OR coalesce(e.credits_spent, 0) <> 0"
+	"                            ELSE false END";
 
 static const char purchase_refunds_sql[] =
 	"WITH q AS (SELECT p.*, r.status AS room_status, concat_ws('; ',"
@@ -289,10 +453,6 @@ static const char purchase_refunds_sql[] =
 	"    CASE WHEN p.refund_choice = 'credits' AND p.refunded_amount > 0"
 	"              AND p.credits_converted IS DISTINCT FROM round(p.refunded_amount * 100)::int"
 	"         THEN format('refunded %s as credits, but credits_converted is %s', p.refunded_amount, coalesce(p.credits_converted::text, 'NULL')) END,"
-	"    CASE WHEN p.refund_choice = 'credits' AND p.credits_converted > 0 AND NOT EXISTS ("
-	"              SELECT 1 FROM credit_transactions t WHERE t.purchase_id = p.id AND t.user_id = p.user_id"
-	"                 AND t.transaction_type = 'expired_conversion' AND t.amount = p.credits_converted)"
-	"         THEN format('no expired_conversion transaction of %s credits', p.credits_converted) END,"
 	"    CASE WHEN p.refund_choice = 'cash' AND coalesce(p.credits_converted, 0) <> 0"
 	"         THEN format('refunded in cash, but %s credits were converted too', p.credits_converted) END,"
 	"    CASE WHEN (p.refunded_amount > 0 OR p.credits_converted > 0) AND r.status NOT IN ('expired', 'refunding', 'closed')"
@@ -386,8 +546,9 @@ static const char user_stats_sql[] =
 	"       AS v(name, actual, expected, shown)"
 	" WHERE ($1::uuid[] IS NULL OR u.id = ANY($1::uuid[])) AND $2::uuid[] IS NULL AND v.actual <> v.expected";
 
-#define SQL(id, name, group, key, title, sql) [id] = { name, group, title, key, sql, run_sql_check, 0 }
-#define C_CHECK(id, name, group, key, title, fn) [id] = { name, group, title, key, NULL, fn, 0 }
+#define SQL(id, name, group, key, title, sql) [id] = { name, group, title, key, sql, run_sql_check, 0, 0 }
+#define SQL_TWO_KEYED(id, name, group, key, title, sql) [id] = { name, group, title, key, sql, run_sql_check, 0, 1 }
+#define C_CHECK(id, name, group, key, title, fn) [id] = { name, group, title, key, NULL, fn, 0, 0 }
 check checks[CHECK_COUNT] = {
 	SQL(CK_CREDIT_ARITHMETIC, "credit-arithmetic", "credits", KEY_USER,
 	    "balance_after = balance_before + amount", credit_arithmetic_sql),
@@ -403,8 +564,10 @@ check checks[CHECK_COUNT] = {
 	    "every user with transactions has a credits row", credit_missing_account_sql),
 	SQL(CK_CREDIT_UNKNOWN_TYPE, "credit-unknown-type", "credits", KEY_USER,
 	    "every transaction type is known", credit_unknown_type_sql),
-	SQL(CK_CREDIT_REFERENCES, "credit-references", "credits", KEY_USER,
-	    "transactions and the entries or purchases they concern agree", credit_references_sql),
+	SQL(CK_CREDIT_TYPES, "credit-types", "credits", KEY_USER,
+	    "each type has its sign; consolation credits only for losing entries of drawn rooms", credit_types_sql),
+	SQL_TWO_KEYED(CK_CREDIT_REFERENCES, "credit-references", "credits", KEY_USER,
+	    "transactions and the entries or purchases they concern agree, once each", credit_references_sql),
 	SQL(CK_ROOM_COVERAGE, "room-coverage", "rooms", KEY_ROOM,
 	    "ticket ranges cover 1..N without gap or overlap", room_coverage_sql),
 	SQL(CK_ROOM_COUNTERS, "room-counters", "rooms", KEY_ROOM,
@@ -414,7 +577,7 @@ check checks[CHECK_COUNT] = {
 	SQL(CK_ROOM_TIMESTAMPS, "room-timestamps", "rooms", KEY_ROOM,
 	    "the status agrees with the timestamps", room_timestamps_sql),
 	SQL(CK_PURCHASE_CASH, "purchase-cash", "purchases", KEY_ROOM,
-	    "every cash entry has a paid purchase of the same amount", purchase_cash_sql),
+	    "every cash entry has one paid purchase of its amount, and every paid purchase one entry", purchase_cash_sql),
 	SQL(CK_PURCHASE_REFUNDS, "purchase-refunds", "purchases", KEY_USER,
 	    "refunds agree: amounts, credits and their transactions", purchase_refunds_sql),
 	SQL(CK_PURCHASE_DRAWN_REFUND, "purchase-drawn-refund", "purchases", KEY_ROOM,

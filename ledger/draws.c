@@ -300,7 +300,7 @@ check_draw_protocol(const check *c, audit *a, PGconn *conn, const scope *s, alot
 
 	if (!a->has_protocol)
 		return run_sql_check(&(check){ c->name, c->group, c->title, c->key, unverifiable_sql, run_sql_check,
-		                               c->index }, a, conn, s, err);
+		                               c->index, c->two_keyed }, a, conn, s, err);
 	if ((rec = malloc(sizeof(*rec))) == NULL || (pg = calloc(1, sizeof(*pg))) == NULL) {
 		rc = alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
 		goto out;

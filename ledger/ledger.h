@@ -20,7 +20,7 @@
 /* The checks, in report order (checks.c defines them in this order). */
 enum check_id {
 	CK_CREDIT_ARITHMETIC, CK_CREDIT_CHAIN, CK_CREDIT_NEGATIVE, CK_CREDIT_BALANCE,
-	CK_CREDIT_TOTALS, CK_CREDIT_MISSING_ACCOUNT, CK_CREDIT_UNKNOWN_TYPE, CK_CREDIT_REFERENCES,
+	CK_CREDIT_TOTALS, CK_CREDIT_MISSING_ACCOUNT, CK_CREDIT_UNKNOWN_TYPE, CK_CREDIT_TYPES, CK_CREDIT_REFERENCES,
 	CK_ROOM_COVERAGE, CK_ROOM_COUNTERS, CK_ROOM_FUNDING, CK_ROOM_TIMESTAMPS,
 	CK_PURCHASE_CASH, CK_PURCHASE_REFUNDS, CK_PURCHASE_DRAWN_REFUND,
 	CK_DRAW_WINNER, CK_DRAW_TICKET, CK_DRAW_REVEALS, CK_DRAW_PROTOCOL, CK_USER_STATS,
@@ -77,7 +77,9 @@ typedef struct audit {
 	check_tally *tallies;      /* one per check, in check order */
 	unsigned long total;
 	unsigned long unprinted;   /* JSON findings that could not be printed (out of memory) */
-	json_t *seen;              /* with --user and --room both: the findings reported, or NULL */
+	int both_scopes;           /* --user and --room both: every finding is checked against seen */
+	json_t *seen;              /* with both scopes, or when the scan's keys are confirmed: the findings
+	                            * reported (of every check, or of the two-keyed ones), or NULL */
 } audit;
 
 /*
@@ -102,10 +104,21 @@ struct check {
 	const char *sql;        /* a query of findings, or NULL */
 	check_fn run;           /* a C check, or run_sql_check for sql */
 	size_t index;
+	int two_keyed;          /* one finding can be reached from two keys (a transaction of one user that
+	                         * charges another's entry): its confirmed findings are reported once */
 };
 
 extern check checks[];
 extern const size_t check_count;
+
+#ifdef ALOT_TEST_HOOKS
+/*
+ * Test builds only: how many findings this thread's queries found so far, so
+ * that ALOT_LEDGER_TEST_DROPS can tell a confirmation that found nothing
+ * (ledger/build.mk).
+ */
+unsigned long reported_by_this_thread(void);
+#endif
 
 /* Scan statistics, for --verbose. */
 typedef struct scan_stats {

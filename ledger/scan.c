@@ -63,6 +63,7 @@ typedef struct user_state {
 
 #define R_ROW     0x02u   /* the room has a rooms row */
 #define R_ENTRIES 0x04u   /* ... entries */
+#define R_DRAW_UNKNOWN 0x08u /* a draw of the room is not in the drawn table: its winner is unknown here */
 
 typedef struct room_state {
 	unsigned char key[16];
@@ -136,7 +137,7 @@ static const stream streams[] = {
 	  " TO STDOUT (FORMAT binary)", 12, on_entry },
 	{ "reveals", "COPY reveals (room_id, user_id, status) TO STDOUT (FORMAT binary)", 3, on_reveal },
 	{ "credit_transactions", "COPY credit_transactions (user_id, id, created_at, amount, balance_before,"
-	  " balance_after, transaction_type, room_entry_id, purchase_id) TO STDOUT (FORMAT binary)", 9,
+	  " balance_after, transaction_type, room_entry_id, purchase_id, room_id) TO STDOUT (FORMAT binary)", 10,
 	  on_transaction },
 	{ "user_universal_credits", "COPY user_universal_credits (user_id, balance, total_earned, total_spent,"
 	  " total_expired) TO STDOUT (FORMAT binary)", 5, on_credits },
@@ -156,15 +157,33 @@ scan_print_statements(FILE *out)
 /* ---- nominating -------------------------------------------------------------- */
 
 static void
-nominate(scan *sc, int id, const unsigned char key[16])
+add_candidate(scan *sc, int id, const unsigned char key[16], uint32_t why)
 {
 	candidates *c = &sc->cand[id];
+	slot_head *slot;
 
 	if (!sc->selected[id] || c->all)
 		return;
 	if (c->keys.count >= sc->max_candidates ||
-	    table_get(&c->keys, key, table_hash(c->keys.seed, key), 1) == NULL)
+	    (slot = table_get(&c->keys, key, table_hash(c->keys.seed, key), 1)) == NULL) {
 		c->all = 1;  /* too many (or no memory): confirm over everything */
+		return;
+	}
+	slot->flags |= why;
+}
+
+/* The key's rows may break check id: its confirmation must find it (tests/ledger, the drops probe). */
+static void
+nominate(scan *sc, int id, const unsigned char key[16])
+{
+	add_candidate(sc, id, key, CAND_SUSPECT);
+}
+
+/* The key's rows could not be judged as they arrived: the server judges them, suspected or not. */
+static void
+recheck(scan *sc, int id, const unsigned char key[16])
+{
+	add_candidate(sc, id, key, 0);
 }
 
 /* ---- state lookup; NULL when the key belongs to another pass ------------------- */
@@ -384,17 +403,24 @@ on_draw(scan *sc, const copy_field *f)
 	r->winner_sum = modp_add(r->winner_sum, winner_hash(sc, &f[1], &f[2]));
 	if (field_int4(&f[3], &ticket) < 0 || field_int4(&f[4], &total) < 0 || ticket < 1 || ticket > total) {
 		nominate(sc, CK_DRAW_TICKET, r->key);
+		r->flags |= R_DRAW_UNKNOWN;
 	} else {
 		unsigned char entry[16];
 		drawn_entry *d;
 
 		if (field_uuid(&f[1], entry) < 0 || (d = table_get(&sc->drawn, entry, table_hash(sc->seed, entry), 1)) == NULL) {
 			nominate(sc, CK_DRAW_TICKET, r->key);
+			r->flags |= R_DRAW_UNKNOWN;
 			return;
 		}
 		if (d->ticket != 0) {  /* two draws name one entry */
+			room_state *other = lookup(sc, &sc->rooms, d->room, 0);
+
 			nominate(sc, CK_DRAW_TICKET, d->room);
 			nominate(sc, CK_DRAW_TICKET, r->key);
+			r->flags |= R_DRAW_UNKNOWN;  /* the entry's award is judged by the server */
+			if (other != NULL)
+				other->flags |= R_DRAW_UNKNOWN;
 		}
 		d->ticket = ticket;
 		memcpy(d->room, r->key, 16);
@@ -426,15 +452,22 @@ cash_hash(const scan *sc, const copy_field *purchase, const copy_field *user, co
 	return elem_hash(sc, &e);
 }
 
-/* A reference between the ledger and an entry or purchase: tag, the row, the user, the credits. */
+/*
+ * A reference between the ledger and an entry or purchase: tag, the row,
+ * the user, the room, the credits.  Each side counts: an entry or purchase
+ * adds one element, each transaction that pays or charges it takes one
+ * away, so a second copy of a transaction leaves the sum unbalanced too.
+ */
 static uint64_t
-ref_hash(const scan *sc, char tag, const copy_field *row, const copy_field *user, int64_t credits)
+ref_hash(const scan *sc, char tag, const copy_field *row, const copy_field *user, const copy_field *room,
+         int64_t credits)
 {
 	mset_elem e;
 
 	mset_begin(&e, tag);
 	mset_field(&e, row);
 	mset_field(&e, user);
+	mset_field(&e, room);
 	mset_i64(&e, credits);
 	return elem_hash(sc, &e);
 }
@@ -480,10 +513,13 @@ on_purchase(scan *sc, const copy_field *f)
 			nominate(sc, CK_PURCHASE_CASH, r->key);
 		if ((refund_activity || bad) && r->draws > 0)
 			nominate(sc, CK_PURCHASE_DRAWN_REFUND, r->key);
-		/* A refund belongs to an expired room; the user is nominated from the room's pass. */
-		if ((refund_activity || bad) && (r->draws > 0 || (r->status != ST_EXPIRED && r->status != ST_REFUNDING &&
-		                                                  r->status != ST_CLOSED)) &&
-		    field_uuid(&f[2], user) == 0)
+		/*
+		 * A refund belongs to an expired room (in a drawn room it is
+		 * purchase-drawn-refund's); the user is nominated from the room's pass.
+		 */
+		if ((refunded > 0 || converted > 0 || bad) && r->draws == 0 && (r->flags & R_ROW) &&
+		    r->status != ST_NULL && r->status != ST_EXPIRED && r->status != ST_REFUNDING &&
+		    r->status != ST_CLOSED && field_uuid(&f[2], user) == 0)
 			nominate(sc, CK_PURCHASE_REFUNDS, user);
 	}
 	if (u == NULL)
@@ -491,7 +527,7 @@ on_purchase(scan *sc, const copy_field *f)
 	if (bad || refund_row_wrong(status, &f[5], amount, has_refund, refunded, has_conv, converted))
 		nominate(sc, CK_PURCHASE_REFUNDS, u->key);
 	if (field_is(&f[5], "credits") && converted > 0)
-		u->refs_sum = modp_add(u->refs_sum, ref_hash(sc, 'R', &f[0], &f[2], converted));
+		u->refs_sum = modp_add(u->refs_sum, ref_hash(sc, 'R', &f[0], &f[2], &f[1], converted));
 }
 
 /* ---- entries ------------------------------------------------------------------------ */
@@ -544,14 +580,33 @@ first_sighting(scan *sc, const copy_field *room, const copy_field *user)
 	return 1;
 }
 
+/*
+ * An entry is paid one way only (purchase-cash): a cash entry spends no
+ * credits, a credits entry names no purchase and pays no cash, a trivia
+ * entry pays nothing.  The fields are those of the room_entries stream.
+ */
+static int
+paid_more_than_once(const copy_field *f, int64_t paid)
+{
+	int32_t spent = int_or_zero(&f[8]);
+
+	if (field_is(&f[6], "cash"))
+		return spent != 0;
+	if (field_is(&f[6], "credits"))
+		return f[10].len >= 0 || paid != 0;
+	if (field_is(&f[6], "trivia"))
+		return f[10].len >= 0 || paid != 0 || spent != 0;
+	return 0;
+}
+
 static void
 entry_room(scan *sc, room_state *r, const copy_field *f)
 {
 	int32_t start = 0, end = 0, count = 0;
 	int64_t paid = 0;
-	int winner = 0, paid_ok;
+	int winner = 0, paid_ok, won = 0;
 	drawn_entry *d;
-	unsigned char id[16];
+	unsigned char id[16], user[16];
 
 	r->flags |= R_ENTRIES;
 	if (field_int4(&f[3], &start) < 0 || field_int4(&f[4], &end) < 0 || start < 1 || end < start) {
@@ -584,13 +639,18 @@ entry_room(scan *sc, room_state *r, const copy_field *f)
 		d->flags |= D_FOUND;
 		if (memcmp(d->room, r->key, 16) != 0 || d->ticket < start || d->ticket > end)
 			nominate(sc, CK_DRAW_TICKET, d->room);
+		won = memcmp(d->room, r->key, 16) == 0;
 	}
+	if (int_or_zero(&f[9]) > 0 && (r->draws == 0 || won || (r->flags & R_DRAW_UNKNOWN)) && field_uuid(&f[2], user) == 0)
+		nominate(sc, CK_CREDIT_TYPES, user);  /* consolation credits: only a losing entry of a drawn room */
 	if (field_is(&f[6], "cash")) {
 		if (f[7].len < 0 || !paid_ok || f[10].len < 0)
 			nominate(sc, CK_PURCHASE_CASH, r->key);
 		else
 			r->cash_sum = modp_add(r->cash_sum, cash_hash(sc, &f[10], &f[2], &f[1], paid));
 	}
+	if (paid_more_than_once(f, paid))
+		nominate(sc, CK_PURCHASE_CASH, r->key);
 }
 
 static void
@@ -603,9 +663,9 @@ entry_user(scan *sc, user_state *u, const copy_field *f)
 		nominate(sc, CK_USER_STATS, u->key);
 	u->stats_sum = modp_add(u->stats_sum, linear_form(sc, K_ENTRIES, 1, paid, 0));
 	if (spent > 0)
-		u->refs_sum = modp_add(u->refs_sum, ref_hash(sc, 'S', &f[0], &f[2], spent));
+		u->refs_sum = modp_add(u->refs_sum, ref_hash(sc, 'S', &f[0], &f[2], &f[1], spent));
 	if (awarded > 0)
-		u->refs_sum = modp_add(u->refs_sum, ref_hash(sc, 'A', &f[0], &f[2], awarded));
+		u->refs_sum = modp_add(u->refs_sum, ref_hash(sc, 'A', &f[0], &f[2], &f[1], awarded));
 }
 
 static void
@@ -659,6 +719,15 @@ tx_type_of(const copy_field *f)
 	return TX_UNKNOWN;
 }
 
+/* credit-types: the sign each known type must have (checks.c). */
+static int
+sign_wrong(enum tx_type type, int32_t amount)
+{
+	int credit = type == TX_LOT_SETTLEMENT || type == TX_EXPIRED_CONVERSION || type == TX_ADMIN_GRANT;
+
+	return credit ? amount <= 0 : amount >= 0;
+}
+
 /*
  * The totals rule of docs/schema.md, as a linear form; as in SQL, a NULL
  * type is neither 'expiry' nor another type (its amount is only earned).
@@ -681,15 +750,33 @@ be64_prefix(const copy_field *f)
 	return v;
 }
 
-/* The user's rows cannot be walked in arrival order: the server walks them in order. */
+/* What the chain's arrival order suggested is void: the chain was not walked in time order. */
+static void
+unsuspect_chain(scan *sc, const unsigned char key[16])
+{
+	candidates *c = &sc->cand[CK_CREDIT_CHAIN];
+	slot_head *slot;
+
+	if (sc->selected[CK_CREDIT_CHAIN] && !c->all &&
+	    (slot = table_get(&c->keys, key, table_hash(c->keys.seed, key), 0)) != NULL)
+		slot->flags &= ~CAND_SUSPECT;
+}
+
+/*
+ * The user's rows cannot be walked in arrival order: the server walks them
+ * in order.  The first time, the chain's suspicions so far, drawn from that
+ * order, are void (a NULL balance or amount suspects the user again after).
+ */
 static void
 unordered(scan *sc, user_state *u)
 {
-	if (!(u->flags & U_UNORDERED))
+	if (!(u->flags & U_UNORDERED)) {
 		sc->stats->unordered_users++;
+		unsuspect_chain(sc, u->key);
+	}
 	u->flags |= U_UNORDERED;
-	nominate(sc, CK_CREDIT_CHAIN, u->key);
-	nominate(sc, CK_CREDIT_BALANCE, u->key);
+	recheck(sc, CK_CREDIT_CHAIN, u->key);
+	recheck(sc, CK_CREDIT_BALANCE, u->key);
 }
 
 /* One link of the chain, in arrival order; out of (created_at, id) order, the user is re-walked. */
@@ -754,13 +841,15 @@ on_transaction(scan *sc, const copy_field *f)
 	type = tx_type_of(&f[6]);
 	if (type == TX_UNKNOWN)
 		nominate(sc, CK_CREDIT_UNKNOWN_TYPE, u->key);
+	else if (sign_wrong(type, amount))
+		nominate(sc, CK_CREDIT_TYPES, u->key);
 	u->credits_sum = modp_add(u->credits_sum, totals_form(sc, amount, type == TX_EXPIRY, f[6].len < 0));
 	if (type == TX_ENTRY_PURCHASE)
-		u->refs_sum = modp_sub(u->refs_sum, ref_hash(sc, 'S', &f[7], &f[0], -(int64_t)amount));
+		u->refs_sum = modp_sub(u->refs_sum, ref_hash(sc, 'S', &f[7], &f[0], &f[9], -(int64_t)amount));
 	else if (type == TX_LOT_SETTLEMENT)
-		u->refs_sum = modp_sub(u->refs_sum, ref_hash(sc, 'A', &f[7], &f[0], amount));
+		u->refs_sum = modp_sub(u->refs_sum, ref_hash(sc, 'A', &f[7], &f[0], &f[9], amount));
 	else if (type == TX_EXPIRED_CONVERSION)
-		u->refs_sum = modp_sub(u->refs_sum, ref_hash(sc, 'R', &f[8], &f[0], amount));
+		u->refs_sum = modp_sub(u->refs_sum, ref_hash(sc, 'R', &f[8], &f[0], &f[9], amount));
 	chain_link(sc, u, f, before, after);
 }
 
@@ -827,10 +916,8 @@ settle_users(scan *sc)
 			nominate(sc, CK_CREDIT_TOTALS, u->key);
 		if ((u->flags & U_USERROW) && u->stats_sum != 0)
 			nominate(sc, CK_USER_STATS, u->key);
-		if (u->refs_sum != 0) {
+		if (u->refs_sum != 0)
 			nominate(sc, CK_CREDIT_REFERENCES, u->key);
-			nominate(sc, CK_PURCHASE_REFUNDS, u->key);
-		}
 	}
 }
 

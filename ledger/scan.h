@@ -141,6 +141,13 @@ typedef struct slot_head {
 	uint32_t flags;
 } slot_head;
 
+/*
+ * In a candidate set's slots: the key was nominated by a rule's evidence.
+ * Without it, the key is only re-checked: its rows could not be judged in
+ * the order they arrived (an unordered credit chain), which is no suspicion.
+ */
+#define CAND_SUSPECT 2u
+
 typedef struct table {
 	unsigned char *slots;
 	void *base;                  /* an mmap() of mapped bytes holding slots, or NULL */

@@ -45,5 +45,8 @@ SELECT pg_catalog.pg_advisory_lock(pg_catalog.hashtext('alot schema migrations')
 \set version 0015
 \set file 0015_draw_service.sql
 \ir migrations/apply.psql
+\set version 0016
+\set file 0016_audit_indexes.sql
+\ir migrations/apply.psql
 
 SELECT pg_catalog.pg_advisory_unlock(pg_catalog.hashtext('alot schema migrations')) \gset alot_lock_

@@ -24,17 +24,45 @@ SELECT count(DISTINCT t.user_id) AS credit_missing_account FROM credit_transacti
 SELECT count(*) AS credit_unknown_type FROM credit_transactions
  WHERE transaction_type NOT IN ('lot_settlement', 'expired_conversion', 'entry_purchase', 'admin_grant',
                                 'admin_deduct', 'redemption', 'expiry');
+SELECT (SELECT count(*) FROM credit_transactions
+         WHERE (transaction_type IN ('lot_settlement', 'expired_conversion', 'admin_grant') AND amount <= 0)
+            OR (transaction_type IN ('entry_purchase', 'admin_deduct', 'redemption', 'expiry') AND amount >= 0))
+     + (SELECT count(*) FROM room_entries e
+         WHERE e.credits_awarded > 0
+           AND (NOT EXISTS (SELECT 1 FROM lottery_draws d WHERE d.room_id = e.room_id)
+                OR EXISTS (SELECT 1 FROM lottery_draws d WHERE d.room_id = e.room_id AND d.winner_entry_id = e.id)))
+       AS credit_types;
 SELECT (SELECT count(*) FROM credit_transactions t LEFT JOIN room_entries e ON e.id = t.room_entry_id
          WHERE t.transaction_type = 'entry_purchase'
-           AND (e.id IS NULL OR e.user_id <> t.user_id OR coalesce(e.credits_spent, 0) <> -t.amount))
+           AND (e.id IS NULL OR e.user_id <> t.user_id OR e.room_id IS DISTINCT FROM t.room_id
+                OR coalesce(e.credits_spent, 0) <> -t.amount))
      + (SELECT count(*) FROM credit_transactions t LEFT JOIN room_entries e ON e.id = t.room_entry_id
          WHERE t.transaction_type = 'lot_settlement'
-           AND (e.id IS NULL OR e.user_id <> t.user_id OR coalesce(e.credits_awarded, 0) <> t.amount))
+           AND (e.id IS NULL OR e.user_id <> t.user_id OR e.room_id IS DISTINCT FROM t.room_id
+                OR coalesce(e.credits_awarded, 0) <> t.amount))
      + (SELECT count(*) FROM credit_transactions t LEFT JOIN room_entry_purchases p ON p.id = t.purchase_id
          WHERE t.transaction_type = 'expired_conversion'
-           AND (p.id IS NULL OR p.user_id <> t.user_id OR coalesce(p.credits_converted, 0) <> t.amount))
+           AND (p.id IS NULL OR p.user_id <> t.user_id OR p.room_id IS DISTINCT FROM t.room_id
+                OR coalesce(p.credits_converted, 0) <> t.amount))
+     -- each entry or purchase charged, paid or converted once: the copies past the first
+     + (SELECT coalesce(sum(n - 1), 0) FROM (
+          SELECT count(*) AS n FROM credit_transactions t
+            JOIN room_entries e ON e.id = t.room_entry_id AND e.user_id = t.user_id AND e.room_id = t.room_id
+           WHERE (t.transaction_type = 'entry_purchase' AND coalesce(e.credits_spent, 0) = -t.amount)
+              OR (t.transaction_type = 'lot_settlement' AND coalesce(e.credits_awarded, 0) = t.amount)
+           GROUP BY t.transaction_type, e.id HAVING count(*) > 1) d)
+     + (SELECT coalesce(sum(n - 1), 0) FROM (
+          SELECT count(*) AS n FROM credit_transactions t
+            JOIN room_entry_purchases p ON p.id = t.purchase_id AND p.user_id = t.user_id AND p.room_id = t.room_id
+           WHERE t.transaction_type = 'expired_conversion' AND coalesce(p.credits_converted, 0) = t.amount
+           GROUP BY p.id HAVING count(*) > 1) d)
      + (SELECT count(*) FROM room_entries e WHERE e.credits_spent > 0 AND NOT EXISTS (
           SELECT 1 FROM credit_transactions t WHERE t.room_entry_id = e.id AND t.transaction_type = 'entry_purchase'))
+     + (SELECT count(*) FROM room_entries e WHERE e.credits_awarded > 0 AND NOT EXISTS (
+          SELECT 1 FROM credit_transactions t WHERE t.room_entry_id = e.id AND t.transaction_type = 'lot_settlement'))
+     + (SELECT count(*) FROM room_entry_purchases p WHERE p.refund_choice = 'credits' AND p.credits_converted > 0
+           AND NOT EXISTS (SELECT 1 FROM credit_transactions t
+                            WHERE t.purchase_id = p.id AND t.transaction_type = 'expired_conversion'))
        AS credit_references;
 SELECT count(*) AS room_coverage FROM (
   SELECT tickets_start, lag(tickets_end, 1, 0) OVER (PARTITION BY room_id ORDER BY tickets_start, id) AS prev,
@@ -57,10 +85,27 @@ SELECT count(*) AS room_timestamps FROM rooms r
     OR (r.status IN ('expired', 'refunding') AND r.expired_at IS NULL)
     OR (r.status = 'closed' AND r.closed_at IS NULL)
     OR r.opened_at < r.created_at OR r.funded_at < r.opened_at OR r.drawn_at < r.funded_at OR r.settled_at < r.drawn_at;
-SELECT count(*) AS purchase_cash FROM room_entries e LEFT JOIN room_entry_purchases p ON p.id = e.purchase_id
- WHERE e.purchase_type = 'cash'
-   AND (p.id IS NULL OR p.amount IS DISTINCT FROM e.amount_paid OR p.user_id <> e.user_id OR p.room_id <> e.room_id
-        OR p.status NOT IN ('succeeded', 'refunded', 'partially_refunded'));
+SELECT (SELECT count(*) FROM room_entries e LEFT JOIN room_entry_purchases p ON p.id = e.purchase_id
+         WHERE e.purchase_type = 'cash'
+           AND (p.id IS NULL OR p.amount IS DISTINCT FROM e.amount_paid OR p.user_id <> e.user_id OR p.room_id <> e.room_id
+                OR p.status NOT IN ('succeeded', 'refunded', 'partially_refunded')))
+     -- every paid purchase pays exactly one cash entry
+     + (SELECT count(*) FROM room_entry_purchases p
+         WHERE p.status IN ('succeeded', 'refunded', 'partially_refunded')
+           AND NOT EXISTS (SELECT 1 FROM room_entries e WHERE e.purchase_id = p.id AND e.purchase_type = 'cash'))
+     + (SELECT coalesce(sum(n - 1), 0) FROM (
+          SELECT count(*) AS n FROM room_entries e
+            JOIN room_entry_purchases p ON p.id = e.purchase_id AND p.amount = e.amount_paid AND p.user_id = e.user_id
+                 AND p.room_id = e.room_id AND p.status IN ('succeeded', 'refunded', 'partially_refunded')
+           WHERE e.purchase_type = 'cash' GROUP BY p.id HAVING count(*) > 1) d)
+     -- an entry is paid one way only
+     + (SELECT count(*) FROM room_entries e
+         WHERE CASE e.purchase_type WHEN 'cash' THEN coalesce(e.credits_spent, 0) <> 0
+                                    WHEN 'credits' THEN e.purchase_id IS NOT NULL OR coalesce(e.amount_paid, 0) <> 0
+                                    WHEN 'trivia' THEN e.purchase_id IS NOT NULL OR coalesce(e.amount_paid, 0) <> 0
+                                                       OR coalesce(e.credits_spent, 0) <> 0
+                                    ELSE false END)
+       AS purchase_cash;
 SELECT count(*) AS purchase_refunds FROM room_entry_purchases p JOIN rooms r ON r.id = p.room_id
  WHERE (p.status = 'refunded' AND p.refunded_amount IS DISTINCT FROM p.amount)
     OR (p.status = 'partially_refunded' AND NOT (p.refunded_amount > 0 AND p.refunded_amount < p.amount))
@@ -68,9 +113,6 @@ SELECT count(*) AS purchase_refunds FROM room_entry_purchases p JOIN rooms r ON 
     OR (p.refunded_amount > 0 AND p.refund_choice IS NULL)
     OR (p.refund_choice = 'credits' AND p.refunded_amount > 0
         AND p.credits_converted IS DISTINCT FROM round(p.refunded_amount * 100)::int)
-    OR (p.refund_choice = 'credits' AND p.credits_converted > 0 AND NOT EXISTS (
-          SELECT 1 FROM credit_transactions t WHERE t.purchase_id = p.id AND t.user_id = p.user_id
-             AND t.transaction_type = 'expired_conversion' AND t.amount = p.credits_converted))
     OR (p.refund_choice = 'cash' AND coalesce(p.credits_converted, 0) <> 0)
     OR ((p.refunded_amount > 0 OR p.credits_converted > 0) AND r.status NOT IN ('expired', 'refunding', 'closed')
         AND NOT EXISTS (SELECT 1 FROM lottery_draws d WHERE d.room_id = p.room_id));

@@ -21,8 +21,6 @@ fi
 scale=${1:-1}
 build=${BUILD:-$src/build}
 ledger="$build/alot-ledger"
-# The audit runs only in read-only sessions (docs/ledger.md); the benchmark's superuser gets one so.
-export PGOPTIONS="${PGOPTIONS:-} -c default_transaction_read_only=on"
 if [ -n "${BENCH_LEDGER_DB:-}" ]; then
 	export PGDATABASE=$BENCH_LEDGER_DB
 else
@@ -36,6 +34,9 @@ else
 	psql -X -q -v ON_ERROR_STOP=1 -v users="$users" -v rooms="$rooms" -f "$src/bench/ledger/generate.sql" >/dev/null
 	echo "   generated in $(( $(date +%s) - start )) s"
 fi
+# The audit runs only in read-only sessions (docs/ledger.md); the benchmark's
+# superuser gets one so, once the data is made.
+export PGOPTIONS="${PGOPTIONS:-} -c default_transaction_read_only=on"
 psql -X -At -c "SELECT format('   %s rows in %s, %s', n_live_tup, relname, pg_size_pretty(pg_total_relation_size(relid)))
                   FROM pg_stat_user_tables WHERE n_live_tup > 1000 ORDER BY n_live_tup DESC"
 
@@ -82,5 +83,5 @@ echo "alot-ledger, scan, --jobs 2:                         ${jobs2} ms"
 echo "alot-ledger, scan, --memory-limit 64M ($passes pass$([ "$passes" = 1 ] || echo es)):     ${small} ms, state ${small_state} ${small_unit}, peak memory $((small_kib / 1024)) MiB (exit $small_rc)"
 echo "alot-ledger --engine=sql (every check's query):      ${sqlengine} ms"
 awk -v a="$scan" -v f="$floor" -v p="$puresql" 'BEGIN {
-	printf "ratio to the COPY floor: %.2fx (goal: at most 1.3x)\n", a / f
-	printf "speed-up over pure SQL: %.1fx (goal: at least 3x)\n", p / a }'
+	printf "ratio to the COPY floor: %.2fx (goal: at most 1.1x)\n", a / f
+	printf "speed-up over pure SQL: %.1fx (goal: at least 4x)\n", p / a }'

@@ -353,7 +353,16 @@ static const char room_funding_sql[] =
 	"       (r.funding_target - coalesce(r.current_funding, 0))::float8, 'USD', 'error'"
 	"  FROM rooms r"
 	" WHERE ($2::uuid[] IS NULL OR r.id = ANY($2::uuid[])) AND $1::uuid[] IS NULL"
-	"   AND r.status IN ('funded', 'drawing', 'settled') AND coalesce(r.current_funding, 0) < r.funding_target";
+	"   AND r.status IN ('funded', 'drawing', 'settled') AND coalesce(r.current_funding, 0) < r.funding_target"
+	" UNION ALL "
+	/* Rule B4: a room that reached its target was funded; expiring it withholds its draw. */
+	"SELECT 'rooms', r.id::text, format('less than %s', r.funding_target), r.current_funding::text,"
+	"       format('room %s is %s, but raised %s of its %s target: it was funded, and its draw withheld', r.id, r.status,"
+	"              r.current_funding, r.funding_target),"
+	"       r.current_funding::float8, 'USD', 'error'"
+	"  FROM rooms r"
+	" WHERE ($2::uuid[] IS NULL OR r.id = ANY($2::uuid[])) AND $1::uuid[] IS NULL"
+	"   AND r.status IN ('expired', 'refunding') AND r.current_funding >= r.funding_target";
 
 /* Which timestamps each status requires and forbids, and their order. */
 static const char room_timestamps_sql[] =
@@ -517,16 +526,17 @@ static const char draw_reveals_sql[] =
 	"WITH buyers AS (SELECT DISTINCT e.room_id, e.user_id FROM room_entries e"
 	"              JOIN lottery_draws d ON d.room_id = e.room_id"
 	"             WHERE ($2::uuid[] IS NULL OR e.room_id = ANY($2::uuid[])) AND ($1::uuid[] IS NULL OR e.user_id = ANY($1::uuid[])))"
-	"SELECT 'reveals', coalesce(v.id::text, b.user_id::text),"
+	/* A missing reveal is the buyer's finding: table users, the buyer's id (as credit-missing-account). */
+	"SELECT CASE WHEN v.id IS NULL THEN 'users' ELSE 'reveals' END, coalesce(v.id::text, b.user_id::text),"
 	"       CASE WHEN b.user_id = d.winner_user_id THEN 'revealed_won' ELSE 'revealed_lost' END,"
-	"       coalesce(v.status, 'no reveal'),"
+	"       CASE WHEN v.id IS NULL THEN 'no reveal' ELSE v.status END,"
 	"       format('room %s: the reveal of %s %s is %s', b.room_id,"
 	"              CASE WHEN b.user_id = d.winner_user_id THEN 'the winner' ELSE 'buyer' END,"
-	"              b.user_id, coalesce(v.status, 'missing')),"
+	"              b.user_id, CASE WHEN v.id IS NULL THEN 'missing' ELSE coalesce(v.status, 'NULL') END),"
 	"       0::float8, NULL, 'error'"
 	"  FROM buyers b JOIN lottery_draws d ON d.room_id = b.room_id"
 	"  LEFT JOIN reveals v ON v.room_id = b.room_id AND v.user_id = b.user_id"
-	" WHERE v.id IS NULL"
+	" WHERE v.id IS NULL OR v.status IS NULL"
 	"    OR (b.user_id = d.winner_user_id AND v.status NOT IN ('revealed_won', 'claimed', 'fulfillment', 'shipped', 'delivered'))"
 	"    OR (b.user_id <> d.winner_user_id AND v.status <> 'revealed_lost')";
 
@@ -573,7 +583,7 @@ check checks[CHECK_COUNT] = {
 	SQL(CK_ROOM_COUNTERS, "room-counters", "rooms", KEY_ROOM,
 	    "total_tickets, total_participants and current_funding agree with the entries", room_counters_sql),
 	SQL(CK_ROOM_FUNDING, "room-funding", "rooms", KEY_ROOM,
-	    "funded and settled rooms reached their target", room_funding_sql),
+	    "funded and settled rooms reached their target, expired ones did not", room_funding_sql),
 	SQL(CK_ROOM_TIMESTAMPS, "room-timestamps", "rooms", KEY_ROOM,
 	    "the status agrees with the timestamps", room_timestamps_sql),
 	SQL(CK_PURCHASE_CASH, "purchase-cash", "purchases", KEY_ROOM,

@@ -32,7 +32,8 @@ static const char unverifiable_sql[] =
 
 static const char page_sql[] =
 	"SELECT d.id, d.room_id, d.record, d.winning_ticket, d.winner_entry_id, d.winner_user_id,"
-	"       d.server_seed, d.client_seed, d.nonce, d.combined_seed, d.total_tickets"
+	"       d.server_seed, d.client_seed, d.nonce, d.combined_seed, d.total_tickets,"
+	"       (SELECT to_char(r.drawn_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM rooms r WHERE r.id = d.room_id)"
 	"  FROM lottery_draws d"
 	" WHERE d.room_id > $3::uuid AND ($2::uuid[] IS NULL OR d.room_id = ANY($2::uuid[]))"
 	"   AND ($1::uuid[] IS NULL OR d.winner_user_id = ANY($1::uuid[]))"
@@ -217,6 +218,19 @@ check_page_ledgers(struct page *pg, PGconn *conn, alot_error *err)
 	return rc;
 }
 
+/* Rule E3: the room's drawn_at is the signed record's (column 11, as the record writes it). */
+static void
+compare_drawn_at(struct draw_ctx *ctx, PGresult *res, int i, const alot_draw_record *rec)
+{
+	const char *got = PQgetisnull(res, i, 11) ? NULL : PQgetvalue(res, i, 11);
+
+	if (got != NULL && strcmp(got, rec->drawn_at) == 0)
+		return;
+	draw_finding(ctx, PQgetvalue(res, i, 0), rec->drawn_at, got,
+	             "room %s: the room's drawn_at is %s, its signed draw record's is %s", PQgetvalue(res, i, 1),
+	             got != NULL ? got : "NULL", rec->drawn_at);
+}
+
 /*
  * The record's values and the row's columns must be the same: a finding
  * for each column that differs, naming it, with the record's value as
@@ -249,6 +263,7 @@ compare_row(struct draw_ctx *ctx, PGresult *res, int i, const alot_draw_record *
 		draw_finding(ctx, id, want[k], got, "room %s: the draw row's %s is %s, its signed record's is %s",
 		             room, fields[k].column, got != NULL ? got : "NULL", want[k]);
 	}
+	compare_drawn_at(ctx, res, i, rec);
 }
 
 /* Verify the record of row i, and note what its room's entries must hash to. */

@@ -368,6 +368,10 @@ on_room(scan *sc, const copy_field *f)
 	if (is_one_of(r->status, ST_FUNDED, ST_DRAWING, ST_SETTLED, ST_SETTLED) &&
 	    (field_numeric(&f[2], &target) < 0 || r->row_funding < target || f[3].len < 0))
 		nominate(sc, CK_ROOM_FUNDING, r->key);
+	/* An expired room that reached its target: a draw withheld (rule B4). */
+	if (is_one_of(r->status, ST_EXPIRED, ST_REFUNDING, ST_REFUNDING, ST_REFUNDING) && f[3].len >= 0 &&
+	    (field_numeric(&f[2], &target) < 0 || r->row_funding >= target))
+		nominate(sc, CK_ROOM_FUNDING, r->key);
 	if (timestamps_wrong(r->status, &f[6]))
 		nominate(sc, CK_ROOM_TIMESTAMPS, r->key);
 }

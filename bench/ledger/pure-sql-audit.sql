@@ -74,7 +74,8 @@ SELECT count(*) AS room_counters FROM rooms r
  WHERE coalesce(r.total_tickets, 0) <> coalesce(a.t, 0) OR coalesce(r.total_participants, 0) <> coalesce(a.p, 0)
     OR coalesce(r.current_funding, 0) <> coalesce(a.f, 0);
 SELECT count(*) AS room_funding FROM rooms
- WHERE status IN ('funded', 'drawing', 'settled') AND coalesce(current_funding, 0) < funding_target;
+ WHERE (status IN ('funded', 'drawing', 'settled') AND coalesce(current_funding, 0) < funding_target)
+    OR (status IN ('expired', 'refunding') AND current_funding >= funding_target);
 SELECT count(*) AS room_timestamps FROM rooms r
  WHERE (r.status NOT IN ('created', 'closed') AND r.opened_at IS NULL)
     OR (r.status = 'created' AND coalesce(r.opened_at, r.funded_at, r.drawn_at, r.settled_at, r.expired_at) IS NOT NULL)
@@ -136,7 +137,7 @@ SELECT count(*) AS draw_reveals FROM (SELECT DISTINCT e.room_id, e.user_id FROM 
                                         JOIN lottery_draws d ON d.room_id = e.room_id) b
   JOIN lottery_draws d ON d.room_id = b.room_id
   LEFT JOIN reveals v ON v.room_id = b.room_id AND v.user_id = b.user_id
- WHERE v.id IS NULL
+ WHERE v.id IS NULL OR v.status IS NULL
     OR (b.user_id = d.winner_user_id AND v.status NOT IN ('revealed_won', 'claimed', 'fulfillment', 'shipped', 'delivered'))
     OR (b.user_id <> d.winner_user_id AND v.status <> 'revealed_lost');
 SELECT count(*) AS user_stats FROM users u

@@ -201,6 +201,12 @@ violation room-counters "UPDATE rooms SET total_participants = total_participant
 violation room-funding "ALTER TABLE rooms DISABLE TRIGGER trg_rooms_lot_bound;
 	UPDATE rooms SET funding_target = current_funding + 1 WHERE id = $DRAWN_ROOM;"
 violation room-timestamps "UPDATE rooms SET opened_at = NULL WHERE id = $OPEN_ROOM;"
+# An expired room that reached its target: funded, and its draw withheld.
+EXPIRED_ROOM="(SELECT id FROM rooms WHERE status = 'expired' ORDER BY id LIMIT 1)"
+violation room-funding "ALTER TABLE rooms DISABLE TRIGGER trg_rooms_lot_bound;
+	UPDATE rooms SET funding_target = current_funding WHERE id = $EXPIRED_ROOM;"
+grep -qF "but raised" "$tmp/out.jsonl" && grep -qF "of its" "$tmp/out.jsonl" && grep -qF "target: it was funded, and its draw withheld" "$tmp/out.jsonl" ||
+	fail "room-funding: an expired room at its target: $(cat "$tmp/out.jsonl")"
 violation purchase-cash "UPDATE room_entry_purchases SET amount = amount + 1
 	WHERE id = (SELECT purchase_id FROM room_entries WHERE room_id = $OPEN_ROOM AND purchase_type = 'cash' ORDER BY id LIMIT 1);"
 violation purchase-refunds "UPDATE room_entry_purchases SET refunded_amount = amount - 1
@@ -215,6 +221,24 @@ violation draw-ticket "UPDATE lottery_draws SET winning_ticket = total_tickets +
 violation draw-reveals "UPDATE reveals SET status = 'revealed_won'
 	WHERE id = (SELECT v.id FROM reveals v JOIN lottery_draws d ON d.room_id = v.room_id
 	             WHERE v.user_id <> d.winner_user_id ORDER BY v.id LIMIT 1);"
+# A NULL reveal status in a drawn room is neither won nor lost, and shows as NULL.
+violation draw-reveals "UPDATE reveals SET status = NULL
+	WHERE id = (SELECT v.id FROM reveals v JOIN lottery_draws d ON d.room_id = v.room_id
+	             WHERE v.user_id <> d.winner_user_id ORDER BY v.id LIMIT 1);"
+python3 -c '
+import json, sys
+f = [json.loads(l) for l in open(sys.argv[1])]
+assert len(f) == 1 and f[0]["table"] == "reveals" and f[0]["actual"] is None and f[0]["message"].endswith(" is NULL"), f
+' "$tmp/out.jsonl" || fail "draw-reveals: a NULL status: $(cat "$tmp/out.jsonl")"
+# A buyer of a drawn room without a reveal: the finding is the buyer's (table users).
+violation draw-reveals "DELETE FROM reveals
+	WHERE id = (SELECT v.id FROM reveals v JOIN lottery_draws d ON d.room_id = v.room_id
+	             WHERE v.user_id <> d.winner_user_id ORDER BY v.id LIMIT 1);"
+python3 -c '
+import json, sys
+f = [json.loads(l) for l in open(sys.argv[1])]
+assert len(f) == 1 and f[0]["table"] == "users" and f[0]["actual"] == "no reveal" and f[0]["message"].endswith(" is missing"), f
+' "$tmp/out.jsonl" || fail "draw-reveals: a missing reveal: $(cat "$tmp/out.jsonl")"
 forged=$(q "$clean" "SELECT record FROM lottery_draws ORDER BY room_id LIMIT 1" | python3 -c '
 import json, sys
 r = json.loads(sys.stdin.read())
@@ -369,6 +393,14 @@ read -r np_room np_nonce < <(q "$(last_copy)" "SELECT room_id, nonce FROM lotter
 expect_finding draw-protocol expected="\"$((np_nonce - 1))\"" actual="\"$np_nonce\"" \
 	message="\"room $np_room: the draw row's nonce is $np_nonce, its signed record's is $((np_nonce - 1))\""
 [ "$(wc -l <"$tmp/out.jsonl")" = 1 ] || fail "draw-protocol: a changed nonce: $(cat "$tmp/out.jsonl")"
+# The room's drawn_at is its signed record's (moved back a millisecond: still after funded_at).
+violation draw-protocol "ALTER TABLE rooms DISABLE TRIGGER USER;
+	UPDATE rooms SET drawn_at = drawn_at - interval '1 millisecond' WHERE id = $DRAWN_ROOM;"
+read -r da_room da_record < <(q "$(last_copy)" "SELECT room_id, record::jsonb->>'drawn_at' FROM lottery_draws ORDER BY room_id LIMIT 1" | tr '|' ' ')
+da_room_at=$(q "$(last_copy)" "SELECT to_char(drawn_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM rooms WHERE id = '$da_room'")
+expect_finding draw-protocol expected="\"$da_record\"" actual="\"$da_room_at\"" \
+	message="\"room $da_room: the room's drawn_at is $da_room_at, its signed draw record's is $da_record\""
+[ "$(wc -l <"$tmp/out.jsonl")" = 1 ] || fail "draw-protocol: a moved drawn_at: $(cat "$tmp/out.jsonl")"
 # A record whose entry count is not its ledger's: the root is the same on
 # both sides, so the finding names the count that differs, with both values.
 miscounted=$(q "$clean" "SELECT record FROM lottery_draws ORDER BY room_id LIMIT 1" | python3 -c '

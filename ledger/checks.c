@@ -535,10 +535,28 @@ static const char draw_reveals_sql[] =
 	"              b.user_id, CASE WHEN v.id IS NULL THEN 'missing' ELSE coalesce(v.status, 'NULL') END),"
 	"       0::float8, NULL, 'error'"
 	"  FROM buyers b JOIN lottery_draws d ON d.room_id = b.room_id"
-	"  LEFT JOIN reveals v ON v.room_id = b.room_id AND v.user_id = b.user_id"
+	"  LEFT JOIN LATERAL (SELECT v.id, v.status FROM reveals v WHERE v.room_id = b.room_id AND v.user_id = b.user_id"
+	"                      ORDER BY v.created_at, v.id LIMIT 1) v ON true"
 	" WHERE v.id IS NULL OR v.status IS NULL"
 	"    OR (b.user_id = d.winner_user_id AND v.status NOT IN ('revealed_won', 'claimed', 'fulfillment', 'shipped', 'delivered'))"
-	"    OR (b.user_id <> d.winner_user_id AND v.status <> 'revealed_lost')";
+	"    OR (b.user_id <> d.winner_user_id AND v.status <> 'revealed_lost')"
+	" UNION ALL "
+	/* Rule A8: one reveal per buyer of a drawn room, and none for anyone else; the first, in (created_at, id) order, counts. */
+	"SELECT 'reveals', x.id::text, format('one reveal of buyer %s', x.user_id),"
+	"       CASE WHEN x.buyer THEN format('%s reveals', x.copies) ELSE 'no entry in the room' END,"
+	"       CASE WHEN x.buyer THEN format('room %s: buyer %s has %s reveals: reveal %s repeats %s', x.room_id, x.user_id,"
+	"                                     x.copies, x.id, x.first_id)"
+	"            ELSE format('room %s: user %s has a reveal (%s) but no entry in the room', x.room_id, x.user_id,"
+	"                        coalesce(x.status, 'NULL')) END,"
+	"       0::float8, NULL, 'error'"
+	"  FROM (SELECT v.id, v.room_id, v.user_id, v.status,"
+	"               EXISTS (SELECT 1 FROM room_entries e WHERE e.room_id = v.room_id AND e.user_id = v.user_id) AS buyer,"
+	"               count(*) OVER w AS copies, first_value(v.id) OVER w AS first_id, row_number() OVER w AS nth"
+	"          FROM reveals v"
+	"         WHERE EXISTS (SELECT 1 FROM lottery_draws d WHERE d.room_id = v.room_id)"
+	"           AND ($2::uuid[] IS NULL OR v.room_id = ANY($2::uuid[])) AND ($1::uuid[] IS NULL OR v.user_id = ANY($1::uuid[]))"
+	"        WINDOW w AS (PARTITION BY v.room_id, v.user_id ORDER BY v.created_at, v.id)) x"
+	" WHERE NOT x.buyer OR x.nth > 1";
 
 static const char user_stats_sql[] =
 	"WITH e AS (SELECT e.user_id, count(*) AS entries, coalesce(sum(e.amount_paid), 0) AS spent"
@@ -597,7 +615,7 @@ check checks[CHECK_COUNT] = {
 	SQL(CK_DRAW_TICKET, "draw-ticket", "draws", KEY_ROOM,
 	    "the winning ticket is in the winning entry's range", draw_ticket_sql),
 	SQL(CK_DRAW_REVEALS, "draw-reveals", "draws", KEY_ROOM,
-	    "the winner's reveal is revealed_won, the others revealed_lost", draw_reveals_sql),
+	    "one reveal per buyer: the winner's revealed_won, the others revealed_lost", draw_reveals_sql),
 	C_CHECK(CK_DRAW_PROTOCOL, "draw-protocol", "draws", KEY_ROOM,
 	        "the draw re-verifies under the draw protocol", check_draw_protocol),
 	SQL(CK_USER_STATS, "user-stats", "users", KEY_USER,

@@ -140,6 +140,12 @@ SELECT count(*) AS draw_reveals FROM (SELECT DISTINCT e.room_id, e.user_id FROM 
  WHERE v.id IS NULL OR v.status IS NULL
     OR (b.user_id = d.winner_user_id AND v.status NOT IN ('revealed_won', 'claimed', 'fulfillment', 'shipped', 'delivered'))
     OR (b.user_id <> d.winner_user_id AND v.status <> 'revealed_lost');
+-- one reveal per buyer of a drawn room, and none for anyone else
+SELECT count(*) AS draw_reveals_counted FROM (
+  SELECT row_number() OVER (PARTITION BY v.room_id, v.user_id ORDER BY v.created_at, v.id) AS nth,
+         EXISTS (SELECT 1 FROM room_entries e WHERE e.room_id = v.room_id AND e.user_id = v.user_id) AS buyer
+    FROM reveals v WHERE EXISTS (SELECT 1 FROM lottery_draws d WHERE d.room_id = v.room_id)) x
+ WHERE NOT x.buyer OR x.nth > 1;
 SELECT count(*) AS user_stats FROM users u
   LEFT JOIN (SELECT user_id, count(*) AS n, coalesce(sum(amount_paid), 0) AS spent FROM room_entries GROUP BY user_id) e
     ON e.user_id = u.id

@@ -130,6 +130,11 @@ chained() {
 	      UPDATE user_universal_credits SET balance = balance + $amount, total_earned = total_earned + greatest($amount, 0),
 	             total_spent = total_spent + greatest(-($amount), 0) WHERE user_id = $user;"
 }
+# expect_message TEXT: the last audit's only finding has this message.
+expect_message() {
+	[ "$(wc -l <"$tmp/out.jsonl")" = 1 ] && grep -qF "\"message\":\"$1\"" "$tmp/out.jsonl" ||
+		fail "expected the one finding \"$1\", got: $(cat "$tmp/out.jsonl")"
+}
 GRANT_TX="(SELECT id FROM credit_transactions WHERE transaction_type = 'admin_grant' ORDER BY id LIMIT 1)"
 OPEN_ROOM="(SELECT id FROM rooms WHERE status = 'open' ORDER BY id LIMIT 1)"
 DRAWN_ROOM="(SELECT room_id FROM lottery_draws ORDER BY room_id LIMIT 1)"
@@ -230,6 +235,20 @@ import json, sys
 f = [json.loads(l) for l in open(sys.argv[1])]
 assert len(f) == 1 and f[0]["table"] == "reveals" and f[0]["actual"] is None and f[0]["message"].endswith(" is NULL"), f
 ' "$tmp/out.jsonl" || fail "draw-reveals: a NULL status: $(cat "$tmp/out.jsonl")"
+# A second reveal of one buyer (the design document's UNIQUE (user_id, room_id) dropped:
+# the audit does not rely on it), and a reveal of a user who bought nothing in the room.
+read -r rv_id rv_room rv_user <<<"$(q "$clean" "SELECT v.id, v.room_id, v.user_id FROM reveals v JOIN lottery_draws d ON d.room_id = v.room_id
+	WHERE v.user_id <> d.winner_user_id ORDER BY v.id LIMIT 1" | tr '|' ' ')"
+violation draw-reveals "ALTER TABLE reveals DROP CONSTRAINT reveals_user_id_room_id_key;
+	INSERT INTO reveals (id, user_id, room_id, room_entry_id, status, created_at)
+	SELECT '00000000-0000-4000-8000-00000000ee70', user_id, room_id, room_entry_id, status, created_at + interval '1 microsecond'
+	  FROM reveals WHERE id = '$rv_id';"
+expect_message "room $rv_room: buyer $rv_user has 2 reveals: reveal 00000000-0000-4000-8000-00000000ee70 repeats $rv_id"
+nb_user=$(q "$clean" "SELECT id FROM users u WHERE NOT EXISTS (SELECT 1 FROM room_entries e WHERE e.user_id = u.id AND e.room_id = '$rv_room')
+	ORDER BY id LIMIT 1")
+violation draw-reveals "INSERT INTO reveals (user_id, room_id, room_entry_id, status)
+	SELECT '$nb_user', room_id, room_entry_id, 'revealed_lost' FROM reveals WHERE id = '$rv_id';"
+expect_message "room $rv_room: user $nb_user has a reveal (revealed_lost) but no entry in the room"
 # A buyer of a drawn room without a reveal: the finding is the buyer's (table users).
 violation draw-reveals "DELETE FROM reveals
 	WHERE id = (SELECT v.id FROM reveals v JOIN lottery_draws d ON d.room_id = v.room_id
@@ -263,11 +282,6 @@ clean_variant() {
 	audit "$copy"
 	[ "$rc" = 0 ] && [ -z "$checks" ] || fail "$1: a clean variant has findings ($rc): $checks"
 	echo "ok: clean: $1"
-}
-# expect_message TEXT: the last audit's only finding has this message.
-expect_message() {
-	[ "$(wc -l <"$tmp/out.jsonl")" = 1 ] && grep -qF "\"message\":\"$1\"" "$tmp/out.jsonl" ||
-		fail "expected the one finding \"$1\", got: $(cat "$tmp/out.jsonl")"
 }
 read -r c_entry c_user c_room c_spent <<<"$(q "$clean" "SELECT e.id, e.user_id, e.room_id, e.credits_spent FROM room_entries e
 	JOIN user_universal_credits c ON c.user_id = e.user_id

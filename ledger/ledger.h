@@ -77,9 +77,8 @@ typedef struct audit {
 	check_tally *tallies;      /* one per check, in check order */
 	unsigned long total;
 	unsigned long unprinted;   /* JSON findings that could not be printed (out of memory) */
-	int both_scopes;           /* --user and --room both: every finding is checked against seen */
-	json_t *seen;              /* with both scopes, or when the scan's keys are confirmed: the findings
-	                            * reported (of every check, or of the two-keyed ones), or NULL */
+	json_t *seen;              /* with --user and --room both, or when the scan's keys are confirmed: the
+	                            * findings reported (of every check, or of the two-keyed ones), or NULL */
 } audit;
 
 /*

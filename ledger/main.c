@@ -840,8 +840,7 @@ run_audit(struct options *o, audit *a)
 		goto out;
 	}
 	/* Both scopes overlap, and so do the confirmations of a check whose finding two keys reach. */
-	a->both_scopes = a->users != NULL && a->rooms != NULL;
-	if ((a->both_scopes || scanning) && (a->seen = json_object()) == NULL) {
+	if (((a->users != NULL && a->rooms != NULL) || scanning) && (a->seen = json_object()) == NULL) {
 		cli_error("out of memory");
 		rc = ALOT_EXIT_ERROR;
 		goto out;

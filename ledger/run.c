@@ -216,7 +216,7 @@ report_finding(audit *a, const check *c, const finding *f)
 	reported_here++;  /* what the query found, reported now or already */
 #endif
 	pthread_mutex_lock(&a->lock);
-	if (a->seen != NULL && (a->both_scopes || c->two_keyed) && seen_before(a, c, f)) {
+	if (a->seen != NULL && ((a->users != NULL && a->rooms != NULL) || c->two_keyed) && seen_before(a, c, f)) {
 		pthread_mutex_unlock(&a->lock);
 		return;
 	}

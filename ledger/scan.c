@@ -156,6 +156,15 @@ scan_print_statements(FILE *out)
 
 /* ---- nominating -------------------------------------------------------------- */
 
+/* The key's slot in check id's candidates (added when insert), or NULL. */
+static slot_head *
+candidate_slot(scan *sc, int id, const unsigned char key[16], int insert)
+{
+	candidates *c = &sc->cand[id];
+
+	return sc->selected[id] && !c->all ? table_get(&c->keys, key, table_hash(c->keys.seed, key), insert) : NULL;
+}
+
 static void
 add_candidate(scan *sc, int id, const unsigned char key[16], uint32_t why)
 {
@@ -164,8 +173,7 @@ add_candidate(scan *sc, int id, const unsigned char key[16], uint32_t why)
 
 	if (!sc->selected[id] || c->all)
 		return;
-	if (c->keys.count >= sc->max_candidates ||
-	    (slot = table_get(&c->keys, key, table_hash(c->keys.seed, key), 1)) == NULL) {
+	if (c->keys.count >= sc->max_candidates || (slot = candidate_slot(sc, id, key, 1)) == NULL) {
 		c->all = 1;  /* too many (or no memory): confirm over everything */
 		return;
 	}
@@ -422,7 +430,7 @@ on_draw(scan *sc, const copy_field *f)
 
 			nominate(sc, CK_DRAW_TICKET, d->room);
 			nominate(sc, CK_DRAW_TICKET, r->key);
-			r->flags |= R_DRAW_UNKNOWN;  /* the entry's award is judged by the server */
+			/* d now holds this draw: the other room's draw is no longer known here. */
 			if (other != NULL)
 				other->flags |= R_DRAW_UNKNOWN;
 		}
@@ -758,11 +766,9 @@ be64_prefix(const copy_field *f)
 static void
 unsuspect_chain(scan *sc, const unsigned char key[16])
 {
-	candidates *c = &sc->cand[CK_CREDIT_CHAIN];
-	slot_head *slot;
+	slot_head *slot = candidate_slot(sc, CK_CREDIT_CHAIN, key, 0);
 
-	if (sc->selected[CK_CREDIT_CHAIN] && !c->all &&
-	    (slot = table_get(&c->keys, key, table_hash(c->keys.seed, key), 0)) != NULL)
+	if (slot != NULL)
 		slot->flags &= ~CAND_SUSPECT;
 }
 

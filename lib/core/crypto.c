@@ -377,8 +377,8 @@ alot_signing_key_public(const alot_signing_key *key, alot_public_key *out)
 /*
  * An Ed25519 SubjectPublicKeyInfo (RFC 8410) is these 12 bytes and the
  * 32-byte key.  Reading it directly spares OpenSSL 3's decoder search,
- * which tries every key type it knows: 20 ms of the browser verifier's
- * first verdict.  Anything else takes the general path, so that every
+ * which tries every key type it knows: in the browser verifier it was
+ * about half of a one-record verification (32 ms, 15 ms without it).  Anything else takes the general path, so that every
  * other key is refused with the same message as before.
  */
 static const unsigned char ED25519_SPKI_PREFIX[12] = {

@@ -175,10 +175,10 @@ async function readDropped(files) {
 	say(unknown.length ? `Could not tell what ${unknown.join(', ')} is: choose it with the buttons.` : 'Files added. Press Verify.');
 }
 
-/* The query string's files: ?pubkey=URL&draw=URL&...&entry=UUID, fetched once, relative to the page. */
 /*
- * Fetch the files the page's query string names, into chosen.  Resolves to
- * the roles named and the problems met (never rejects).
+ * The query string's files (?pubkey=URL&draw=URL&...&entry=UUID), fetched
+ * once, relative to the page, into chosen.  Resolves to the roles named and
+ * the problems met (never rejects).
  */
 async function fetchLinked() {
 	const params = new URLSearchParams(location.search);

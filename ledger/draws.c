@@ -3,7 +3,10 @@
  * protocol (docs/protocol.md) with the same code as alot-verify, against
  * the database: the stored record verifies (with --pubkey, its signature
  * too), it agrees with its lottery_draws row, and the room's entries, read
- * now, still hash to its ledger root.  A database without the protocol's
+ * now, still hash to its ledger root; and the rest of the draw's evidence
+ * holds (rule E2): its room's commitment row and signed record, and under
+ * protocol 2 its freeze row and record, agree with each other and are the
+ * ones the draw record follows.  A database without the protocol's
  * columns (built from the design document) has draws that cannot be
  * re-verified: each is a finding.  Draws are read a page of 200 at a
  * time, and the entries of the page's rooms streamed in one query, merged
@@ -21,6 +24,8 @@
 #define PAGE_SIZE 200  /* draws a page */
 #define STR(x) XSTR(x)
 #define XSTR(x) #x
+/* A timestamp as the records write it. */
+#define TS_FORMAT "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'"
 
 static const char unverifiable_sql[] =
 	"SELECT 'lottery_draws', d.id::text, 'a signed draw record', 'none',"
@@ -33,8 +38,14 @@ static const char unverifiable_sql[] =
 static const char page_sql[] =
 	"SELECT d.id, d.room_id, d.record, d.winning_ticket, d.winner_entry_id, d.winner_user_id,"
 	"       d.server_seed, d.client_seed, d.nonce, d.combined_seed, d.total_tickets,"
-	"       (SELECT to_char(r.drawn_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM rooms r WHERE r.id = d.room_id)"
+	"       (SELECT to_char(r.drawn_at, " TS_FORMAT ") FROM rooms r WHERE r.id = d.room_id),"
+	"       c.room_id IS NOT NULL, c.record, c.protocol_version, c.commitment, c.key_id,"
+	"       to_char(c.committed_at, " TS_FORMAT "), c.beacon_rule,"
+	"       f.room_id IS NOT NULL, f.record, f.protocol_version, f.ledger_root, f.total_tickets,"
+	"       f.entry_count, f.key_id, to_char(f.frozen_at, " TS_FORMAT ")"
 	"  FROM lottery_draws d"
+	"  LEFT JOIN room_commitments c ON c.room_id = d.room_id"
+	"  LEFT JOIN room_freezes f ON f.room_id = d.room_id"
 	" WHERE d.room_id > $3::uuid AND ($2::uuid[] IS NULL OR d.room_id = ANY($2::uuid[]))"
 	"   AND ($1::uuid[] IS NULL OR d.winner_user_id = ANY($1::uuid[]))"
 	" ORDER BY d.room_id LIMIT " STR(PAGE_SIZE);
@@ -49,6 +60,32 @@ struct draw_ctx {
 	audit *a;
 };
 
+/* The records of one draw's evidence: the draw's, its room's commitment and freeze. */
+struct records {
+	alot_record draw, commitment, freeze;
+};
+
+static void
+vfinding(struct draw_ctx *ctx, const char *tbl, const char *id, const char *expected, const char *actual,
+         const char *fmt, va_list ap)
+{
+	char message[512];
+	finding f;
+
+	vsnprintf(message, sizeof(message), fmt, ap);
+	f.check = ctx->c->name;
+	f.severity = "error";
+	f.table = tbl;
+	f.id = id;
+	f.expected = expected;
+	f.actual = actual;
+	f.message = message;
+	f.amount = 0;
+	f.unit = NULL;
+	report_finding(ctx->a, ctx->c, &f);
+}
+
+/* A finding about the draw (table lottery_draws, its id). */
 static void
 draw_finding(struct draw_ctx *ctx, const char *id, const char *expected, const char *actual,
              const char *fmt, ...) ALOT_PRINTF(5, 6);
@@ -57,23 +94,27 @@ static void
 draw_finding(struct draw_ctx *ctx, const char *id, const char *expected, const char *actual,
              const char *fmt, ...)
 {
-	char message[512];
-	finding f;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
+	vfinding(ctx, "lottery_draws", id, expected, actual, fmt, ap);
 	va_end(ap);
-	f.check = ctx->c->name;
-	f.severity = "error";
-	f.table = "lottery_draws";
-	f.id = id;
-	f.expected = expected;
-	f.actual = actual;
-	f.message = message;
-	f.amount = 0;
-	f.unit = NULL;
-	report_finding(ctx->a, ctx->c, &f);
+}
+
+/* A finding about a row of the room's evidence (room_commitments, room_freezes: the room's id). */
+static void
+row_finding(struct draw_ctx *ctx, const char *tbl, const char *room, const char *expected,
+            const char *actual, const char *fmt, ...) ALOT_PRINTF(6, 7);
+
+static void
+row_finding(struct draw_ctx *ctx, const char *tbl, const char *room, const char *expected,
+            const char *actual, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfinding(ctx, tbl, room, expected, actual, fmt, ap);
+	va_end(ap);
 }
 
 /* The room's ledger, now: coverage, root and count, streamed. */
@@ -231,46 +272,204 @@ compare_drawn_at(struct draw_ctx *ctx, PGresult *res, int i, const alot_draw_rec
 	             got != NULL ? got : "NULL", rec->drawn_at);
 }
 
+/* A column of a page row, and the value its signed record gives it. */
+struct column {
+	const char *name;
+	int col;
+	char want[ALOT_BEACON_RULE_MAX + 1];
+};
+
 /*
- * The record's values and the row's columns must be the same: a finding
- * for each column that differs, naming it, with the record's value as
- * expected and the column's (NULL when it is) as actual.
+ * A row's columns and its signed record's values must be the same: a
+ * finding for each column that differs, naming it, with the record's
+ * value as expected and the column's (NULL when it is) as actual.  The
+ * finding is the draw's for the draw row, else the room's row of table.
  */
 static void
-compare_row(struct draw_ctx *ctx, PGresult *res, int i, const alot_draw_record *rec)
+compare_columns(struct draw_ctx *ctx, PGresult *res, int i, const char *tbl, const char *what,
+                const struct column *cols, size_t n)
 {
-	static const struct { const char *column; int col; } fields[] = {
-		{ "winning_ticket", 3 }, { "winner_entry_id", 4 }, { "winner_user_id", 5 }, { "server_seed", 6 },
-		{ "nonce", 8 }, { "combined_seed", 9 }, { "total_tickets", 10 },
-	};
-	char want[7][80];
 	const char *id = PQgetvalue(res, i, 0), *room = PQgetvalue(res, i, 1);
 	size_t k;
 
-	snprintf(want[0], sizeof(want[0]), "%u", rec->draw.winning_ticket);
-	alot_uuid_format(&rec->winner.entry_id, want[1]);
-	alot_uuid_format(&rec->winner.user_id, want[2]);
-	alot_hex_encode(rec->server_seed, ALOT_SEED_LEN, want[3]);
-	snprintf(want[4], sizeof(want[4]), "%u", rec->draw.nonce);
-	alot_hex_encode(rec->combined_seed, ALOT_HASH_LEN, want[5]);
-	snprintf(want[6], sizeof(want[6]), "%u", rec->lot.total_tickets);
-	for (k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
-		int null = PQgetisnull(res, i, fields[k].col);
-		const char *got = null ? NULL : PQgetvalue(res, i, fields[k].col);
+	for (k = 0; k < n; k++) {
+		const char *got = PQgetisnull(res, i, cols[k].col) ? NULL : PQgetvalue(res, i, cols[k].col);
 
-		if (got != NULL && strcmp(got, want[k]) == 0)
+		if (got != NULL && strcmp(got, cols[k].want) == 0)
 			continue;
-		draw_finding(ctx, id, want[k], got, "room %s: the draw row's %s is %s, its signed record's is %s",
-		             room, fields[k].column, got != NULL ? got : "NULL", want[k]);
+		if (strcmp(tbl, "lottery_draws") == 0)
+			draw_finding(ctx, id, cols[k].want, got, "room %s: the %s row's %s is %s, its signed record's is %s",
+			             room, what, cols[k].name, got != NULL ? got : "NULL", cols[k].want);
+		else
+			row_finding(ctx, tbl, room, cols[k].want, got,
+			            "room %s: the %s row's %s is %s, its signed record's is %s (draw %s)", room, what,
+			            cols[k].name, got != NULL ? got : "NULL", cols[k].want, id);
 	}
+}
+
+static void
+compare_row(struct draw_ctx *ctx, PGresult *res, int i, const alot_draw_record *rec)
+{
+	struct column cols[] = {
+		{ "winning_ticket", 3, "" }, { "winner_entry_id", 4, "" }, { "winner_user_id", 5, "" },
+		{ "server_seed", 6, "" }, { "nonce", 8, "" }, { "combined_seed", 9, "" }, { "total_tickets", 10, "" },
+	};
+
+	snprintf(cols[0].want, sizeof(cols[0].want), "%u", rec->draw.winning_ticket);
+	alot_uuid_format(&rec->winner.entry_id, cols[1].want);
+	alot_uuid_format(&rec->winner.user_id, cols[2].want);
+	alot_hex_encode(rec->server_seed, ALOT_SEED_LEN, cols[3].want);
+	snprintf(cols[4].want, sizeof(cols[4].want), "%u", rec->draw.nonce);
+	alot_hex_encode(rec->combined_seed, ALOT_HASH_LEN, cols[5].want);
+	snprintf(cols[6].want, sizeof(cols[6].want), "%u", rec->lot.total_tickets);
+	compare_columns(ctx, res, i, "lottery_draws", "draw", cols, sizeof(cols) / sizeof(cols[0]));
 	compare_drawn_at(ctx, res, i, rec);
 }
 
-/* Verify the record of row i, and note what its room's entries must hash to. */
+/*
+ * Parse the record in column col as a record of kind type, into rec.
+ * 0, with a finding on the room's row of table, when it is not one.
+ */
+static int
+parse_evidence(struct draw_ctx *ctx, PGresult *res, int i, int col, alot_record_type type,
+               const char *tbl, alot_record *rec)
+{
+	const char *room = PQgetvalue(res, i, 1), *kind = alot_record_type_name(type);
+	alot_error perr;
+
+	alot_error_set(&perr, ALOT_ERR_INVALID, "it is not a %s record", kind);
+	if (alot_record_parse(PQgetvalue(res, i, col), (size_t)PQgetlength(res, i, col), rec, &perr) == ALOT_OK &&
+	    rec->type == type)
+		return 1;
+	row_finding(ctx, tbl, room, "a well-formed signed record", "malformed",
+	            "room %s: the stored %s record is malformed: %s (draw %s)", room, kind, perr.message,
+	            PQgetvalue(res, i, 0));
+	return 0;
+}
+
+/* A finding on the room's row of table for each check of report that failed; 1 when none did. */
+static int
+report_failures(struct draw_ctx *ctx, PGresult *res, int i, const char *tbl, const char *kind,
+                const alot_report *report)
+{
+	const char *room = PQgetvalue(res, i, 1);
+	int clean = 1;
+	size_t k;
+
+	for (k = 0; k < report->count; k++)
+		if (report->checks[k].status == ALOT_CHECK_FAIL) {
+			row_finding(ctx, tbl, room, "PASS", "FAIL", "room %s: the %s record fails %s: %s (draw %s)",
+			            room, kind, report->checks[k].name, report->checks[k].message, PQgetvalue(res, i, 0));
+			clean = 0;
+		}
+	return clean;
+}
+
+/* The draw's finding for each way report says the draw does not follow its room's kind record. */
 static void
-verify_one(struct draw_ctx *ctx, PGresult *res, int i, alot_record *rec, struct page_draw *d)
+report_mismatch(struct draw_ctx *ctx, PGresult *res, int i, const char *kind, const char *tbl,
+                const alot_report *report)
+{
+	char expected[64];
+	size_t k;
+
+	snprintf(expected, sizeof(expected), "the room's signed %s", kind);
+	for (k = 0; k < report->count; k++)
+		if (report->checks[k].status == ALOT_CHECK_FAIL)
+			draw_finding(ctx, PQgetvalue(res, i, 0), expected, "another",
+			             "room %s: the draw record does not follow its room's signed %s record (%s): %s",
+			             PQgetvalue(res, i, 1), kind, tbl, report->checks[k].message);
+}
+
+/*
+ * Rule E2, the commitment: the drawn room has its commitment row, whose
+ * signed record verifies, agrees with the row, and is the one the draw
+ * record names (alot_commitment_matches_draw: room, lot, commitment,
+ * time, key).
+ */
+static void
+check_commitment(struct draw_ctx *ctx, PGresult *res, int i, const alot_draw_record *draw, alot_record *c)
 {
 	const char *id = PQgetvalue(res, i, 0), *room = PQgetvalue(res, i, 1);
+	struct column cols[] = {
+		{ "protocol_version", 14, "" }, { "commitment", 15, "" }, { "key_id", 16, "" },
+		{ "committed_at", 17, "" }, { "beacon_rule", 18, "" },
+	};
+	alot_report report;
+
+	if (PQgetvalue(res, i, 12)[0] != 't') {
+		draw_finding(ctx, id, "a commitment row", "none",
+		             "room %s: the drawn room has no commitment row (room_commitments): its draw cannot be"
+		             " shown to follow a seed committed before the sale", room);
+		return;
+	}
+	if (!parse_evidence(ctx, res, i, 13, ALOT_RECORD_COMMITMENT, "room_commitments", c))
+		return;
+	alot_report_init(&report);
+	(void)!alot_commitment_record_verify(&c->u.commitment, ctx->a->pubkey, &report);
+	if (!report_failures(ctx, res, i, "room_commitments", "commitment", &report))
+		return;
+	snprintf(cols[0].want, sizeof(cols[0].want), "%u", c->u.commitment.lot.version);
+	alot_hex_encode(c->u.commitment.commitment, ALOT_HASH_LEN, cols[1].want);
+	alot_hex_encode(c->u.commitment.key_id, ALOT_KEY_ID_LEN, cols[2].want);
+	snprintf(cols[3].want, sizeof(cols[3].want), "%s", c->u.commitment.committed_at);
+	snprintf(cols[4].want, sizeof(cols[4].want), "%s", c->u.commitment.lot.beacon_rule);
+	compare_columns(ctx, res, i, "room_commitments", "commitment", cols, sizeof(cols) / sizeof(cols[0]));
+	alot_report_init(&report);
+	(void)!alot_commitment_matches_draw(&c->u.commitment, draw, ctx->a->pubkey, &report);
+	report_mismatch(ctx, res, i, "commitment", "room_commitments", &report);
+}
+
+/*
+ * Rule E2, the freeze (protocol 2): the room has its freeze row, whose
+ * signed record verifies, agrees with the row, and is the one the draw
+ * names, over the same lot, commitment, ledger and times
+ * (alot_freeze_matches_draw).
+ */
+static void
+check_freeze(struct draw_ctx *ctx, PGresult *res, int i, const alot_draw_record *draw, alot_record *f)
+{
+	const char *id = PQgetvalue(res, i, 0), *room = PQgetvalue(res, i, 1);
+	struct column cols[] = {
+		{ "protocol_version", 21, "" }, { "ledger_root", 22, "" }, { "total_tickets", 23, "" },
+		{ "entry_count", 24, "" }, { "key_id", 25, "" }, { "frozen_at", 26, "" },
+	};
+	unsigned char hash[ALOT_HASH_LEN];
+	alot_report report;
+
+	if (!alot_lot_is_v2(&draw->lot))
+		return;
+	if (PQgetvalue(res, i, 19)[0] != 't') {
+		draw_finding(ctx, id, "a freeze row", "none",
+		             "room %s: the protocol 2 draw's room has no freeze row (room_freezes): its ledger cannot"
+		             " be shown to have been frozen before the draw", room);
+		return;
+	}
+	if (!parse_evidence(ctx, res, i, 20, ALOT_RECORD_FREEZE, "room_freezes", f))
+		return;
+	alot_report_init(&report);
+	(void)!alot_freeze_record_verify(&f->u.freeze, ctx->a->pubkey, &report);
+	if (!report_failures(ctx, res, i, "room_freezes", "freeze", &report))
+		return;
+	snprintf(cols[0].want, sizeof(cols[0].want), "%u", f->u.freeze.lot.version);
+	alot_hex_encode(f->u.freeze.lot.ledger_root, ALOT_HASH_LEN, cols[1].want);
+	snprintf(cols[2].want, sizeof(cols[2].want), "%u", f->u.freeze.lot.total_tickets);
+	snprintf(cols[3].want, sizeof(cols[3].want), "%u", f->u.freeze.lot.entry_count);
+	alot_hex_encode(f->u.freeze.key_id, ALOT_KEY_ID_LEN, cols[4].want);
+	snprintf(cols[5].want, sizeof(cols[5].want), "%s", f->u.freeze.frozen_at);
+	compare_columns(ctx, res, i, "room_freezes", "freeze", cols, sizeof(cols) / sizeof(cols[0]));
+	alot_record_hash(PQgetvalue(res, i, 20), (size_t)PQgetlength(res, i, 20), hash);
+	alot_report_init(&report);
+	(void)!alot_freeze_matches_draw(&f->u.freeze, hash, draw, ctx->a->pubkey, &report);
+	report_mismatch(ctx, res, i, "freeze", "room_freezes", &report);
+}
+
+/* Verify the records of row i, and note what its room's entries must hash to. */
+static void
+verify_one(struct draw_ctx *ctx, PGresult *res, int i, struct records *recs, struct page_draw *d)
+{
+	const char *id = PQgetvalue(res, i, 0), *room = PQgetvalue(res, i, 1);
+	alot_record *rec = &recs->draw;
 	alot_report report;
 	alot_error perr;
 	size_t k;
@@ -297,6 +496,8 @@ verify_one(struct draw_ctx *ctx, PGresult *res, int i, alot_record *rec, struct 
 			draw_finding(ctx, id, "PASS", "FAIL", "room %s: the draw record fails %s: %s", room,
 			             report.checks[k].name, report.checks[k].message);
 	compare_row(ctx, res, i, &rec->u.draw);
+	check_commitment(ctx, res, i, &rec->u.draw, &recs->commitment);
+	check_freeze(ctx, res, i, &rec->u.draw, &recs->freeze);
 	d->has_ledger = 1;
 	memcpy(d->root, rec->u.draw.lot.ledger_root, ALOT_HASH_LEN);
 	d->entry_count = rec->u.draw.lot.entry_count;
@@ -308,7 +509,7 @@ check_draw_protocol(const check *c, audit *a, PGconn *conn, const scope *s, alot
 {
 	struct draw_ctx ctx = { c, a };
 	char after[ALOT_UUID_STRLEN] = "00000000-0000-0000-0000-000000000000";
-	alot_record *rec = NULL;
+	struct records *recs = NULL;
 	struct page *pg = NULL;
 	alot_code rc = ALOT_OK;
 	int i, n;
@@ -316,7 +517,7 @@ check_draw_protocol(const check *c, audit *a, PGconn *conn, const scope *s, alot
 	if (!a->has_protocol)
 		return run_sql_check(&(check){ c->name, c->group, c->title, c->key, unverifiable_sql, run_sql_check,
 		                               c->index, c->two_keyed }, a, conn, s, err);
-	if ((rec = malloc(sizeof(*rec))) == NULL || (pg = calloc(1, sizeof(*pg))) == NULL) {
+	if ((recs = malloc(sizeof(*recs))) == NULL || (pg = calloc(1, sizeof(*pg))) == NULL) {
 		rc = alot_error_set(err, ALOT_ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -329,7 +530,7 @@ check_draw_protocol(const check *c, audit *a, PGconn *conn, const scope *s, alot
 			break;
 		n = PQntuples(res);
 		for (i = 0; i < n; i++)
-			verify_one(&ctx, res, i, rec, &pg->draws[i]);
+			verify_one(&ctx, res, i, recs, &pg->draws[i]);
 		pg->n = n;
 		if (n > 0)
 			snprintf(after, sizeof(after), "%s", PQgetvalue(res, n - 1, 1));
@@ -339,6 +540,6 @@ check_draw_protocol(const check *c, audit *a, PGconn *conn, const scope *s, alot
 	} while (rc == ALOT_OK && n == PAGE_SIZE);
 out:
 	free(pg);
-	free(rec);
+	free(recs);
 	return rc;
 }

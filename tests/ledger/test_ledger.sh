@@ -428,6 +428,56 @@ expect_finding draw-protocol expected="\"$((np_count + 1))\"" actual="\"$np_coun
 	message="\"room $np_room: the entries hash to the drawn ledger root, but their entry count is $np_count, the record's $((np_count + 1))\""
 echo "ok: draw-protocol names the column that disagrees with the signed record"
 
+# ---- rule E2: a draw's complete evidence, its room's commitment and freeze rows and records ----
+read -r e2_room e2_draw < <(q "$clean" "SELECT room_id, id FROM lottery_draws ORDER BY room_id LIMIT 1" | tr '|' ' ')
+other_room=$(q "$clean" "SELECT room_id FROM lottery_draws ORDER BY room_id DESC LIMIT 1")
+one_finding() { [ "$(wc -l <"$tmp/out.jsonl")" = 1 ] || fail "$1: $(cat "$tmp/out.jsonl")"; }
+message_has() { grep -qF -- "$1" "$tmp/out.jsonl" || fail "no finding says \"$1\": $(cat "$tmp/out.jsonl")"; }
+# (Migrations 0010 and 0011 make both tables append-only: their triggers are disabled to damage them.)
+evidence_sql="ALTER TABLE room_commitments DISABLE TRIGGER USER; ALTER TABLE room_freezes DISABLE TRIGGER USER;"
+violation draw-protocol "$evidence_sql DELETE FROM room_commitments WHERE room_id = '$e2_room';"
+expect_finding draw-protocol table='"lottery_draws"' id="\"$e2_draw\"" expected='"a commitment row"' actual='"none"'
+one_finding "a missing commitment row"
+violation draw-protocol "$evidence_sql UPDATE room_commitments SET committed_at = committed_at - interval '1 second' WHERE room_id = '$e2_room';"
+e2_committed=$(q "$clean" "SELECT record::jsonb->>'committed_at' FROM room_commitments WHERE room_id = '$e2_room'")
+e2_moved=$(q "$(last_copy)" "SELECT to_char(committed_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM room_commitments WHERE room_id = '$e2_room'")
+expect_finding draw-protocol table='"room_commitments"' id="\"$e2_room\"" expected="\"$e2_committed\"" actual="\"$e2_moved\"" \
+	message="\"room $e2_room: the commitment row's committed_at is $e2_moved, its signed record's is $e2_committed (draw $e2_draw)\""
+one_finding "an altered commitment row"
+# Another room's signed commitment in its place: the row no longer matches it, nor the draw.
+violation draw-protocol "$evidence_sql UPDATE room_commitments SET record = (SELECT record FROM room_commitments WHERE room_id = '$other_room')
+	WHERE room_id = '$e2_room';"
+expect_finding draw-protocol table='"room_commitments"' id="\"$e2_room\"" actual="\"$(q "$clean" "SELECT commitment FROM room_commitments WHERE room_id = '$e2_room'")\""
+message_has "room $e2_room: the draw record does not follow its room's signed commitment record (room_commitments): the commitment record is for another room"
+# A commitment record whose signature was tampered with: only --pubkey can tell.
+forged_commitment=$(q "$clean" "SELECT record FROM room_commitments WHERE room_id = '$e2_room'" | python3 -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+s = r["signature"]
+r["signature"] = s[:-1] + ("0" if s[-1] != "0" else "1")
+print(json.dumps(r, sort_keys=True, separators=(",", ":")))')
+damaged_copy "t_ledger_e2sig_$$" "$evidence_sql UPDATE room_commitments SET record = '$forged_commitment' WHERE room_id = '$e2_room';"
+audit "t_ledger_e2sig_$$"
+[ "$rc" = 0 ] || fail "without --pubkey a commitment's signature is not checked, the rest holds: $(cat "$tmp/out.jsonl")"
+audit "t_ledger_e2sig_$$" --pubkey "$DEMO_OUT/records/pubkey.pem"
+[ "$rc" = 1 ] && [ "$checks" = "draw-protocol" ] || fail "a forged commitment under --pubkey: $rc $checks"
+expect_finding draw-protocol table='"room_commitments"' id="\"$e2_room\"" expected='"PASS"' actual='"FAIL"'
+message_has "room $e2_room: the commitment record fails signature"
+one_finding "a forged commitment signature"
+# Protocol 2: the freeze row gone, altered, or another room's freeze record in its place.
+violation draw-protocol "$evidence_sql DELETE FROM room_freezes WHERE room_id = '$e2_room';"
+expect_finding draw-protocol table='"lottery_draws"' id="\"$e2_draw\"" expected='"a freeze row"' actual='"none"'
+one_finding "a missing freeze row"
+violation draw-protocol "$evidence_sql UPDATE room_freezes SET total_tickets = total_tickets + 1 WHERE room_id = '$e2_room';"
+e2_tickets=$(q "$clean" "SELECT total_tickets FROM room_freezes WHERE room_id = '$e2_room'")
+expect_finding draw-protocol table='"room_freezes"' id="\"$e2_room\"" expected="\"$e2_tickets\"" actual="\"$((e2_tickets + 1))\"" \
+	message="\"room $e2_room: the freeze row's total_tickets is $((e2_tickets + 1)), its signed record's is $e2_tickets (draw $e2_draw)\""
+one_finding "an altered freeze row"
+violation draw-protocol "$evidence_sql UPDATE room_freezes SET record = (SELECT record FROM room_freezes WHERE room_id = '$other_room')
+	WHERE room_id = '$e2_room';"
+message_has "room $e2_room: the draw record does not follow its room's signed freeze record (room_freezes): the freeze record is for another room"
+echo "ok: draw-protocol holds a draw to its room's commitment and freeze rows and signed records (rule E2)"
+
 # ---- database text: escaped in the text report, exact (and never lost) in JSON --------------
 # A transaction type and description with a terminal escape and a CR, and a
 # type of broken UTF-8 (stored through a binary cast: the server would refuse it otherwise).

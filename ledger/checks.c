@@ -9,7 +9,8 @@
  * (no CTE between them and the tables), so that the planner, which sees
  * the values, drops the NULL test and uses the indexes.  The queries read
  * only the design document's tables and columns, so the audit runs on a
- * database built from the document too.
+ * database built from the document too; room-dates reads room_commitments
+ * only where the draw protocol's tables exist (check_room_dates).
  * Two checks need more than SQL and are written in C: credit-chain
  * (chain.c) and draw-protocol (draws.c).
  */
@@ -386,6 +387,94 @@ static const char room_timestamps_sql[] =
 	"  FROM p WHERE p.problems <> ''";
 
 /*
+ * room-dates: rules B3 and B5 for the rows of a room.  An entry is sold
+ * inside its room's sale window: not before opened_at (nor, with the
+ * protocol's tables, before the room's seed commitment), not after
+ * funded_at or the deadline; the first bound it breaks is named.  An entry
+ * of a room whose status says it never opened (created, or no status)
+ * broke its window too; a room that says it opened without an opened_at is
+ * room-timestamps' finding, and its entries are not judged by that bound.
+ * No row of the room (the room's own times, its entries, purchases and
+ * draws) is dated after the snapshot's time (SNAPSHOT_TIME).
+ */
+#define SNAPSHOT_TIME "current_setting('alot.snapshot_time')::timestamp"
+#define ENTRY_AT_STAKE \
+	"       CASE e.purchase_type WHEN 'cash' THEN coalesce(e.amount_paid, 0) WHEN 'credits' THEN coalesce(e.credits_spent, 0)" \
+	"            ELSE 0 END::float8," \
+	"       CASE e.purchase_type WHEN 'cash' THEN 'USD' WHEN 'credits' THEN 'credits' END, 'error'"
+#define ROOM_DATES_SQL(COMMITTED_AT, COMMITMENTS) \
+	"SELECT 'room_entries', e.id::text," \
+	"       CASE w.k WHEN 0 THEN 'a created_at' WHEN 1 THEN 'not after the snapshot''s time'" \
+	"            WHEN 2 THEN 'a room that opened' WHEN 3 THEN format('at or after %s (opened_at)', r.opened_at)" \
+	"            WHEN 4 THEN format('at or after %s (its seed commitment)', " COMMITTED_AT ")" \
+	"            WHEN 5 THEN format('at or before %s (funded_at)', r.funded_at)" \
+	"            ELSE format('at or before %s (deadline)', r.deadline) END," \
+	"       coalesce(e.created_at::text, 'NULL')," \
+	"       format('room %s: entry %s of user %s %s', e.room_id, e.id, e.user_id, CASE w.k" \
+	"                WHEN 0 THEN 'has no created_at: it cannot be placed in the room''s sale window'" \
+	"                WHEN 1 THEN 'is dated after the snapshot''s time'" \
+	"                WHEN 2 THEN format('was sold in a room that never opened (%s)', coalesce(r.status, 'no status'))" \
+	"                WHEN 3 THEN 'was sold before the room opened'" \
+	"                WHEN 4 THEN 'was sold before the room''s seed was committed'" \
+	"                WHEN 5 THEN 'was sold after the room was funded'" \
+	"                ELSE 'was sold after the room''s deadline' END)," \
+	ENTRY_AT_STAKE \
+	"  FROM room_entries e JOIN rooms r ON r.id = e.room_id" COMMITMENTS \
+	" CROSS JOIN LATERAL (SELECT CASE WHEN e.created_at IS NULL THEN 0 WHEN e.created_at > " SNAPSHOT_TIME " THEN 1" \
+	"                                 WHEN r.status IS NULL OR r.status = 'created'" \
+	"                                      OR (r.status = 'closed' AND r.opened_at IS NULL) THEN 2" \
+	"                                 WHEN e.created_at < r.opened_at THEN 3 WHEN e.created_at < " COMMITTED_AT " THEN 4" \
+	"                                 WHEN e.created_at > r.funded_at THEN 5 WHEN e.created_at > r.deadline THEN 6" \
+	"                            END AS k) w" \
+	" WHERE w.k IS NOT NULL" \
+	"   AND ($2::uuid[] IS NULL OR e.room_id = ANY($2::uuid[])) AND ($1::uuid[] IS NULL OR e.user_id = ANY($1::uuid[]))" \
+	" UNION ALL " \
+	"SELECT v.tbl, v.id::text, 'not after the snapshot''s time', v.at::text," \
+	"       format('room %s: %s %s is dated after the snapshot''s time', v.room_id, v.what, v.col), 0::float8, NULL, 'error'" \
+	"  FROM (SELECT 'rooms' AS tbl, r.id, r.id AS room_id, 'its' AS what, c.col, c.at" \
+	"          FROM rooms r CROSS JOIN LATERAL (VALUES ('created_at', r.created_at), ('opened_at', r.opened_at)," \
+	"                                                  ('funded_at', r.funded_at), ('drawn_at', r.drawn_at)," \
+	"                                                  ('settled_at', r.settled_at), ('expired_at', r.expired_at)," \
+	"                                                  ('closed_at', r.closed_at)) AS c(col, at)" \
+	"         WHERE ($2::uuid[] IS NULL OR r.id = ANY($2::uuid[])) AND $1::uuid[] IS NULL" \
+	"        UNION ALL" \
+	"        SELECT 'room_entry_purchases', p.id, p.room_id, format('purchase %s of user %s:', p.id, p.user_id), c.col, c.at" \
+	"          FROM room_entry_purchases p CROSS JOIN LATERAL (VALUES ('created_at', p.created_at)," \
+	"                                      ('completed_at', p.completed_at), ('refunded_at', p.refunded_at)) AS c(col, at)" \
+	"         WHERE ($2::uuid[] IS NULL OR p.room_id = ANY($2::uuid[])) AND ($1::uuid[] IS NULL OR p.user_id = ANY($1::uuid[]))" \
+	"        UNION ALL" \
+	"        SELECT 'lottery_draws', d.id, d.room_id, format('draw %s:', d.id), 'drawn_at', d.drawn_at" \
+	"          FROM lottery_draws d" \
+	"         WHERE ($2::uuid[] IS NULL OR d.room_id = ANY($2::uuid[])) AND ($1::uuid[] IS NULL OR d.winner_user_id = ANY($1::uuid[]))) v" \
+	" WHERE v.at > " SNAPSHOT_TIME
+
+/* The design document's schema has no seed commitments: that bound is not judged there. */
+static const char room_dates_doc_sql[] = ROOM_DATES_SQL("NULL::timestamp", "");
+static const char room_dates_sql[] =
+	ROOM_DATES_SQL("c.committed_at", " LEFT JOIN room_commitments c ON c.room_id = e.room_id");
+
+static alot_code
+check_room_dates(const check *c, audit *a, PGconn *conn, const scope *s, alot_error *err)
+{
+	check own = *c;
+
+	own.sql = a->has_protocol ? room_dates_sql : room_dates_doc_sql;
+	own.run = run_sql_check;
+	return run_sql_check(&own, a, conn, s, err);
+}
+
+/* credit-dates: rule B5 for the credit ledger: no transaction is dated after the snapshot's time. */
+static const char credit_dates_sql[] =
+	"SELECT 'credit_transactions', t.id::text, 'not after the snapshot''s time',"
+	"       t.created_at::text,"
+	"       format('user %s: %s %s of %s credits is dated after the snapshot''s time', t.user_id, t.transaction_type,"
+	"              t.id, t.amount),"
+	"       abs(t.amount)::float8, 'credits', 'error'"
+	"  FROM credit_transactions t"
+	" WHERE ($1::uuid[] IS NULL OR t.user_id = ANY($1::uuid[])) AND ($2::uuid[] IS NULL OR t.room_id = ANY($2::uuid[]))"
+	"   AND t.created_at > " SNAPSHOT_TIME;
+
+/*
  * purchase-cash: cash and the tickets it bought, both ways and exactly once:
  *   1. every cash entry names a paid purchase (succeeded, or refunded
  *      later) of its amount, user and room;
@@ -596,6 +685,8 @@ check checks[CHECK_COUNT] = {
 	    "each type has its sign; consolation credits only for losing entries of drawn rooms", credit_types_sql),
 	SQL_TWO_KEYED(CK_CREDIT_REFERENCES, "credit-references", "credits", KEY_USER,
 	    "transactions and the entries or purchases they concern agree, once each", credit_references_sql),
+	SQL(CK_CREDIT_DATES, "credit-dates", "credits", KEY_USER,
+	    "no transaction is dated after the snapshot", credit_dates_sql),
 	SQL(CK_ROOM_COVERAGE, "room-coverage", "rooms", KEY_ROOM,
 	    "ticket ranges cover 1..N without gap or overlap", room_coverage_sql),
 	SQL(CK_ROOM_COUNTERS, "room-counters", "rooms", KEY_ROOM,
@@ -604,6 +695,8 @@ check checks[CHECK_COUNT] = {
 	    "funded and settled rooms reached their target, expired ones did not", room_funding_sql),
 	SQL(CK_ROOM_TIMESTAMPS, "room-timestamps", "rooms", KEY_ROOM,
 	    "the status agrees with the timestamps", room_timestamps_sql),
+	C_CHECK(CK_ROOM_DATES, "room-dates", "rooms", KEY_ROOM,
+	        "entries are sold inside their room's sale window; nothing is dated after the snapshot", check_room_dates),
 	SQL(CK_PURCHASE_CASH, "purchase-cash", "purchases", KEY_ROOM,
 	    "every cash entry has one paid purchase of its amount, and every paid purchase one entry", purchase_cash_sql),
 	SQL(CK_PURCHASE_REFUNDS, "purchase-refunds", "purchases", KEY_USER,

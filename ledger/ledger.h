@@ -21,7 +21,8 @@
 enum check_id {
 	CK_CREDIT_ARITHMETIC, CK_CREDIT_CHAIN, CK_CREDIT_NEGATIVE, CK_CREDIT_BALANCE,
 	CK_CREDIT_TOTALS, CK_CREDIT_MISSING_ACCOUNT, CK_CREDIT_UNKNOWN_TYPE, CK_CREDIT_TYPES, CK_CREDIT_REFERENCES,
-	CK_ROOM_COVERAGE, CK_ROOM_COUNTERS, CK_ROOM_FUNDING, CK_ROOM_TIMESTAMPS,
+	CK_CREDIT_DATES,
+	CK_ROOM_COVERAGE, CK_ROOM_COUNTERS, CK_ROOM_FUNDING, CK_ROOM_TIMESTAMPS, CK_ROOM_DATES,
 	CK_PURCHASE_CASH, CK_PURCHASE_REFUNDS, CK_PURCHASE_DRAWN_REFUND,
 	CK_DRAW_WINNER, CK_DRAW_TICKET, CK_DRAW_REVEALS, CK_DRAW_PROTOCOL, CK_USER_STATS,
 	CHECK_COUNT
@@ -72,6 +73,14 @@ typedef struct audit {
 	const char *rooms;         /* --room scope as a uuid[] literal, or NULL */
 	const alot_public_key *pubkey; /* --pubkey, or NULL */
 	int has_protocol;          /* lottery_draws.record exists (migration 0010) */
+	/*
+	 * The snapshot's time, that no row may be dated after (rule B5): the
+	 * later of the server's local time and UTC (docs/ledger.md says why),
+	 * in microseconds since 2000-01-01 as a timestamp's binary form, and
+	 * as text; the checks' queries read it as SNAPSHOT_TIME.
+	 */
+	int64_t snapshot_us;
+	char snapshot_time[40];
 	output_format format;
 	pthread_mutex_t lock;
 	check_tally *tallies;      /* one per check, in check order */

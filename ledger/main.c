@@ -219,6 +219,44 @@ begin_snapshot(PGconn *conn, const char *snapshot, alot_error *err)
 	return alot_db_command(conn, sql, 0, NULL, err);
 }
 
+/*
+ * The snapshot's time (rule B5), read once in the transaction that exports
+ * the snapshot: the columns are timestamps without time zone, which the
+ * design document writes with NOW() in the session's zone and the draw
+ * protocol in UTC, so a row is dated after the snapshot only when it is
+ * later than both readings of its time.
+ */
+static alot_code
+read_snapshot_time(PGconn *conn, audit *a, alot_error *err)
+{
+	PGresult *res;
+	alot_code rc;
+
+	if ((rc = alot_db_exec(conn,
+	                       "SELECT t::text, (extract(epoch FROM t - timestamp '2000-01-01') * 1000000)::bigint"
+	                       "  FROM (SELECT greatest(localtimestamp, now() AT TIME ZONE 'UTC') AS t) x",
+	                       0, NULL, &res, err)) != ALOT_OK)
+		return rc;
+	snprintf(a->snapshot_time, sizeof(a->snapshot_time), "%s", PQgetvalue(res, 0, 0));
+	a->snapshot_us = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	PQclear(res);
+	return ALOT_OK;
+}
+
+/* Every connection's queries compare with the same time: SNAPSHOT_TIME reads this setting. */
+static alot_code
+share_snapshot_time(PGconn *conn, const audit *a, alot_error *err)
+{
+	const char *params[] = { a->snapshot_time };
+	PGresult *res;
+	alot_code rc = alot_db_exec(conn, "SELECT pg_catalog.set_config('alot.snapshot_time', $1, true)", 1, params,
+	                            &res, err);
+
+	if (rc == ALOT_OK)
+		PQclear(res);
+	return rc;
+}
+
 static alot_code
 open_connections(const struct options *o, PGconn **conns, audit *a, alot_error *err)
 {
@@ -240,9 +278,16 @@ open_connections(const struct options *o, PGconn **conns, audit *a, alot_error *
 	PQclear(res);
 	if (!snapshot_id_ok(snapshot))
 		return alot_error_set(err, ALOT_ERR_DB, "the server exported an unexpected snapshot id");
+	if ((rc = read_snapshot_time(conns[0], a, err)) != ALOT_OK)
+		return rc;
+	if (o->verbose)
+		fprintf(stderr, "alot-ledger: the snapshot's time is %s: no row may be dated after it\n", a->snapshot_time);
 	for (i = 1; i < o->jobs; i++)
 		if ((rc = alot_db_connect(o->conninfo, "alot-ledger", &conns[i], err)) != ALOT_OK ||
 		    (rc = begin_snapshot(conns[i], snapshot, err)) != ALOT_OK)
+			return rc;
+	for (i = 0; i < o->jobs; i++)
+		if ((rc = share_snapshot_time(conns[i], a, err)) != ALOT_OK)
 			return rc;
 	return ALOT_OK;
 }

@@ -76,7 +76,10 @@ typedef struct room_state {
 	uint64_t winner_sum;  /* the draw's (entry, user) minus the is_winner entries' */
 	uint64_t reveal_sum;  /* each buyer's expected reveal minus the reveals */
 	uint64_t cash_sum;    /* cash entries minus paid purchases */
+	int64_t opened_at, funded_at, deadline, committed_at; /* the sale window (NO_TIME: NULL) */
 } room_state;
+
+#define NO_TIME INT64_MIN
 
 #define D_FOUND 0x02u
 
@@ -112,9 +115,11 @@ typedef struct stream {
 	const char *sql;
 	int ncols;
 	void (*row)(scan *sc, const copy_field *f);
+	int protocol_only;  /* a table of the protocol's migrations, absent from the design document's schema */
 } stream;
 
 static void on_room(scan *sc, const copy_field *f);
+static void on_commitment(scan *sc, const copy_field *f);
 static void on_draw(scan *sc, const copy_field *f);
 static void on_purchase(scan *sc, const copy_field *f);
 static void on_entry(scan *sc, const copy_field *f);
@@ -127,21 +132,24 @@ static void on_user(scan *sc, const copy_field *f);
 static const stream streams[] = {
 	{ "rooms", "COPY rooms (id, status, funding_target, current_funding, total_tickets,"
 	  " total_participants, created_at, opened_at, funded_at, drawn_at, settled_at, expired_at,"
-	  " closed_at) TO STDOUT (FORMAT binary)", 13, on_room },
+	  " closed_at, deadline) TO STDOUT (FORMAT binary)", 14, on_room, 0 },
+	{ "room_commitments", "COPY room_commitments (room_id, committed_at) TO STDOUT (FORMAT binary)", 2,
+	  on_commitment, 1 },
 	{ "lottery_draws", "COPY lottery_draws (room_id, winner_entry_id, winner_user_id, winning_ticket,"
-	  " total_tickets) TO STDOUT (FORMAT binary)", 5, on_draw },
+	  " total_tickets, drawn_at) TO STDOUT (FORMAT binary)", 6, on_draw, 0 },
 	{ "room_entry_purchases", "COPY room_entry_purchases (id, room_id, user_id, amount, status,"
-	  " refund_choice, refunded_amount, credits_converted) TO STDOUT (FORMAT binary)", 8, on_purchase },
+	  " refund_choice, refunded_amount, credits_converted, created_at, completed_at, refunded_at)"
+	  " TO STDOUT (FORMAT binary)", 11, on_purchase, 0 },
 	{ "room_entries", "COPY room_entries (id, room_id, user_id, tickets_start, tickets_end, ticket_count,"
-	  " purchase_type, amount_paid, credits_spent, credits_awarded, purchase_id, is_winner)"
-	  " TO STDOUT (FORMAT binary)", 12, on_entry },
-	{ "reveals", "COPY reveals (room_id, user_id, status) TO STDOUT (FORMAT binary)", 3, on_reveal },
+	  " purchase_type, amount_paid, credits_spent, credits_awarded, purchase_id, is_winner, created_at)"
+	  " TO STDOUT (FORMAT binary)", 13, on_entry, 0 },
+	{ "reveals", "COPY reveals (room_id, user_id, status) TO STDOUT (FORMAT binary)", 3, on_reveal, 0 },
 	{ "credit_transactions", "COPY credit_transactions (user_id, id, created_at, amount, balance_before,"
 	  " balance_after, transaction_type, room_entry_id, purchase_id, room_id) TO STDOUT (FORMAT binary)", 10,
-	  on_transaction },
+	  on_transaction, 0 },
 	{ "user_universal_credits", "COPY user_universal_credits (user_id, balance, total_earned, total_spent,"
-	  " total_expired) TO STDOUT (FORMAT binary)", 5, on_credits },
-	{ "users", "COPY users (id, total_entries, total_spent, total_won) TO STDOUT (FORMAT binary)", 4, on_user },
+	  " total_expired) TO STDOUT (FORMAT binary)", 5, on_credits, 0 },
+	{ "users", "COPY users (id, total_entries, total_spent, total_won) TO STDOUT (FORMAT binary)", 4, on_user, 0 },
 };
 #define STREAM_COUNT (sizeof(streams) / sizeof(streams[0]))
 
@@ -357,6 +365,27 @@ timestamps_wrong(uint8_t st, const copy_field *f)
 	return 0;
 }
 
+/* A timestamp, or NO_TIME for NULL. */
+static int64_t
+time_or_none(const copy_field *f)
+{
+	int64_t t;
+
+	return field_timestamp(f, &t) == 0 ? t : NO_TIME;
+}
+
+/* 1 when one of the n timestamps f[0..n-1] is after the snapshot's time (rule B5). */
+static int
+any_after_snapshot(const scan *sc, const copy_field *f, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (time_or_none(&f[i]) > sc->a->snapshot_us)
+			return 1;
+	return 0;
+}
+
 static void
 on_room(scan *sc, const copy_field *f)
 {
@@ -382,6 +411,22 @@ on_room(scan *sc, const copy_field *f)
 		nominate(sc, CK_ROOM_FUNDING, r->key);
 	if (timestamps_wrong(r->status, &f[6]))
 		nominate(sc, CK_ROOM_TIMESTAMPS, r->key);
+	if (any_after_snapshot(sc, &f[6], 7))
+		nominate(sc, CK_ROOM_DATES, r->key);
+	r->opened_at = time_or_none(&f[7]);
+	r->funded_at = time_or_none(&f[8]);
+	r->deadline = time_or_none(&f[13]);
+	r->committed_at = NO_TIME;
+}
+
+/* A room's seed commitment: no entry is sold before it (rule B3). */
+static void
+on_commitment(scan *sc, const copy_field *f)
+{
+	room_state *r = room_at(sc, &f[0], 0);
+
+	if (r != NULL)
+		r->committed_at = time_or_none(&f[1]);
 }
 
 /* ---- draws ------------------------------------------------------------------------- */
@@ -408,6 +453,8 @@ on_draw(scan *sc, const copy_field *f)
 		u->stats_sum = modp_add(u->stats_sum, linear_form(sc, K_ENTRIES, 0, 0, 1));
 	if (r == NULL)
 		return;
+	if (any_after_snapshot(sc, &f[5], 1))
+		nominate(sc, CK_ROOM_DATES, r->key);
 	if (r->draws < 255)
 		r->draws++;
 	if (r->draws == 1 && field_uuid(&f[2], r->winner_user) < 0)
@@ -519,6 +566,8 @@ on_purchase(scan *sc, const copy_field *f)
 	unsigned char user[16];
 
 	if (r != NULL) {
+		if (any_after_snapshot(sc, &f[8], 3))
+			nominate(sc, CK_ROOM_DATES, r->key);
 		if (status != PS_OTHER && !bad)
 			r->cash_sum = modp_sub(r->cash_sum, cash_hash(sc, &f[0], &f[2], &f[1], amount));
 		else if (status != PS_OTHER)
@@ -611,6 +660,26 @@ paid_more_than_once(const copy_field *f, int64_t paid)
 	return 0;
 }
 
+/*
+ * Rules B3 and B5 for an entry (room-dates, checks.c): dated, not after the
+ * snapshot, and sold inside its room's window.  Without a rooms row the
+ * check has no window to hold it to.
+ */
+static int
+sold_outside_window(const scan *sc, const room_state *r, const copy_field *at)
+{
+	int64_t t = time_or_none(at);
+
+	if (!(r->flags & R_ROW))
+		return 0;
+	if (t == NO_TIME || t > sc->a->snapshot_us)
+		return 1;
+	if (r->status == ST_NULL || r->status == ST_CREATED || (r->status == ST_CLOSED && r->opened_at == NO_TIME))
+		return 1;  /* a room that never opened */
+	return (r->opened_at != NO_TIME && t < r->opened_at) || (r->committed_at != NO_TIME && t < r->committed_at) ||
+	       (r->funded_at != NO_TIME && t > r->funded_at) || (r->deadline != NO_TIME && t > r->deadline);
+}
+
 static void
 entry_room(scan *sc, room_state *r, const copy_field *f)
 {
@@ -663,6 +732,8 @@ entry_room(scan *sc, room_state *r, const copy_field *f)
 	}
 	if (paid_more_than_once(f, paid))
 		nominate(sc, CK_PURCHASE_CASH, r->key);
+	if (sold_outside_window(sc, r, &f[12]))
+		nominate(sc, CK_ROOM_DATES, r->key);
 }
 
 static void
@@ -831,6 +902,8 @@ on_transaction(scan *sc, const copy_field *f)
 	if (u == NULL)
 		return;
 	u->flags |= U_HAS_TX;
+	if (any_after_snapshot(sc, &f[2], 1))
+		nominate(sc, CK_CREDIT_DATES, u->key);
 	if (field_int4(&f[3], &amount) < 0 || field_int4(&f[4], &before) < 0 || field_int4(&f[5], &after) < 0) {
 		/* NOT NULL in every schema; if not, the server judges this user on every count. */
 		static const int all_credit_checks[] = {
@@ -1138,6 +1211,8 @@ scan_database(audit *a, PGconn *conn, const int *selected, size_t memory_limit, 
 		if ((rc = init_pass(&sc, &z, err)) != ALOT_OK)
 			goto out;
 		for (s = 0; s < STREAM_COUNT && rc == ALOT_OK; s++) {
+			if (streams[s].protocol_only && !a->has_protocol)
+				continue;
 			rc = run_stream(&sc, conn, &streams[s], progress, err);
 			pause_if_asked();
 		}

@@ -25,6 +25,15 @@ INSERT INTO rooms (id, product_class_id, funding_target, deadline, status, entry
 SELECT md5('r' || g)::uuid, '00000000-0000-4000-8000-00000000b0b0', 100, '2030-01-01', 'open', '[]',
        '2026-01-01', '2026-01-02', 20, 10, 6
   FROM generate_series(1, :rooms) g;
+-- Each room's seed commitment, made before it opened: room-dates reads its
+-- time.  No room is drawn, so no check reads the record or the sealed seed,
+-- and they hold fixed bytes of the right shapes, not a real commitment.
+INSERT INTO room_commitments (room_id, protocol_version, commitment, beacon_rule, key_id,
+                              seed_ciphertext, seed_nonce, seed_tag, committed_at, record)
+SELECT md5('r' || g)::uuid, 1, repeat('0', 64), 'none', repeat('0', 16),
+       decode(repeat('00', 32), 'hex'), decode(repeat('00', 12), 'hex'), decode(repeat('00', 16), 'hex'),
+       '2026-01-01 12:00', ''
+  FROM generate_series(1, :rooms) g;
 INSERT INTO room_entry_purchases (id, room_id, user_id, amount, status, created_at)
 SELECT md5('p' || u)::uuid, md5('r' || g)::uuid, md5('u' || u)::uuid, 2, 'succeeded', '2026-01-03'
   FROM plan WHERE kind = 'cash';

@@ -86,6 +86,22 @@ SELECT count(*) AS room_timestamps FROM rooms r
     OR (r.status IN ('expired', 'refunding') AND r.expired_at IS NULL)
     OR (r.status = 'closed' AND r.closed_at IS NULL)
     OR r.opened_at < r.created_at OR r.funded_at < r.opened_at OR r.drawn_at < r.funded_at OR r.settled_at < r.drawn_at;
+-- rules B3 and B5: the sale window, and nothing dated after the snapshot's time
+SELECT (SELECT count(*) FROM room_entries e JOIN rooms r ON r.id = e.room_id
+          LEFT JOIN room_commitments c ON c.room_id = e.room_id
+         WHERE e.created_at IS NULL OR e.created_at > greatest(localtimestamp, now() AT TIME ZONE 'UTC')
+            OR r.status IS NULL OR r.status = 'created' OR (r.status = 'closed' AND r.opened_at IS NULL)
+            OR e.created_at < r.opened_at OR e.created_at < c.committed_at
+            OR e.created_at > r.funded_at OR e.created_at > r.deadline)
+     + (SELECT count(*) FROM rooms r
+         WHERE greatest(r.created_at, r.opened_at, r.funded_at, r.drawn_at, r.settled_at, r.expired_at, r.closed_at)
+               > greatest(localtimestamp, now() AT TIME ZONE 'UTC'))
+     + (SELECT count(*) FROM room_entry_purchases p
+         WHERE greatest(p.created_at, p.completed_at, p.refunded_at) > greatest(localtimestamp, now() AT TIME ZONE 'UTC'))
+     + (SELECT count(*) FROM lottery_draws d WHERE d.drawn_at > greatest(localtimestamp, now() AT TIME ZONE 'UTC'))
+       AS room_dates;
+SELECT count(*) AS credit_dates FROM credit_transactions
+ WHERE created_at > greatest(localtimestamp, now() AT TIME ZONE 'UTC');
 SELECT (SELECT count(*) FROM room_entries e LEFT JOIN room_entry_purchases p ON p.id = e.purchase_id
          WHERE e.purchase_type = 'cash'
            AND (p.id IS NULL OR p.amount IS DISTINCT FROM e.amount_paid OR p.user_id <> e.user_id OR p.room_id <> e.room_id

@@ -68,9 +68,9 @@ INSERT INTO rooms (id, product_class_id, host_id, lot_type, funding_target, dead
    '[{"amount": 5, "tickets": 5}]', NULL, NULL, 'lot-speedmaster', LOCALTIMESTAMP - INTERVAL '30 days'),
   (pg_temp.id('room:flap'), pg_temp.id('product:flap'), NULL, 'known', 300.00, LOCALTIMESTAMP + INTERVAL '41 days',
    '[{"amount": 5, "tickets": 5}]', NULL, NULL, 'lot-classic-flap', LOCALTIMESTAMP - INTERVAL '30 days'),
-  (pg_temp.id('room:ts'), pg_temp.id('product:ts'), pg_temp.id('host:sole'), 'known', 400.00, LOCALTIMESTAMP - INTERVAL '10 days',
+  (pg_temp.id('room:ts'), pg_temp.id('product:ts'), pg_temp.id('host:sole'), 'known', 400.00, LOCALTIMESTAMP + INTERVAL '5 seconds',
    '[{"amount": 2, "tickets": 2}]', NULL, NULL, 'lot-travis', LOCALTIMESTAMP - INTERVAL '30 days'),
-  (pg_temp.id('room:ts2'), pg_temp.id('product:ts'), pg_temp.id('host:sole'), 'known', 400.00, LOCALTIMESTAMP - INTERVAL '2 days',
+  (pg_temp.id('room:ts2'), pg_temp.id('product:ts'), pg_temp.id('host:sole'), 'known', 400.00, LOCALTIMESTAMP + INTERVAL '5 seconds',
    '[{"amount": 2, "tickets": 2}]', NULL, NULL, 'lot-travis-2', LOCALTIMESTAMP - INTERVAL '30 days'),
   (pg_temp.id('room:next'), pg_temp.id('product:speedy'), pg_temp.id('host:tick'), 'known', 150.00, LOCALTIMESTAMP + INTERVAL '60 days',
    '[{"amount": 5, "tickets": 5}]', NULL, NULL, 'lot-next-speedmaster', LOCALTIMESTAMP - INTERVAL '30 days');

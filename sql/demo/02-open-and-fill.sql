@@ -93,7 +93,21 @@ $$;
 UPDATE rooms SET status = 'funded', funded_at = clock_timestamp()
  WHERE status = 'open' AND current_funding >= funding_target;
 
--- The Travis Scott room missed its deadline: expired, every buyer refunded,
+-- The two Travis Scott rooms' deadlines come 5 seconds after the catalog
+-- (01-catalog.sql): their tickets were sold before it, and they missed
+-- their target; the demo waits for the deadline to pass, as a platform
+-- would, before they expire.
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM room_entries e JOIN rooms r ON r.id = e.room_id WHERE e.created_at > r.deadline) THEN
+        RAISE EXCEPTION 'the demo sold tickets after the Travis Scott rooms'' deadline: it ran for more than 5 seconds';
+    END IF;
+END
+$$;
+SELECT pg_sleep(greatest(0, extract(epoch FROM max(deadline) - clock_timestamp()::timestamp)) + 0.01)
+  FROM rooms WHERE id IN (pg_temp.id('room:ts'), pg_temp.id('room:ts2'));
+
+-- The Travis Scott room is past its deadline: expired, every buyer refunded,
 -- in cash or, by choice, in credits (100 credits a dollar).
 UPDATE rooms SET status = 'expired', expired_at = deadline WHERE id = pg_temp.id('room:ts');
 UPDATE room_entry_purchases

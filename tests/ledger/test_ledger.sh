@@ -66,8 +66,8 @@ set +e
 ledger -d "dbname=$clean" >"$tmp/text.txt"
 text_rc=$?
 set -e
-[ "$text_rc" = 0 ] && grep -q "^clean: 21 checks, no findings" "$tmp/text.txt" || fail "text report: $(cat "$tmp/text.txt")"
-echo "ok: the clean database is clean (21 checks)"
+[ "$text_rc" = 0 ] && grep -q "^clean: 23 checks, no findings" "$tmp/text.txt" || fail "text report: $(cat "$tmp/text.txt")"
+echo "ok: the clean database is clean (23 checks)"
 
 # violation CHECK SQL [ALSO]: a copy with SQL applied must fail CHECK (and
 # nothing else but ALSO, where a violation cannot avoid it).
@@ -266,9 +266,6 @@ print(json.dumps(r, sort_keys=True, separators=(",", ":")))')
 violation draw-protocol "UPDATE lottery_draws SET record = '$forged' WHERE room_id = $DRAWN_ROOM;"
 grep -q 'fails client-seed' "$tmp/out.jsonl" || fail "draw-protocol: the failing protocol check was not named"
 violation user-stats "UPDATE users SET total_won = total_won + 1 WHERE id = (SELECT id FROM users ORDER BY id LIMIT 1);"
-# Every check has a violating fixture of its own.
-missing=$(comm -23 <("$ledger_bin" --list-checks | awk '{print $1}' | sort) <(printf '%s\n' "${covered[@]}" | sort -u))
-[ -z "$missing" ] || fail "checks without a violating fixture: $missing"
 
 # ---- references both ways and exactly once: credit-references, purchase-cash ----------------
 # Each damage below keeps every other rule whole (the chain goes on, the
@@ -377,6 +374,8 @@ sys.exit(1)
 PY
 }
 last_copy() { echo "t_ledger_v$((n - 1))_$$"; }
+one_finding() { [ "$(wc -l <"$tmp/out.jsonl")" = 1 ] || fail "$1: $(cat "$tmp/out.jsonl")"; }
+message_has() { grep -qF -- "$1" "$tmp/out.jsonl" || fail "no finding says \"$1\": $(cat "$tmp/out.jsonl")"; }
 
 # ---- a NULL is shown as NULL (JSON null), never as 0 ----------------------------------------
 violation credit-balance "UPDATE user_universal_credits SET balance = NULL
@@ -428,11 +427,62 @@ expect_finding draw-protocol expected="\"$((np_count + 1))\"" actual="\"$np_coun
 	message="\"room $np_room: the entries hash to the drawn ledger root, but their entry count is $np_count, the record's $((np_count + 1))\""
 echo "ok: draw-protocol names the column that disagrees with the signed record"
 
+# ---- rules B3 and B5: sold inside the room's sale window, nothing dated after the snapshot ----
+# An open room's first entry, and where its window lies.
+read -r w_room w_entry < <(q "$clean" "SELECT e.room_id, e.id FROM room_entries e JOIN rooms r ON r.id = e.room_id
+	WHERE r.status = 'open' ORDER BY e.room_id, e.tickets_start LIMIT 1" | tr '|' ' ')
+window_violation() {  # window_violation SQL-SETTING-created_at WHY [ENTRY]
+	local entry=${3:-$w_entry}
+	violation room-dates "UPDATE room_entries SET created_at = $1 WHERE id = '$entry';"
+	expect_finding room-dates table='"room_entries"' id="\"$entry\""
+	message_has "entry $entry of user"
+	message_has "$2"
+	one_finding "an entry $2"
+}
+window_violation "(SELECT opened_at - interval '1 hour' FROM rooms WHERE id = '$w_room')" "was sold before the room opened"
+# The demo's rooms opened (opened_at) before their seeds were committed, now: a sale in between.
+window_violation "(SELECT opened_at + interval '1 hour' FROM rooms WHERE id = '$w_room')" "was sold before the room's seed was committed"
+window_violation "localtimestamp + interval '1 day'" "is dated after the snapshot's time"
+window_violation "NULL" "has no created_at: it cannot be placed in the room's sale window"
+expect_finding room-dates id="\"$w_entry\"" expected='"a created_at"' actual='"NULL"'
+read -r f_room f_entry < <(q "$clean" "SELECT e.room_id, e.id FROM room_entries e JOIN rooms r ON r.id = e.room_id
+	WHERE r.status = 'settled' ORDER BY e.room_id, e.tickets_start LIMIT 1" | tr '|' ' ')
+window_violation "(SELECT funded_at + interval '1 millisecond' FROM rooms WHERE id = '$f_room')" "was sold after the room was funded" "$f_entry"
+read -r x_room x_entry < <(q "$clean" "SELECT e.room_id, e.id FROM room_entries e JOIN rooms r ON r.id = e.room_id
+	WHERE r.status = 'expired' ORDER BY e.room_id, e.tickets_start LIMIT 1" | tr '|' ' ')
+window_violation "(SELECT deadline + interval '1 millisecond' FROM rooms WHERE id = '$x_room')" "was sold after the room's deadline" "$x_entry"
+x_at=$(q "$(last_copy)" "SELECT created_at FROM room_entries WHERE id = '$x_entry'")
+x_deadline=$(q "$clean" "SELECT deadline FROM rooms WHERE id = '$x_room'")
+x_paid=$(q "$clean" "SELECT amount_paid FROM room_entries WHERE id = '$x_entry'")
+expect_finding room-dates expected="\"at or before $x_deadline (deadline)\"" actual="\"$x_at\"" amount="$x_paid" unit='"USD"'
+# A room that says it never opened holds entries: each was sold outside any window.
+violation room-dates "ALTER TABLE rooms DISABLE TRIGGER USER; UPDATE rooms SET status = 'created', opened_at = NULL WHERE id = '$w_room';"
+[ "$(wc -l <"$tmp/out.jsonl")" = "$(q "$clean" "SELECT count(*) FROM room_entries WHERE room_id = '$w_room'")" ] ||
+	fail "a room that never opened: $(cat "$tmp/out.jsonl")"
+message_has "was sold in a room that never opened (created)"
+# Rows of a room dated after the snapshot: the room's own times, a purchase's, a draw's.
+d_room=$(q "$clean" "SELECT room_id FROM lottery_draws ORDER BY room_id LIMIT 1")
+violation room-dates "ALTER TABLE rooms DISABLE TRIGGER USER; UPDATE rooms SET settled_at = localtimestamp + interval '1 day' WHERE id = '$d_room';"
+expect_finding room-dates table='"rooms"' id="\"$d_room\""
+message_has "room $d_room: its settled_at is dated after the snapshot's time"
+one_finding "a room settled in the future"
+p_id=$(q "$clean" "SELECT id FROM room_entry_purchases ORDER BY id LIMIT 1")
+violation room-dates "UPDATE room_entry_purchases SET completed_at = localtimestamp + interval '1 day' WHERE id = '$p_id';"
+expect_finding room-dates table='"room_entry_purchases"' id="\"$p_id\""
+one_finding "a purchase completed in the future"
+violation room-dates "UPDATE lottery_draws SET drawn_at = localtimestamp + interval '1 day' WHERE room_id = '$d_room';"
+expect_finding room-dates table='"lottery_draws"' id="\"$(q "$clean" "SELECT id FROM lottery_draws WHERE room_id = '$d_room'")\""
+one_finding "a draw dated in the future"
+# The latest transaction of all moved a day ahead: still its user's last, now in the future.
+t_id=$(q "$clean" "SELECT id FROM credit_transactions ORDER BY created_at DESC, id DESC LIMIT 1")
+violation credit-dates "UPDATE credit_transactions SET created_at = localtimestamp + interval '1 day' WHERE id = '$t_id';"
+expect_finding credit-dates table='"credit_transactions"' id="\"$t_id\"" unit='"credits"'
+one_finding "a transaction dated in the future"
+echo "ok: room-dates and credit-dates: sales outside the room's window, and rows dated after the snapshot (rules B3, B5)"
+
 # ---- rule E2: a draw's complete evidence, its room's commitment and freeze rows and records ----
 read -r e2_room e2_draw < <(q "$clean" "SELECT room_id, id FROM lottery_draws ORDER BY room_id LIMIT 1" | tr '|' ' ')
 other_room=$(q "$clean" "SELECT room_id FROM lottery_draws ORDER BY room_id DESC LIMIT 1")
-one_finding() { [ "$(wc -l <"$tmp/out.jsonl")" = 1 ] || fail "$1: $(cat "$tmp/out.jsonl")"; }
-message_has() { grep -qF -- "$1" "$tmp/out.jsonl" || fail "no finding says \"$1\": $(cat "$tmp/out.jsonl")"; }
 # (Migrations 0010 and 0011 make both tables append-only: their triggers are disabled to damage them.)
 evidence_sql="ALTER TABLE room_commitments DISABLE TRIGGER USER; ALTER TABLE room_freezes DISABLE TRIGGER USER;"
 violation draw-protocol "$evidence_sql DELETE FROM room_commitments WHERE room_id = '$e2_room';"
@@ -478,6 +528,10 @@ violation draw-protocol "$evidence_sql UPDATE room_freezes SET record = (SELECT 
 message_has "room $e2_room: the draw record does not follow its room's signed freeze record (room_freezes): the freeze record is for another room"
 echo "ok: draw-protocol holds a draw to its room's commitment and freeze rows and signed records (rule E2)"
 
+# Every check has a violating fixture of its own.
+missing=$(comm -23 <("$ledger_bin" --list-checks | awk '{print $1}' | sort) <(printf '%s\n' "${covered[@]}" | sort -u))
+[ -z "$missing" ] || fail "checks without a violating fixture: $missing"
+
 # ---- database text: escaped in the text report, exact (and never lost) in JSON --------------
 # A transaction type and description with a terminal escape and a CR, and a
 # type of broken UTF-8 (stored through a binary cast: the server would refuse it otherwise).
@@ -519,7 +573,7 @@ set -e
 if grep -q $'[\x1b\r]' "$tmp/evil.txt"; then fail "an escape or CR reached the text report"; fi
 grep -qF 'unknown transaction type "\x1b[2J\x0dbonus"' "$tmp/evil.txt" &&
 	grep -qF 'unknown transaction type "bo\xc3(nus"' "$tmp/evil.txt" &&
-	grep -q '^2 findings in 1 of 21 checks$' "$tmp/evil.txt" || fail "hostile text, text report: $(cat -v "$tmp/evil.txt")"
+	grep -q '^2 findings in 1 of 23 checks$' "$tmp/evil.txt" || fail "hostile text, text report: $(cat -v "$tmp/evil.txt")"
 echo "ok: database text is escaped in the text report and exact JSON, broken UTF-8 included"
 
 # ---- signatures with --pubkey -------------------------------------------------
@@ -649,13 +703,13 @@ grep -q "^alot-ledger: confirm credit-balance: all users (too many nominated to 
 cmp -s <(sort "$tmp/out.jsonl") "$tmp/jobs1" || fail "confirming over everything changed the findings"
 # A clean database is proved clean by the scan alone: nothing is nominated, no query runs.
 audit "$clean" --verbose
-[ "$rc" = 0 ] && ! grep -q "confirm" "$tmp/err.txt" && grep -q "^alot-ledger: scan: 1 pass over 8 tables" "$tmp/err.txt" ||
+[ "$rc" = 0 ] && ! grep -q "confirm" "$tmp/err.txt" && grep -q "^alot-ledger: scan: 1 pass over 9 tables" "$tmp/err.txt" ||
 	fail "the clean database was not proved clean by the scan: $(cat "$tmp/err.txt")"
 echo "ok: the scan nominates, the checks confirm (in batches, or over everything past the limit)"
 
 # ---- a memory limit splits the scan into passes, with the same findings -------------------
 audit "$multi" --memory-limit 2k --verbose
-passes=$(sed -n 's/^alot-ledger: scan: \([0-9]*\) passes over 8 tables.*/\1/p' "$tmp/err.txt")
+passes=$(sed -n 's/^alot-ledger: scan: \([0-9]*\) passes over 9 tables.*/\1/p' "$tmp/err.txt")
 [ -n "$passes" ] && [ "$passes" -ge 4 ] || fail "--memory-limit 2k: $(cat "$tmp/err.txt")"
 cmp -s <(sort "$tmp/out.jsonl") "$tmp/jobs1" || fail "$passes passes found other findings than one"
 echo "ok: --memory-limit 2k scans in $passes passes and finds the same"
@@ -912,6 +966,13 @@ mutations=(
 	"UPDATE room_entries SET purchase_id = (SELECT purchase_id FROM room_entries WHERE purchase_id IS NOT NULL ORDER BY random() LIMIT 1) WHERE id = $(pick room_entries)"
 	"UPDATE room_entries SET credits_awarded = 25 WHERE id = (SELECT room_entry_id FROM credit_transactions WHERE transaction_type = 'entry_purchase' ORDER BY random() LIMIT 1)"
 	"INSERT INTO credit_transactions (user_id, amount, balance_before, balance_after, transaction_type, room_id, purchase_id, created_at) SELECT user_id, amount, balance_before, balance_after, transaction_type, room_id, purchase_id, created_at FROM credit_transactions WHERE id = (SELECT id FROM credit_transactions WHERE transaction_type = 'expired_conversion' ORDER BY random() LIMIT 1)"
+	"UPDATE room_entries SET created_at = created_at - interval '40 days' WHERE id = $(pick room_entries)"
+	"UPDATE room_entries SET created_at = created_at + interval '90 days' WHERE id = $(pick room_entries)"
+	"UPDATE room_entries SET created_at = NULL WHERE id = $(pick room_entries)"
+	"UPDATE credit_transactions SET created_at = created_at + interval '30 days' WHERE id = $(pick credit_transactions)"
+	"UPDATE room_entry_purchases SET completed_at = localtimestamp + interval '1 day' WHERE id = $(pick room_entry_purchases)"
+	"UPDATE lottery_draws SET drawn_at = drawn_at + interval '10 days' WHERE id = $(pick lottery_draws)"
+	"UPDATE rooms SET deadline = deadline - interval '60 days' WHERE id = $(pick rooms)"
 )
 for i in $(seq 1 40); do
 	m=${mutations[$(( (i * 7) % ${#mutations[@]} ))]}
@@ -1064,7 +1125,7 @@ run --help
 run --version
 [ "$cli_rc" = 0 ] && grep -q "^alot-ledger (ALOT!) " "$tmp/cli.out" || fail "--version"
 run --list-checks
-[ "$cli_rc" = 0 ] && [ "$(wc -l <"$tmp/cli.out")" = 21 ] || fail "--list-checks"
+[ "$cli_rc" = 0 ] && [ "$(wc -l <"$tmp/cli.out")" = 23 ] || fail "--list-checks"
 run --bogus
 [ "$cli_rc" = 2 ] && grep -q 'Try "alot-ledger --help" for more information.' "$tmp/cli.err" || fail "bad option"
 run --check no-such-check -d "dbname=$clean"
@@ -1083,7 +1144,7 @@ run --engine fast
 run --memory-limit 12
 [ "$cli_rc" = 2 ] && grep -q 'invalid value "12" for option --memory-limit: give a size of at least 1k' "$tmp/cli.err" || fail "bad limit"
 run --explain
-[ "$cli_rc" = 0 ] && [ "$(grep -c '^COPY .* TO STDOUT (FORMAT binary);$' "$tmp/cli.out")" = 8 ] || fail "--explain"
+[ "$cli_rc" = 0 ] && [ "$(grep -c '^COPY .* TO STDOUT (FORMAT binary);$' "$tmp/cli.out")" = 9 ] || fail "--explain"
 run -d "host=/nonexistent dbname=x"
 [ "$cli_rc" = 2 ] && grep -q "could not connect to the database" "$tmp/cli.err" || fail "no database"
 echo "ok: the command line"
